@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Tally reads, validated in one place. The README's configuration table
+ * mirrors this schema; keep them together.
+ */
+const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const port = (fallback: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(fallback));
+
+export const SIGNUP_MODES = ["invite", "open", "closed"] as const;
+export type SignupMode = (typeof SIGNUP_MODES)[number];
+
+export const envSchema = z
+  .object({
+    PORT: port(3000),
+    TALLY_HOME: z.preprocess(emptyAsUndefined, z.string().default("./.tally")),
+    TALLY_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// connection URL")
+        .optional(),
+    ),
+    TALLY_PG_PORT: port(54320),
+    TALLY_AUTH_SECRET: z.preprocess(
+      emptyAsUndefined,
+      z.string().min(32, "must be at least 32 characters (try: openssl rand -hex 32)").optional(),
+    ),
+    TALLY_SIGNUP: z.preprocess(emptyAsUndefined, z.enum(SIGNUP_MODES).default("invite")),
+    TALLY_ADMIN_EMAILS: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .optional()
+        .transform((value) =>
+          (value ?? "")
+            .split(",")
+            .map((email) => email.trim().toLowerCase())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.email("must be a comma-separated list of email addresses"))),
+    ),
+    OIDC_ISSUER: z.preprocess(emptyAsUndefined, z.url().optional()),
+    OIDC_CLIENT_ID: optionalString,
+    OIDC_CLIENT_SECRET: optionalString,
+    OIDC_DISPLAY_NAME: z.preprocess(emptyAsUndefined, z.string().default("Single sign-on")),
+  })
+  .superRefine((env, ctx) => {
+    const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      for (const key of ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] as const) {
+        if (!env[key]) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: "must be set when any of OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET is set",
+          });
+        }
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses a raw environment; throws EnvError naming each bad variable. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      const value = raw[name];
+      const shown = value === undefined ? "" : ` (got "${name.includes("SECRET") ? "***" : value}")`;
+      return `${name}${shown}: ${issue.message}`;
+    }),
+  );
+}
+
+export function oidcEnabled(env: Env): boolean {
+  return Boolean(env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET);
+}

