@@ -1,0 +1,23 @@
+import type { Scope } from "@/lib/rbac";
+import { authenticateToken, tokenFromAuthorization, type TokenPrincipal } from "../services/api-tokens";
+import { requireProjectScope, type ProjectAccess } from "../services/access";
+import { errorResponse } from "./api-error";
+
+/**
+ * Wraps a REST handler: verifies the API token (Bearer, or Basic with the token as password),
+ * resolves the token's project and requires `scope`, then maps any error to the REST error format.
+ */
+export function withApiToken(
+  scope: Scope,
+  handler: (request: Request, auth: { token: TokenPrincipal; access: ProjectAccess }) => Promise<Response>,
+) {
+  return async (request: Request): Promise<Response> => {
+    try {
+      const token = await authenticateToken(tokenFromAuthorization(request.headers.get("authorization")));
+      const access = await requireProjectScope(token, token.projectSlug, scope);
+      return await handler(request, { token, access });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}

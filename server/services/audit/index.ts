@@ -1,0 +1,2 @@
+export { recordAudit, type AuditEntry, type AuditResourceType } from "./record";
+export { listAuditEvents, type AuditEventView } from "./list";

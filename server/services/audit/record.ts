@@ -1,0 +1,42 @@
+import type { Tx } from "@/server/db/transaction";
+import type { Actor } from "../access/actor";
+import { actorLabel } from "../access/actor";
+
+export type AuditResourceType = "project" | "membership" | "invite" | "apiToken" | "user";
+
+export interface AuditEntry {
+  projectId: string | null;
+  action: string;
+  resourceType: AuditResourceType;
+  resourceId: string;
+  /** The actor's role in the project at the time (e.g. OWNER, ADMIN, token scopes). */
+  actorRole: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/**
+ * Appends one audit event. Always called with the transaction of the change it records, so the event
+ * exists exactly when the change does.
+ */
+export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      projectId: entry.projectId,
+      actorType: actor.type,
+      actorId: actor.type === "USER" ? actor.userId : actor.type === "TOKEN" ? actor.tokenId : null,
+      actorLabel: actorLabel(actor),
+      actorRole: entry.actorRole,
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId,
+      before: toJson(entry.before),
+      after: toJson(entry.after),
+    },
+  });
+}
+
+/** Dates and undefineds made JSON-safe; undefined means "no snapshot" (SQL NULL). */
+function toJson(value: unknown) {
+  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as object);
+}

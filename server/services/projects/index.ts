@@ -1,0 +1,1 @@
+export { createProject, listProjects, renameProject, deleteProject, type ProjectSummary } from "./projects";

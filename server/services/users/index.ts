@@ -1,0 +1,11 @@
+export {
+  setupNeeded,
+  signUp,
+  createUser,
+  verifyCredentials,
+  findOrProvisionSsoUser,
+  getUser,
+  type UserView,
+  type AccountPolicy,
+} from "./accounts";
+export { resetLoginThrottle } from "./login-throttle";

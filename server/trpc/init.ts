@@ -1,0 +1,68 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import { AppError, type AppErrorCode } from "@/lib/errors";
+import type { Scope } from "@/lib/rbac";
+import { projectRef } from "@/lib/schemas/projects";
+import { requireProjectScope, type UserActor } from "../services/access";
+
+export interface TrpcContext {
+  actor: UserActor | null;
+}
+
+const TRPC_CODES: Record<AppErrorCode, TRPCError["code"]> = {
+  BAD_INPUT: "BAD_REQUEST",
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  CONFLICT: "CONFLICT",
+  TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+};
+
+const t = initTRPC.context<TrpcContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    if (error.cause instanceof ZodError) {
+      return { ...shape, message: error.cause.issues.map((issue) => issue.message).join("; ") };
+    }
+    // Unexpected failures say nothing about internals to the browser; the server log has the details.
+    if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, message: "Internal error" };
+    return shape;
+  },
+});
+
+/** Services throw AppError; this turns them into tRPC errors with the matching code. */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof AppError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in" });
+  return next({ ctx: { actor: ctx.actor } });
+});
+
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.actor.isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "Only instance administrators can do this" });
+  return next();
+});
+
+/**
+ * Every procedure on project data is built from this: it takes `projectSlug`, checks membership and
+ * the scope, and hands the resolved access (project id included) to the resolver.
+ */
+export function projectProcedure(scope: Scope) {
+  return authedProcedure.input(projectRef).use(async ({ ctx, input, next }) => {
+    const access = await requireProjectScope(ctx.actor, input.projectSlug, scope);
+    return next({ ctx: { ...ctx, access } });
+  });
+}

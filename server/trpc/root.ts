@@ -1,0 +1,19 @@
+import { accountRouter } from "./routers/account";
+import { auditRouter } from "./routers/audit";
+import { invitesRouter } from "./routers/invites";
+import { membersRouter } from "./routers/members";
+import { projectsRouter } from "./routers/projects";
+import { tokensRouter } from "./routers/tokens";
+import { createCallerFactory, router } from "./init";
+
+export const appRouter = router({
+  account: accountRouter,
+  projects: projectsRouter,
+  members: membersRouter,
+  invites: invitesRouter,
+  tokens: tokensRouter,
+  audit: auditRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,47 @@
+import { randomBytes } from "node:crypto";
+import type { Role, TokenScope } from "@/lib/rbac";
+import { db } from "@/server/db/client";
+import type { SystemActor, UserActor } from "@/server/services/access";
+import { resolveProjectAccess } from "@/server/services/access";
+import { createToken } from "@/server/services/api-tokens";
+
+/**
+ * Test data builders. Every test makes its own users and projects with unique names, so tests never
+ * depend on each other or on order, and nothing needs truncating.
+ */
+export const uniqueSuffix = () => randomBytes(5).toString("hex");
+
+export const systemActor: SystemActor = { type: "SYSTEM", label: "test-suite" };
+
+export async function createTestUser(options: { isAdmin?: boolean; email?: string } = {}): Promise<UserActor> {
+  const user = await db().user.create({
+    data: { email: options.email ?? `user-${uniqueSuffix()}@example.test`, isAdmin: options.isAdmin ?? false },
+  });
+  return { type: "USER", userId: user.id, email: user.email, isAdmin: user.isAdmin };
+}
+
+export async function createTestProject(owner?: UserActor) {
+  const projectOwner = owner ?? (await createTestUser());
+  const slug = `p-${uniqueSuffix()}`;
+  const project = await db().project.create({
+    data: { slug, name: `Project ${slug}`, memberships: { create: { userId: projectOwner.userId, role: "OWNER" } } },
+  });
+  return { project, owner: projectOwner };
+}
+
+export async function addTestMember(projectId: string, role: Role): Promise<UserActor> {
+  const user = await createTestUser();
+  await db().membership.create({ data: { projectId, userId: user.userId, role } });
+  return user;
+}
+
+/** A project plus a member of the given role and a token with the given scopes. */
+export async function createProjectWithToken(role: Role = "MEMBER", scopes: TokenScope[] = ["read", "write"]) {
+  const { project, owner } = await createTestProject();
+  const member = role === "OWNER" ? owner : await addTestMember(project.id, role);
+  const { plaintext, token } = await createToken(await resolveProjectAccess(systemActor, project.slug), {
+    name: `token-${uniqueSuffix()}`,
+    scopes,
+  });
+  return { project, owner, member, token, plaintext };
+}

@@ -1,0 +1,9 @@
+import { afterAll, inject } from "vitest";
+import { disconnectDb } from "@/server/db/client";
+
+process.env.DATABASE_URL = inject("databaseUrl");
+process.env.TALLY_AUTH_SECRET ??= "integration-tests-secret-0123456789abcdef";
+
+afterAll(async () => {
+  await disconnectDb();
+});
