@@ -33,15 +33,17 @@ mkdirSync(home, { recursive: true });
 const publicUrl = env.TALLY_URL ?? `http://localhost:${env.PORT}`;
 
 let postgres: RunningPostgres | undefined;
-let server: ChildProcess | undefined;
+/** Set once the web server is spawned; `stop` may run before that (Ctrl-C during the build). */
+const running: { server?: ChildProcess } = {};
 let stopping = false;
 
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
+  const server = running.server;
   if (server && server.exitCode === null) {
     server.kill("SIGTERM");
-    await new Promise((resolve) => server!.once("exit", resolve));
+    await new Promise((resolve) => server.once("exit", resolve));
   }
   if (postgres?.owned) {
     console.log("Stopping the embedded PostgreSQL…");
@@ -83,7 +85,7 @@ if (!dev && buildIsStale()) {
   }
 }
 
-server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "--port", String(env.PORT)], {
+const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "--port", String(env.PORT)], {
   cwd: root,
   env: childEnv,
   stdio: ["ignore", "pipe", "inherit"],
@@ -93,6 +95,7 @@ server.stdout?.on("data", (chunk: Buffer) => {
   const text = chunk.toString();
   if (/error|warn/i.test(text)) process.stdout.write(text);
 });
+running.server = server;
 server.once("exit", (code) => void stop(code ?? 0));
 
 await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`);

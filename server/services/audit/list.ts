@@ -1,5 +1,5 @@
 import { db } from "@/server/db/client";
-import type { ProjectAccess } from "../access/project-access";
+import type { ProjectAccess } from "../access";
 
 export interface AuditEventView {
   id: string;

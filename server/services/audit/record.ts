@@ -1,6 +1,5 @@
 import type { Tx } from "@/server/db/transaction";
-import type { Actor } from "../access/actor";
-import { actorLabel } from "../access/actor";
+import { actorLabel, type Actor } from "../access";
 
 export type AuditResourceType = "project" | "membership" | "invite" | "apiToken" | "user";
 

@@ -1,0 +1,44 @@
+/**
+ * The server the browser tests talk to: the production build (run `next build` first) on a fresh
+ * throwaway PostgreSQL and TALLY_HOME, so every run starts from "no accounts yet".
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { applyMigrations } from "../../server/db/migrate";
+import { startScratchPostgres } from "../../server/runtime/embedded-postgres";
+
+const port = process.env.E2E_PORT ?? "3100";
+const root = path.resolve(import.meta.dirname, "../..");
+const postgres = await startScratchPostgres();
+await applyMigrations(postgres.url);
+const home = await mkdtemp(path.join(tmpdir(), "tally-e2e-"));
+
+const server = spawn(
+  process.execPath,
+  [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", port, "--hostname", "127.0.0.1"],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      DATABASE_URL: postgres.url,
+      TALLY_HOME: home,
+      TALLY_SIGNUP: "invite",
+      TALLY_AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
+      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+);
+
+async function shutdown() {
+  server.kill("SIGTERM");
+  await postgres.stop();
+  await rm(home, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown());
+process.on("SIGINT", () => void shutdown());
+server.on("exit", () => void shutdown());
