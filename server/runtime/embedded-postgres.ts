@@ -80,7 +80,7 @@ export async function ensureEmbeddedPostgres(options: {
 async function stopServer(server: EmbeddedPostgres): Promise<void> {
   const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
   if (child && (child.exitCode !== null || child.signalCode !== null)) return;
-  await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
 }
 
 async function loadOrCreateCredentials(home: string): Promise<Credentials> {
