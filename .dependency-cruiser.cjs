@@ -42,7 +42,7 @@ module.exports = {
       name: "adapters-never-touch-prisma",
       comment: "tRPC routers and REST handlers parse, authorize, call a service and map errors; nothing else.",
       severity: "error",
-      from: { path: ["^server/trpc/", "^server/http/", "^app/api/"] },
+      from: { path: ["^server/trpc/", "^server/http/", "^app/api/", "/route\\.ts$"] },
       to: { path: ["^server/db/", "node_modules/@prisma/"] },
     },
     {
@@ -55,14 +55,14 @@ module.exports = {
       name: "pages-use-the-rsc-caller",
       comment: "Pages and layouts reach the server only through server/trpc/rsc.ts.",
       severity: "error",
-      from: { path: "^app/", pathNot: "^app/api/" },
+      from: { path: "^app/", pathNot: "(^app/api/|/route\\.ts$)" },
       to: { path: "^server/", pathNot: "^server/trpc/rsc\\.ts$", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "route-handlers-use-edges",
       comment: "Route handlers go through the REST edge, the tRPC handler or the auth configuration.",
       severity: "error",
-      from: { path: "^app/api/" },
+      from: { path: "(^app/api/|/route\\.ts$)" },
       to: { path: "^server/", pathNot: ["^server/http/", "^server/trpc/http-handler\\.ts$", "^server/auth/options\\.ts$"] },
     },
     {

@@ -64,7 +64,8 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 const TOKEN_SCOPE_GRANTS: Record<TokenScope, readonly Scope[]> = {
   read: ["project:read"],
-  write: ["project:read", "runs:write", "modelCards:write"],
+  // Tracking clients soft-delete and restore runs and experiments through the MLflow API.
+  write: ["project:read", "runs:write", "runs:delete", "modelCards:write"],
   promote: ["project:read", "promotions:request"],
 };
 

@@ -1,7 +1,7 @@
 import type { Tx } from "@/server/db/transaction";
 import { actorLabel, type Actor } from "../access";
 
-export type AuditResourceType = "project" | "membership" | "invite" | "apiToken" | "user";
+export type AuditResourceType = "project" | "membership" | "invite" | "apiToken" | "user" | "experiment" | "run";
 
 export interface AuditEntry {
   projectId: string | null;

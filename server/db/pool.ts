@@ -1,0 +1,41 @@
+import pg from "pg";
+
+/**
+ * A plain node-postgres pool for the hot paths (metric ingestion and history) where one
+ * array-parameter statement beats an ORM round trip per row. Everything else goes through Prisma.
+ */
+const globalForPool = globalThis as unknown as { tallyPgPool?: pg.Pool };
+
+// int8 (BigInt columns: steps, timestamps, run seq) as JS numbers: every value we store is within
+// ±2^53 (validated at the edge), and JSON has no bigint.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+export function pgPool(): pg.Pool {
+  if (!globalForPool.tallyPgPool) {
+    const connectionString = process.env.DATABASE_URL;
+    if (!connectionString) throw new Error("DATABASE_URL is not set");
+    globalForPool.tallyPgPool = new pg.Pool({ connectionString, max: 10 });
+  }
+  return globalForPool.tallyPgPool;
+}
+
+/** Runs `work` in a transaction on one pooled connection. */
+export async function withPgTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pgPool().connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+export async function closePgPool(): Promise<void> {
+  await globalForPool.tallyPgPool?.end();
+  globalForPool.tallyPgPool = undefined;
+}

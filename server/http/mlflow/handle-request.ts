@@ -1,0 +1,29 @@
+import { authenticateToken, tokenFromAuthorization } from "@/server/services/api-tokens";
+import { requireProjectScope } from "@/server/services/access";
+import { matchRoute } from "./route-table";
+import { mlflowRoutes } from "./routes";
+import { mlflowError, mlflowErrorResponse, mlflowJson, readMlflowInput } from "./wire";
+
+/**
+ * The MLflow-compatible REST edge. `projectSlug` comes from `/projects/<slug>/api/2.0/mlflow/...`;
+ * on the bare `/api/2.0/mlflow/...` form the token names the project.
+ */
+export async function handleMlflowRequest(
+  request: Request,
+  target: { projectSlug?: string; segments: string[] },
+): Promise<Response> {
+  try {
+    const match = matchRoute(mlflowRoutes, request.method, target.segments);
+    const endpoint = `/api/2.0/mlflow/${target.segments.join("/")}`;
+    if (match === null) return mlflowError(404, "ENDPOINT_NOT_FOUND", `No API endpoint ${request.method} ${endpoint}`);
+    if (match === "method-not-allowed") {
+      return mlflowError(405, "BAD_REQUEST", `Method ${request.method} is not allowed on ${endpoint}`);
+    }
+    const token = await authenticateToken(tokenFromAuthorization(request.headers.get("authorization")));
+    const access = await requireProjectScope(token, target.projectSlug ?? token.projectSlug, match.route.scope);
+    const input = await readMlflowInput(request);
+    return mlflowJson(await match.route.handle(access, input, match.params));
+  } catch (error) {
+    return mlflowErrorResponse(error);
+  }
+}

@@ -1,0 +1,46 @@
+import type { Scope } from "@/lib/rbac";
+import type { ProjectAccess } from "@/server/services/access";
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+export interface MlflowRoute {
+  method: HttpMethod;
+  /** Path after /api/2.0/mlflow, e.g. "/runs/log-batch"; `:name` matches one segment, `*name` the rest. */
+  path: string;
+  scope: Scope;
+  handle: (access: ProjectAccess, input: Record<string, unknown>, params: Record<string, string>) => Promise<unknown>;
+}
+
+/** Finds the route for a method and path, with its captured path parameters. */
+export function matchRoute(
+  routes: readonly MlflowRoute[],
+  method: string,
+  segments: string[],
+): { route: MlflowRoute; params: Record<string, string> } | "method-not-allowed" | null {
+  let pathMatched = false;
+  for (const route of routes) {
+    const params = matchPath(route.path, segments);
+    if (!params) continue;
+    pathMatched = true;
+    if (route.method === method) return { route, params };
+  }
+  return pathMatched ? "method-not-allowed" : null;
+}
+
+function matchPath(pattern: string, segments: string[]): Record<string, string> | null {
+  const parts = pattern.split("/").filter(Boolean);
+  const params: Record<string, string> = {};
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index]!;
+    if (part.startsWith("*")) {
+      if (index >= segments.length) return null;
+      params[part.slice(1)] = segments.slice(index).join("/");
+      return params;
+    }
+    const segment = segments[index];
+    if (segment === undefined) return null;
+    if (part.startsWith(":")) params[part.slice(1)] = segment;
+    else if (part !== segment) return null;
+  }
+  return parts.length === segments.length ? params : null;
+}

@@ -1,0 +1,97 @@
+import { z } from "zod";
+import { experimentIdSchema, experimentNameSchema, experimentTagSchema } from "@/lib/schemas/mlflow";
+import {
+  createExperiment,
+  deleteExperimentTag,
+  getExperiment,
+  getExperimentByName,
+  renameExperiment,
+  setExperimentLifecycle,
+  setExperimentTag,
+} from "@/server/services/experiments";
+import type { MlflowRoute } from "../route-table";
+
+const experimentRef = z.object({ experiment_id: experimentIdSchema });
+
+export const experimentRoutes: MlflowRoute[] = [
+  {
+    method: "GET",
+    path: "/experiments/get-by-name",
+    scope: "project:read",
+    handle: async (access, input) => {
+      const { experiment_name } = z.object({ experiment_name: experimentNameSchema }).parse(input);
+      return { experiment: await getExperimentByName(access, experiment_name) };
+    },
+  },
+  {
+    method: "GET",
+    path: "/experiments/get",
+    scope: "project:read",
+    handle: async (access, input) => ({
+      experiment: await getExperiment(access, experimentRef.parse(input).experiment_id),
+    }),
+  },
+  {
+    method: "POST",
+    path: "/experiments/create",
+    scope: "runs:write",
+    handle: async (access, input) => {
+      const body = z
+        .object({
+          name: experimentNameSchema,
+          artifact_location: z.string().max(2000).optional(),
+          tags: z.array(experimentTagSchema).max(100).default([]),
+        })
+        .parse(input);
+      return createExperiment(access, { name: body.name, artifactLocation: body.artifact_location || undefined, tags: body.tags });
+    },
+  },
+  {
+    method: "POST",
+    path: "/experiments/update",
+    scope: "runs:write",
+    handle: async (access, input) => {
+      const body = experimentRef.extend({ new_name: experimentNameSchema }).parse(input);
+      await renameExperiment(access, body.experiment_id, body.new_name);
+      return {};
+    },
+  },
+  {
+    method: "POST",
+    path: "/experiments/delete",
+    scope: "runs:delete",
+    handle: async (access, input) => {
+      await setExperimentLifecycle(access, experimentRef.parse(input).experiment_id, "deleted");
+      return {};
+    },
+  },
+  {
+    method: "POST",
+    path: "/experiments/restore",
+    scope: "runs:delete",
+    handle: async (access, input) => {
+      await setExperimentLifecycle(access, experimentRef.parse(input).experiment_id, "active");
+      return {};
+    },
+  },
+  {
+    method: "POST",
+    path: "/experiments/set-experiment-tag",
+    scope: "runs:write",
+    handle: async (access, input) => {
+      const body = experimentRef.and(experimentTagSchema).parse(input);
+      await setExperimentTag(access, body.experiment_id, { key: body.key, value: body.value });
+      return {};
+    },
+  },
+  {
+    method: "POST",
+    path: "/experiments/delete-experiment-tag",
+    scope: "runs:write",
+    handle: async (access, input) => {
+      const body = experimentRef.extend({ key: z.string().min(1).max(250) }).parse(input);
+      await deleteExperimentTag(access, body.experiment_id, body.key);
+      return {};
+    },
+  },
+];

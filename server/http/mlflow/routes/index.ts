@@ -1,0 +1,6 @@
+import type { MlflowRoute } from "../route-table";
+import { experimentRoutes } from "./experiments";
+import { runRoutes } from "./runs";
+
+/** Every endpoint under /api/2.0/mlflow that Tally serves. */
+export const mlflowRoutes: readonly MlflowRoute[] = [...experimentRoutes, ...runRoutes];

@@ -1,0 +1,73 @@
+import { ZodError } from "zod";
+import { AppError, type AppErrorCode } from "@/lib/errors";
+
+/** MLflow's error body and status per code (../shared/mlflow-rest-compat.md section 2). */
+const MLFLOW_ERRORS: Record<AppErrorCode, { code: string; status: number }> = {
+  BAD_INPUT: { code: "INVALID_PARAMETER_VALUE", status: 400 },
+  UNAUTHENTICATED: { code: "UNAUTHENTICATED", status: 401 },
+  FORBIDDEN: { code: "PERMISSION_DENIED", status: 403 },
+  NOT_FOUND: { code: "RESOURCE_DOES_NOT_EXIST", status: 404 },
+  CONFLICT: { code: "RESOURCE_ALREADY_EXISTS", status: 400 },
+  TOO_MANY_REQUESTS: { code: "REQUEST_LIMIT_EXCEEDED", status: 429 },
+};
+
+export function mlflowError(status: number, code: string, message: string): Response {
+  return Response.json({ error_code: code, message }, { status });
+}
+
+export function mlflowErrorResponse(error: unknown): Response {
+  if (error instanceof AppError) {
+    const { code, status } = MLFLOW_ERRORS[error.code];
+    return mlflowError(status, code, error.message);
+  }
+  if (error instanceof ZodError) {
+    const message = error.issues
+      .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+      .join("; ");
+    return mlflowError(400, "INVALID_PARAMETER_VALUE", message);
+  }
+  console.error("MLflow API request failed:", error);
+  return mlflowError(500, "INTERNAL_ERROR", "Internal error");
+}
+
+/**
+ * JSON with MLflow's encoding of non-finite doubles: NaN and ±Infinity travel as the strings
+ * "NaN", "Infinity" and "-Infinity" (JSON has no literal for them).
+ */
+export function mlflowJson(body: unknown): Response {
+  const text = JSON.stringify(body, (_key, value: unknown) => {
+    if (typeof value === "number" && !Number.isFinite(value)) {
+      return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+    }
+    return typeof value === "bigint" ? Number(value) : value;
+  });
+  return new Response(text, { status: 200, headers: { "content-type": "application/json" } });
+}
+
+/**
+ * The request's fields: the query string for GET (a repeated key becomes a list, as the client sends
+ * repeated proto fields), the JSON body otherwise.
+ */
+export async function readMlflowInput(request: Request): Promise<Record<string, unknown>> {
+  if (request.method === "GET") {
+    const params = new URL(request.url).searchParams;
+    const input: Record<string, unknown> = {};
+    for (const key of new Set(params.keys())) {
+      const values = params.getAll(key);
+      input[key] = values.length > 1 ? values : values[0];
+    }
+    return input;
+  }
+  const text = await request.text();
+  if (!text.trim()) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError("BAD_INPUT", "Request body is not valid JSON");
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new AppError("BAD_INPUT", "Request body must be a JSON object");
+  }
+  return parsed as Record<string, unknown>;
+}

@@ -1,0 +1,13 @@
+export {
+  DEFAULT_EXPERIMENT_NUMBER,
+  ensureDefaultExperiment,
+  findExperiment,
+  getExperiment,
+  getExperimentByName,
+  createExperiment,
+  renameExperiment,
+  setExperimentLifecycle,
+  setExperimentTag,
+  deleteExperimentTag,
+} from "./experiments";
+export { toExperimentView, experimentSelect, type ExperimentView } from "./views";

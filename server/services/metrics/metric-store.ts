@@ -1,0 +1,46 @@
+import type pg from "pg";
+
+export interface MetricPointInput {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  modelId?: string;
+  datasetName?: string;
+  datasetDigest?: string;
+}
+
+export interface MetricPointView {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+export interface LatestMetricView extends MetricPointView {
+  runSeq: number;
+}
+
+/** One bucket of a downsampled series: its step range, the extremes and the last value. */
+export interface MetricBucket {
+  stepMin: number;
+  stepMax: number;
+  min: number;
+  max: number;
+  last: number;
+  lastTimestamp: number;
+  count: number;
+}
+
+/**
+ * Metric history behind one interface (ARCHITECTURE.md): append-only points plus the latest value
+ * per (run, key). PostgreSQL first; a columnar engine can implement the same contract later.
+ */
+export interface MetricStore {
+  /** Appends points in one statement; identical points already stored are skipped, never doubled. */
+  append(client: pg.ClientBase, runSeq: number, points: MetricPointInput[]): Promise<void>;
+  latest(runSeqs: number[]): Promise<LatestMetricView[]>;
+  history(runSeq: number, key: string, page: { offset: number; limit: number }): Promise<MetricPointView[]>;
+  /** At most `buckets` buckets over the step range, computed in the database. */
+  downsample(runSeq: number, key: string, buckets: number): Promise<MetricBucket[]>;
+}

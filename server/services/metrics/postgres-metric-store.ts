@@ -1,0 +1,105 @@
+import type pg from "pg";
+import { pgPool } from "@/server/db/pool";
+import type { LatestMetricView, MetricBucket, MetricPointInput, MetricPointView, MetricStore } from "./metric-store";
+
+/**
+ * Points go in as one INSERT … SELECT FROM unnest(arrays): a single statement and round trip per
+ * batch, whatever its size. The primary key (run, key, step, timestamp, value) turns retried points
+ * into no-ops.
+ */
+export const postgresMetricStore: MetricStore = {
+  async append(client, runSeq, points) {
+    if (points.length === 0) return;
+    const columns = {
+      keys: points.map((point) => point.key),
+      values: points.map((point) => point.value),
+      timestamps: points.map((point) => point.timestamp),
+      steps: points.map((point) => point.step),
+      modelIds: points.map((point) => point.modelId ?? null),
+      datasetNames: points.map((point) => point.datasetName ?? null),
+      datasetDigests: points.map((point) => point.datasetDigest ?? null),
+    };
+    await client.query(
+      `INSERT INTO "MetricPoint" ("runSeq", "key", "value", "timestamp", "step", "modelId", "datasetName", "datasetDigest")
+       SELECT $1, p.key, p.value, p.ts, p.step, p.model_id, p.dataset_name, p.dataset_digest
+       FROM unnest($2::text[], $3::float8[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[])
+         AS p(key, value, ts, step, model_id, dataset_name, dataset_digest)
+       ON CONFLICT DO NOTHING`,
+      [
+        runSeq,
+        columns.keys,
+        columns.values.map(encodeDouble),
+        columns.timestamps,
+        columns.steps,
+        columns.modelIds,
+        columns.datasetNames,
+        columns.datasetDigests,
+      ],
+    );
+    // The newest point per key by MLflow's order (step, timestamp, value) replaces the stored one only
+    // when it is newer. Keys are sorted so concurrent batches lock rows in the same order.
+    await client.query(
+      `INSERT INTO "LatestMetric" ("runSeq", "key", "value", "timestamp", "step")
+       SELECT DISTINCT ON (p.key) $1, p.key, p.value, p.ts, p.step
+       FROM unnest($2::text[], $3::float8[], $4::int8[], $5::int8[]) AS p(key, value, ts, step)
+       ORDER BY p.key, p.step DESC, p.ts DESC, p.value DESC
+       ON CONFLICT ("runSeq", "key") DO UPDATE
+         SET "value" = EXCLUDED."value", "timestamp" = EXCLUDED."timestamp", "step" = EXCLUDED."step"
+         WHERE ("LatestMetric"."step", "LatestMetric"."timestamp", "LatestMetric"."value")
+             < (EXCLUDED."step", EXCLUDED."timestamp", EXCLUDED."value")`,
+      [runSeq, columns.keys, columns.values.map(encodeDouble), columns.timestamps, columns.steps],
+    );
+  },
+
+  async latest(runSeqs) {
+    if (runSeqs.length === 0) return [];
+    const result = await pgPool().query<LatestMetricView>(
+      `SELECT "runSeq", "key", "value", "timestamp", "step" FROM "LatestMetric"
+       WHERE "runSeq" = ANY($1::int8[]) ORDER BY "runSeq", "key"`,
+      [runSeqs],
+    );
+    return result.rows;
+  },
+
+  async history(runSeq, key, page) {
+    const result = await pgPool().query<MetricPointView>(
+      `SELECT "key", "value", "timestamp", "step" FROM "MetricPoint"
+       WHERE "runSeq" = $1 AND "key" = $2
+       ORDER BY "timestamp", "step", "value"
+       LIMIT $3 OFFSET $4`,
+      [runSeq, key, page.limit, page.offset],
+    );
+    return result.rows;
+  },
+
+  async downsample(runSeq, key, buckets) {
+    const result = await pgPool().query<MetricBucket>(
+      `WITH bounds AS (
+         SELECT min("step") AS lo, max("step") AS hi FROM "MetricPoint" WHERE "runSeq" = $1 AND "key" = $2
+       ), bucketed AS (
+         SELECT width_bucket(p."step", b.lo, b.hi + 1, LEAST($3::int, GREATEST(1, (b.hi - b.lo + 1)::int))) AS bucket,
+                p."step", p."timestamp", p."value"
+         FROM "MetricPoint" p, bounds b
+         WHERE p."runSeq" = $1 AND p."key" = $2
+       )
+       SELECT min("step") AS "stepMin", max("step") AS "stepMax",
+              min("value") FILTER (WHERE "value" <> 'NaN') AS "min",
+              max("value") FILTER (WHERE "value" <> 'NaN') AS "max",
+              (array_agg("value" ORDER BY "step" DESC, "timestamp" DESC))[1] AS "last",
+              max("timestamp") AS "lastTimestamp",
+              count(*)::int AS "count"
+       FROM bucketed GROUP BY bucket ORDER BY bucket`,
+      [runSeq, key, buckets],
+    );
+    return result.rows.map((row) => ({ ...row, min: row.min ?? Number.NaN, max: row.max ?? Number.NaN }));
+  },
+};
+
+/** node-postgres sends JS numbers as text; NaN and ±Infinity need PostgreSQL's spellings. */
+function encodeDouble(value: number): string | number {
+  if (Number.isNaN(value)) return "NaN";
+  if (value === Infinity) return "Infinity";
+  if (value === -Infinity) return "-Infinity";
+  return value;
+}
+

@@ -1,0 +1,4 @@
+export { createRun, getRun, loadRunViews, updateRun, setRunLifecycle, findRun, RUN_NAME_TAG } from "./runs";
+export { logBatch, deleteRunTag, logInputs, logOutputs, type LogBatchInput, type DatasetInput } from "./logging";
+export { getMetricHistory, getDownsampledHistory, MAX_HISTORY_PAGE } from "./history";
+export type { RunView, RunInfoView, MetricView } from "./views";

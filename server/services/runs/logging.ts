@@ -1,0 +1,159 @@
+import type pg from "pg";
+import { badInput, notFound } from "@/lib/errors";
+import type { MetricInput } from "@/lib/schemas/mlflow";
+import { db } from "@/server/db/client";
+import { withPgTransaction } from "@/server/db/pool";
+import { assertScope, type ProjectAccess } from "../access";
+import { metricStore } from "../metrics";
+import { assertActive, findRun, RUN_NAME_TAG } from "./runs";
+
+export interface LogBatchInput {
+  metrics: MetricInput[];
+  params: { key: string; value: string }[];
+  tags: { key: string; value: string }[];
+}
+
+/**
+ * The one write path for metrics, params and tags (log-metric, log-parameter, set-tag and log-batch
+ * all come here). All of a batch is stored, or none of it: a changed param rolls everything back.
+ */
+export async function logBatch(access: ProjectAccess, runId: string, batch: LogBatchInput): Promise<void> {
+  assertScope(access, "runs:write");
+  await withPgTransaction(async (client) => {
+    const run = await client.query<{ seq: number; lifecycleStage: string }>(
+      `SELECT "seq", "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR SHARE`,
+      [runId, access.project.id],
+    );
+    const row = run.rows[0];
+    if (!row) throw notFound(`Run with id=${runId} not found`);
+    assertActive({ id: runId, lifecycleStage: row.lifecycleStage });
+    if (batch.params.length) await logParams(client, runId, batch.params);
+    if (batch.tags.length) await setTags(client, runId, batch.tags);
+    if (batch.metrics.length) {
+      await metricStore().append(
+        client,
+        row.seq,
+        batch.metrics.map((metric) => ({
+          key: metric.key,
+          value: metric.value,
+          timestamp: metric.timestamp,
+          step: metric.step,
+          modelId: metric.model_id,
+          datasetName: metric.dataset_name,
+          datasetDigest: metric.dataset_digest,
+        })),
+      );
+    }
+  });
+}
+
+/** Params are immutable: the same value again is fine, a different one is refused. */
+async function logParams(client: pg.ClientBase, runId: string, params: { key: string; value: string }[]) {
+  const keys = params.map((param) => param.key);
+  await client.query(
+    `INSERT INTO "Param" ("runId", "key", "value")
+     SELECT $1, p.key, p.value FROM unnest($2::text[], $3::text[]) AS p(key, value)
+     ON CONFLICT DO NOTHING`,
+    [runId, keys, params.map((param) => param.value)],
+  );
+  const stored = await client.query<{ key: string; value: string }>(
+    `SELECT "key", "value" FROM "Param" WHERE "runId" = $1 AND "key" = ANY($2::text[])`,
+    [runId, keys],
+  );
+  const storedValues = new Map(stored.rows.map((param) => [param.key, param.value]));
+  for (const param of params) {
+    const existing = storedValues.get(param.key);
+    if (existing !== undefined && existing !== param.value) {
+      throw badInput(
+        `Changing param values is not allowed. Param with key='${param.key}' was already logged with value='${existing}' for run ID='${runId}'. Attempted logging new value '${param.value}'.`,
+      );
+    }
+  }
+}
+
+async function setTags(client: pg.ClientBase, runId: string, tags: { key: string; value: string }[]) {
+  // Later values win within a batch; one row per key keeps the upsert valid.
+  const unique = [...new Map(tags.map((tag) => [tag.key, tag.value]))];
+  await client.query(
+    `INSERT INTO "RunTag" ("runId", "key", "value")
+     SELECT $1, t.key, t.value FROM unnest($2::text[], $3::text[]) AS t(key, value)
+     ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"`,
+    [runId, unique.map(([key]) => key), unique.map(([, value]) => value)],
+  );
+  const runName = unique.find(([key]) => key === RUN_NAME_TAG)?.[1];
+  if (runName) await client.query(`UPDATE "Run" SET "name" = $2 WHERE "id" = $1`, [runId, runName]);
+}
+
+export async function deleteRunTag(access: ProjectAccess, runId: string, key: string): Promise<void> {
+  assertScope(access, "runs:write");
+  const run = await findRun(access, runId);
+  assertActive(run);
+  const deleted = await db().runTag.deleteMany({ where: { runId: run.id, key } });
+  if (deleted.count === 0) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+}
+
+export interface DatasetInput {
+  tags: { key: string; value: string }[];
+  dataset: { name: string; digest: string; source_type: string; source: string; schema?: string; profile?: string };
+}
+
+/** Datasets are shared per experiment by (name, digest); a run records each once with its tags. */
+export async function logInputs(access: ProjectAccess, runId: string, datasets: DatasetInput[]): Promise<void> {
+  assertScope(access, "runs:write");
+  const run = await db().run.findFirst({
+    where: { id: runId, projectId: access.project.id },
+    select: { id: true, lifecycleStage: true, experimentId: true },
+  });
+  if (!run) throw notFound(`Run with id=${runId} not found`);
+  assertActive(run);
+  await db().$transaction(async (tx) => {
+    for (const { dataset, tags } of datasets) {
+      const stored = await tx.dataset.upsert({
+        where: { experimentId_name_digest: { experimentId: run.experimentId, name: dataset.name, digest: dataset.digest } },
+        update: {},
+        create: {
+          experimentId: run.experimentId,
+          name: dataset.name,
+          digest: dataset.digest,
+          sourceType: dataset.source_type,
+          source: dataset.source,
+          schema: dataset.schema ?? null,
+          profile: dataset.profile ?? null,
+        },
+        select: { id: true },
+      });
+      await tx.runInput.upsert({
+        where: { runId_datasetId: { runId: run.id, datasetId: stored.id } },
+        update: { tags },
+        create: { runId: run.id, datasetId: stored.id, tags },
+      });
+    }
+  });
+}
+
+/** Links logged models to the run that produced them (MLflow 3 runs/outputs). */
+export async function logOutputs(
+  access: ProjectAccess,
+  runId: string,
+  models: { model_id: string; step: number }[],
+): Promise<void> {
+  assertScope(access, "runs:write");
+  const run = await findRun(access, runId);
+  assertActive(run);
+  const known = await db().loggedModel.findMany({
+    where: { id: { in: models.map((model) => model.model_id) }, projectId: access.project.id },
+    select: { id: true },
+  });
+  const knownIds = new Set(known.map((model) => model.id));
+  const missing = models.find((model) => !knownIds.has(model.model_id));
+  if (missing) throw notFound(`Logged model with id=${missing.model_id} not found`);
+  await db().$transaction(
+    models.map((model) =>
+      db().runOutput.upsert({
+        where: { runId_modelId: { runId: run.id, modelId: model.model_id } },
+        update: { step: BigInt(model.step) },
+        create: { runId: run.id, modelId: model.model_id, step: BigInt(model.step) },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,173 @@
+import { randomBytes } from "node:crypto";
+import { badInput, notFound } from "@/lib/errors";
+import { db } from "@/server/db/client";
+import { transaction } from "@/server/db/transaction";
+import { assertScope, type ProjectAccess } from "../access";
+import { recordAudit } from "../audit";
+import { findExperiment } from "../experiments";
+import { metricStore } from "../metrics";
+import { generateRunName } from "./run-names";
+import { runInfoSelect, toRunInfoView, type MetricView, type RunInfoView, type RunView } from "./views";
+
+export const RUN_NAME_TAG = "mlflow.runName";
+export const PARENT_RUN_TAG = "mlflow.parentRunId";
+
+/** A run of the caller's project, or NOT_FOUND (runs of other projects do not exist for it). */
+export async function findRun(access: ProjectAccess, runId: string) {
+  const run = await db().run.findFirst({ where: { id: runId, projectId: access.project.id }, select: runInfoSelect });
+  if (!run) throw notFound(`Run with id=${runId} not found`);
+  return run;
+}
+
+export function assertActive(run: { id: string; lifecycleStage: string }): void {
+  if (run.lifecycleStage !== "active") {
+    throw badInput(`The run ${run.id} must be in the 'active' state. Current state is ${run.lifecycleStage}.`);
+  }
+}
+
+export async function createRun(
+  access: ProjectAccess,
+  input: {
+    experimentId: string;
+    userId?: string;
+    startTime?: number;
+    runName?: string;
+    tags: { key: string; value: string }[];
+  },
+): Promise<RunView> {
+  assertScope(access, "runs:write");
+  const experiment = await findExperiment(access, input.experimentId);
+  if (experiment.lifecycleStage !== "active") {
+    throw badInput(`The experiment ${input.experimentId} must be in the 'active' state. Current state is deleted.`);
+  }
+  const tags = new Map(input.tags.map((tag) => [tag.key, tag.value]));
+  const tagName = tags.get(RUN_NAME_TAG);
+  if (input.runName && tagName !== undefined && tagName !== input.runName) {
+    throw badInput(
+      `Both 'run_name' ('${input.runName}') and the '${RUN_NAME_TAG}' tag ('${tagName}') were given and they differ`,
+    );
+  }
+  const name = input.runName || tagName || generateRunName();
+  tags.set(RUN_NAME_TAG, name);
+  const id = randomBytes(16).toString("hex");
+  const parentRunId = tags.get(PARENT_RUN_TAG);
+  if (parentRunId) await findRun(access, parentRunId);
+  await db().run.create({
+    data: {
+      id,
+      projectId: access.project.id,
+      experimentId: experiment.id,
+      name,
+      userId: input.userId ?? "",
+      startTime: BigInt(input.startTime ?? Date.now()),
+      artifactUri: `${experiment.artifactLocation.replace(/\/$/, "")}/${id}/artifacts`,
+      parentRunId: parentRunId ?? null,
+      tags: { create: [...tags].map(([key, value]) => ({ key, value })) },
+    },
+  });
+  return getRun(access, id);
+}
+
+export async function getRun(access: ProjectAccess, runId: string): Promise<RunView> {
+  assertScope(access, "project:read");
+  const [view] = await loadRunViews(access, [runId]);
+  if (!view) throw notFound(`Run with id=${runId} not found`);
+  return view;
+}
+
+/** Full MLflow run objects for the given ids (in that order), confined to the caller's project. */
+export async function loadRunViews(access: ProjectAccess, runIds: string[]): Promise<RunView[]> {
+  if (runIds.length === 0) return [];
+  const rows = await db().run.findMany({
+    where: { id: { in: runIds }, projectId: access.project.id },
+    select: {
+      ...runInfoSelect,
+      params: { select: { key: true, value: true }, orderBy: { key: "asc" } },
+      tags: { select: { key: true, value: true }, orderBy: { key: "asc" } },
+      inputs: { select: { tags: true, dataset: true } },
+      outputs: { select: { modelId: true, step: true } },
+    },
+  });
+  const latest = await metricStore().latest(rows.map((row) => Number(row.seq)));
+  const metricsBySeq = new Map<number, MetricView[]>();
+  for (const { runSeq, key, value, timestamp, step } of latest) {
+    metricsBySeq.set(runSeq, [...(metricsBySeq.get(runSeq) ?? []), { key, value, timestamp, step }]);
+  }
+  const byId = new Map(
+    rows.map((row): [string, RunView] => [
+      row.id,
+      {
+        info: toRunInfoView(row),
+        data: {
+          metrics: metricsBySeq.get(Number(row.seq)) ?? [],
+          params: row.params,
+          tags: row.tags,
+        },
+        inputs: {
+          dataset_inputs: row.inputs.map((input) => ({
+            tags: input.tags as { key: string; value: string }[],
+            dataset: {
+              name: input.dataset.name,
+              digest: input.dataset.digest,
+              source_type: input.dataset.sourceType,
+              source: input.dataset.source,
+              ...(input.dataset.schema !== null ? { schema: input.dataset.schema } : {}),
+              ...(input.dataset.profile !== null ? { profile: input.dataset.profile } : {}),
+            },
+          })),
+          model_inputs: [],
+        },
+        outputs: { model_outputs: row.outputs.map((output) => ({ model_id: output.modelId, step: Number(output.step) })) },
+      },
+    ]),
+  );
+  return runIds.flatMap((id) => byId.get(id) ?? []);
+}
+
+export async function updateRun(
+  access: ProjectAccess,
+  input: { runId: string; status?: string; endTime?: number; runName?: string },
+): Promise<RunInfoView> {
+  assertScope(access, "runs:write");
+  const run = await findRun(access, input.runId);
+  assertActive(run);
+  return transaction(async (tx) => {
+    const updated = await tx.run.update({
+      where: { id: run.id },
+      data: {
+        ...(input.status ? { status: input.status } : {}),
+        ...(input.endTime !== undefined ? { endTime: BigInt(input.endTime) } : {}),
+        ...(input.runName ? { name: input.runName } : {}),
+      },
+      select: runInfoSelect,
+    });
+    if (input.runName) {
+      await tx.runTag.upsert({
+        where: { runId_key: { runId: run.id, key: RUN_NAME_TAG } },
+        update: { value: input.runName },
+        create: { runId: run.id, key: RUN_NAME_TAG, value: input.runName },
+      });
+    }
+    return toRunInfoView(updated);
+  });
+}
+
+export async function setRunLifecycle(access: ProjectAccess, runId: string, stage: "active" | "deleted"): Promise<void> {
+  assertScope(access, "runs:delete");
+  const run = await findRun(access, runId);
+  await transaction(async (tx) => {
+    await tx.run.update({
+      where: { id: run.id },
+      data: { lifecycleStage: stage, deletedTime: stage === "deleted" ? BigInt(Date.now()) : null },
+    });
+    await recordAudit(tx, access.actor, {
+      projectId: access.project.id,
+      action: stage === "deleted" ? "run.delete" : "run.restore",
+      resourceType: "run",
+      resourceId: run.id,
+      actorRole: access.roleSnapshot,
+      before: { lifecycleStage: run.lifecycleStage },
+      after: { lifecycleStage: stage },
+    });
+  });
+}
