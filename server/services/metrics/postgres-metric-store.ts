@@ -1,6 +1,5 @@
-import type pg from "pg";
 import { pgPool } from "@/server/db/pool";
-import type { LatestMetricView, MetricBucket, MetricPointInput, MetricPointView, MetricStore } from "./metric-store";
+import type { LatestMetricView, MetricBucket, MetricPointView, MetricStore } from "./metric-store";
 
 /**
  * Points go in as one INSERT … SELECT FROM unnest(arrays): a single statement and round trip per
