@@ -1,6 +1,7 @@
 import type { MlflowRoute } from "../route-table";
 import { experimentRoutes } from "./experiments";
+import { loggedModelRoutes } from "./logged-models";
 import { runRoutes } from "./runs";
 
 /** Every endpoint under /api/2.0/mlflow that Tally serves. */
-export const mlflowRoutes: readonly MlflowRoute[] = [...experimentRoutes, ...runRoutes];
+export const mlflowRoutes: readonly MlflowRoute[] = [...experimentRoutes, ...runRoutes, ...loggedModelRoutes];

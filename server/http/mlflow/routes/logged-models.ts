@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { experimentIdSchema, paramSchema, runIdSchema, runTagSchema } from "@/lib/schemas/mlflow";
+import {
+  LOGGED_MODEL_STATUSES,
+  createLoggedModel,
+  deleteLoggedModel,
+  deleteLoggedModelTag,
+  finalizeLoggedModel,
+  getLoggedModel,
+  logLoggedModelParams,
+  setLoggedModelTags,
+} from "@/server/services/logged-models";
+import type { MlflowRoute } from "../route-table";
+
+const modelIdSchema = z.string().regex(/^m-[0-9a-f]{32}$/, "Invalid logged model id");
+const statusSchema = z
+  .union([z.enum(LOGGED_MODEL_STATUSES), z.number().int().min(1).max(3)])
+  .transform((status) => (typeof status === "number" ? LOGGED_MODEL_STATUSES[status - 1]! : status));
+
+export const loggedModelRoutes: MlflowRoute[] = [
+  {
+    method: "POST",
+    path: "/logged-models",
+    scope: "runs:write",
+    handle: async (access, input) => {
+      const body = z
+        .object({
+          experiment_id: experimentIdSchema,
+          name: z.string().max(500).optional(),
+          model_type: z.string().max(500).optional(),
+          source_run_id: runIdSchema.optional(),
+          params: z.array(paramSchema).max(100).default([]),
+          tags: z.array(runTagSchema).max(100).default([]),
+        })
+        .parse(input);
+      return {
+        model: await createLoggedModel(access, {
+          experimentId: body.experiment_id,
+          name: body.name,
+          modelType: body.model_type,
+          sourceRunId: body.source_run_id,
+          params: body.params,
+          tags: body.tags,
+        }),
+      };
+    },
+  },
+  {
+    method: "GET",
+    path: "/logged-models/:modelId",
+    scope: "project:read",
+    handle: async (access, input, params) => {
+      const allowDeleted = z.enum(["true", "false"]).optional().parse(input.allow_deleted) === "true";
+      return { model: await getLoggedModel(access, modelIdSchema.parse(params.modelId), allowDeleted) };
+    },
+  },
+  {
+    method: "PATCH",
+    path: "/logged-models/:modelId",
+    scope: "runs:write",
+    handle: async (access, input, params) => {
+      const { status } = z.object({ status: statusSchema }).parse(input);
+      return { model: await finalizeLoggedModel(access, modelIdSchema.parse(params.modelId), status) };
+    },
+  },
+  {
+    method: "DELETE",
+    path: "/logged-models/:modelId",
+    scope: "runs:delete",
+    handle: async (access, _input, params) => {
+      await deleteLoggedModel(access, modelIdSchema.parse(params.modelId));
+      return {};
+    },
+  },
+  {
+    method: "PATCH",
+    path: "/logged-models/:modelId/tags",
+    scope: "runs:write",
+    handle: async (access, input, params) => {
+      const { tags } = z.object({ tags: z.array(runTagSchema).max(100) }).parse(input);
+      await setLoggedModelTags(access, modelIdSchema.parse(params.modelId), tags);
+      return {};
+    },
+  },
+  {
+    // The client puts the tag key into the path unencoded, so it may contain slashes.
+    method: "DELETE",
+    path: "/logged-models/:modelId/tags/*tagKey",
+    scope: "runs:write",
+    handle: async (access, _input, params) => {
+      await deleteLoggedModelTag(access, modelIdSchema.parse(params.modelId), decodeURIComponent(params.tagKey!));
+      return {};
+    },
+  },
+  {
+    method: "POST",
+    path: "/logged-models/:modelId/params",
+    scope: "runs:write",
+    handle: async (access, input, params) => {
+      const body = z.object({ params: z.array(paramSchema).max(100) }).parse(input);
+      await logLoggedModelParams(access, modelIdSchema.parse(params.modelId), body.params);
+      return {};
+    },
+  },
+];

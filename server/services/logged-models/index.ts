@@ -1,0 +1,12 @@
+export {
+  LOGGED_MODEL_STATUSES,
+  createLoggedModel,
+  getLoggedModel,
+  loadLoggedModelViews,
+  finalizeLoggedModel,
+  deleteLoggedModel,
+  setLoggedModelTags,
+  deleteLoggedModelTag,
+  logLoggedModelParams,
+  type LoggedModelView,
+} from "./logged-models";

@@ -1,0 +1,217 @@
+import { randomBytes } from "node:crypto";
+import { badInput, notFound } from "@/lib/errors";
+import { db } from "@/server/db/client";
+import { pgPool } from "@/server/db/pool";
+import { assertScope, type ProjectAccess } from "../access";
+import { findExperiment } from "../experiments";
+import { findRun } from "../runs";
+
+export const LOGGED_MODEL_STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"] as const;
+const FORBIDDEN_NAME_CHARACTERS = /[/:.%"']/;
+
+export interface LoggedModelView {
+  info: {
+    model_id: string;
+    experiment_id: string;
+    name: string;
+    artifact_uri: string;
+    creation_timestamp_ms: number;
+    last_updated_timestamp_ms: number;
+    status: string;
+    status_message?: string;
+    model_type?: string;
+    source_run_id?: string;
+    tags: { key: string; value: string }[];
+  };
+  data: {
+    params: { key: string; value: string }[];
+    metrics: { key: string; value: number; timestamp: number; step: number; run_id?: string }[];
+  };
+}
+
+const modelSelect = {
+  id: true,
+  name: true,
+  artifactUri: true,
+  status: true,
+  statusMessage: true,
+  modelType: true,
+  sourceRunId: true,
+  creationTime: true,
+  lastUpdateTime: true,
+  lifecycleStage: true,
+  experiment: { select: { number: true } },
+  tags: { select: { key: true, value: true }, orderBy: { key: "asc" } },
+  params: { select: { key: true, value: true }, orderBy: { key: "asc" } },
+} as const;
+
+export async function createLoggedModel(
+  access: ProjectAccess,
+  input: {
+    experimentId: string;
+    name?: string;
+    modelType?: string;
+    sourceRunId?: string;
+    params: { key: string; value: string }[];
+    tags: { key: string; value: string }[];
+  },
+): Promise<LoggedModelView> {
+  assertScope(access, "runs:write");
+  if (input.name && FORBIDDEN_NAME_CHARACTERS.test(input.name)) {
+    throw badInput(`Invalid model name '${input.name}': names must not contain / : . % " or '`);
+  }
+  const experiment = await findExperiment(access, input.experimentId);
+  if (experiment.lifecycleStage !== "active") throw badInput(`Experiment ${input.experimentId} is deleted`);
+  if (input.sourceRunId) await findRun(access, input.sourceRunId);
+  const id = `m-${randomBytes(16).toString("hex")}`;
+  const now = BigInt(Date.now());
+  await db().loggedModel.create({
+    data: {
+      id,
+      projectId: access.project.id,
+      experimentId: experiment.id,
+      name: input.name || `model-${randomBytes(3).toString("hex")}`,
+      artifactUri: `${experiment.artifactLocation.replace(/\/$/, "")}/models/${id}/artifacts`,
+      modelType: input.modelType ?? null,
+      sourceRunId: input.sourceRunId ?? null,
+      creationTime: now,
+      lastUpdateTime: now,
+      tags: { create: uniqueByKey(input.tags) },
+      params: { create: uniqueByKey(input.params) },
+    },
+  });
+  return getLoggedModel(access, id);
+}
+
+function uniqueByKey(entries: { key: string; value: string }[]) {
+  return [...new Map(entries.map((entry) => [entry.key, entry])).values()];
+}
+
+async function findModel(access: ProjectAccess, modelId: string, allowDeleted = false) {
+  const model = await db().loggedModel.findFirst({
+    where: { id: modelId, projectId: access.project.id, ...(allowDeleted ? {} : { lifecycleStage: "active" }) },
+    select: modelSelect,
+  });
+  if (!model) throw notFound(`Logged model with ID '${modelId}' not found`);
+  return model;
+}
+
+export async function getLoggedModel(access: ProjectAccess, modelId: string, allowDeleted = false): Promise<LoggedModelView> {
+  assertScope(access, "project:read");
+  const [view] = await toViews([await findModel(access, modelId, allowDeleted)]);
+  return view!;
+}
+
+export async function loadLoggedModelViews(access: ProjectAccess, ids: string[]): Promise<LoggedModelView[]> {
+  const models = await db().loggedModel.findMany({
+    where: { id: { in: ids }, projectId: access.project.id },
+    select: modelSelect,
+  });
+  const byId = new Map((await toViews(models)).map((view) => [view.info.model_id, view]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+type ModelRow = Awaited<ReturnType<typeof findModel>>;
+
+/** Metrics logged with a model_id belong to that model too (MLflow 3): its latest value per key. */
+async function toViews(models: ModelRow[]): Promise<LoggedModelView[]> {
+  const metrics = models.length
+    ? (
+        await pgPool().query<{ modelId: string; key: string; value: number; timestamp: number; step: number; runId: string }>(
+          `SELECT DISTINCT ON (m."modelId", m."key") m."modelId", m."key", m."value", m."timestamp", m."step", r."id" AS "runId"
+           FROM "MetricPoint" m JOIN "Run" r ON r."seq" = m."runSeq"
+           WHERE m."modelId" = ANY($1::text[])
+           ORDER BY m."modelId", m."key", m."step" DESC, m."timestamp" DESC`,
+          [models.map((model) => model.id)],
+        )
+      ).rows
+    : [];
+  return models.map((model) => ({
+    info: {
+      model_id: model.id,
+      experiment_id: String(model.experiment.number),
+      name: model.name,
+      artifact_uri: model.artifactUri,
+      creation_timestamp_ms: Number(model.creationTime),
+      last_updated_timestamp_ms: Number(model.lastUpdateTime),
+      status: model.status,
+      ...(model.statusMessage ? { status_message: model.statusMessage } : {}),
+      ...(model.modelType ? { model_type: model.modelType } : {}),
+      ...(model.sourceRunId ? { source_run_id: model.sourceRunId } : {}),
+      tags: model.tags,
+    },
+    data: {
+      params: model.params,
+      metrics: metrics
+        .filter((metric) => metric.modelId === model.id)
+        .map(({ key, value, timestamp, step, runId }) => ({ key, value, timestamp, step, run_id: runId })),
+    },
+  }));
+}
+
+export async function finalizeLoggedModel(
+  access: ProjectAccess,
+  modelId: string,
+  status: (typeof LOGGED_MODEL_STATUSES)[number],
+): Promise<LoggedModelView> {
+  assertScope(access, "runs:write");
+  const model = await findModel(access, modelId);
+  await db().loggedModel.update({ where: { id: model.id }, data: { status, lastUpdateTime: BigInt(Date.now()) } });
+  return getLoggedModel(access, modelId);
+}
+
+export async function deleteLoggedModel(access: ProjectAccess, modelId: string): Promise<void> {
+  assertScope(access, "runs:delete");
+  const model = await findModel(access, modelId);
+  await db().loggedModel.update({
+    where: { id: model.id },
+    data: { lifecycleStage: "deleted", lastUpdateTime: BigInt(Date.now()) },
+  });
+}
+
+export async function setLoggedModelTags(
+  access: ProjectAccess,
+  modelId: string,
+  tags: { key: string; value: string }[],
+): Promise<void> {
+  assertScope(access, "runs:write");
+  const model = await findModel(access, modelId);
+  await db().$transaction(
+    uniqueByKey(tags).map((tag) =>
+      db().loggedModelTag.upsert({
+        where: { modelId_key: { modelId: model.id, key: tag.key } },
+        update: { value: tag.value },
+        create: { modelId: model.id, key: tag.key, value: tag.value },
+      }),
+    ),
+  );
+}
+
+export async function deleteLoggedModelTag(access: ProjectAccess, modelId: string, key: string): Promise<void> {
+  assertScope(access, "runs:write");
+  const model = await findModel(access, modelId);
+  const deleted = await db().loggedModelTag.deleteMany({ where: { modelId: model.id, key } });
+  if (deleted.count === 0) throw notFound(`No tag with key '${key}' on logged model ${modelId}`);
+}
+
+/** Params are immutable, as for runs. */
+export async function logLoggedModelParams(
+  access: ProjectAccess,
+  modelId: string,
+  params: { key: string; value: string }[],
+): Promise<void> {
+  assertScope(access, "runs:write");
+  const model = await findModel(access, modelId);
+  await db().$transaction(async (tx) => {
+    for (const param of uniqueByKey(params)) {
+      const existing = await tx.loggedModelParam.findUnique({
+        where: { modelId_key: { modelId: model.id, key: param.key } },
+        select: { value: true },
+      });
+      if (existing && existing.value !== param.value) {
+        throw badInput(`Changing param values is not allowed. Param '${param.key}' of model ${modelId} is '${existing.value}'`);
+      }
+      if (!existing) await tx.loggedModelParam.create({ data: { modelId: model.id, ...param } });
+    }
+  });
+}
