@@ -60,10 +60,18 @@ module.exports = {
     },
     {
       name: "route-handlers-use-edges",
-      comment: "Route handlers go through the REST edge, the tRPC handler or the auth configuration.",
+      comment: "Route handlers go through the REST edge, the tRPC handler, the auth configuration or a service's index.",
       severity: "error",
       from: { path: "(^app/api/|/route\\.ts$)" },
-      to: { path: "^server/", pathNot: ["^server/http/", "^server/trpc/http-handler\\.ts$", "^server/auth/options\\.ts$"] },
+      to: {
+        path: "^server/",
+        pathNot: [
+          "^server/http/",
+          "^server/trpc/http-handler\\.ts$",
+          "^server/auth/options\\.ts$",
+          "^server/services/[^/]+/index\\.ts$",
+        ],
+      },
     },
     {
       name: "nothing-imports-tests",

@@ -1,5 +1,4 @@
-export const dynamic = "force-dynamic";
+import { healthResponse } from "@/server/http/probes";
 
-export function GET() {
-  return new Response("OK", { headers: { "content-type": "text/plain" } });
-}
+export const dynamic = "force-dynamic";
+export const GET = healthResponse;

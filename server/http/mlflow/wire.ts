@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
+import { jsonResponse } from "../json";
 
 /** MLflow's error body and status per code (../shared/mlflow-rest-compat.md section 2). */
 const MLFLOW_ERRORS: Record<AppErrorCode, { code: string; status: number }> = {
@@ -30,18 +31,9 @@ export function mlflowErrorResponse(error: unknown): Response {
   return mlflowError(500, "INTERNAL_ERROR", "Internal error");
 }
 
-/**
- * JSON with MLflow's encoding of non-finite doubles: NaN and ±Infinity travel as the strings
- * "NaN", "Infinity" and "-Infinity" (JSON has no literal for them).
- */
+/** MLflow answers success with HTTP 200 exactly; anything else is an error to its client. */
 export function mlflowJson(body: unknown): Response {
-  const text = JSON.stringify(body, (_key, value: unknown) => {
-    if (typeof value === "number" && !Number.isFinite(value)) {
-      return Number.isNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
-    }
-    return typeof value === "bigint" ? Number(value) : value;
-  });
-  return new Response(text, { status: 200, headers: { "content-type": "application/json" } });
+  return jsonResponse(body, { status: 200 });
 }
 
 /**
