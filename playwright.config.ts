@@ -1,11 +1,11 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 
-const PORT = Number(process.env.E2E_PORT ?? 3100);
+const PORT = Number(process.env.TALLY_TEST_PORT ?? 3100);
 const chromium = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
 /**
- * Browser tests run against a production build (`next build` first) served by e2e/support/serve.ts on
+ * Browser tests run against a production build (`next build` first) served by scripts/serve-test-instance.ts on
  * its own throwaway PostgreSQL. Playwright cannot download browsers here: Debian's chromium is used.
  */
 export default defineConfig({
@@ -34,9 +34,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node --import tsx e2e/support/serve.ts`,
+    command: `node --import tsx scripts/serve-test-instance.ts`,
     url: `http://127.0.0.1:${PORT}/api/health`,
-    env: { E2E_PORT: String(PORT) },
+    env: { TALLY_TEST_PORT: String(PORT) },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: "ignore",

@@ -1,10 +1,12 @@
 /**
  * `npm test`: every check CI runs, in order, stopping at the first failure:
  * types, lint, dependency rules, unit + integration tests (Vitest, real PostgreSQL), a production
- * build, and browser tests (Playwright on Debian chromium). Ends with one "N passed, N failed" line.
+ * build, browser tests (Playwright on Debian chromium) and the MLflow client compatibility suite
+ * (pytest, real `mlflow` client). Ends with one "N passed, N failed" line.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -20,7 +22,9 @@ interface Step {
   count?: () => { passed: number; failed: number };
 }
 
+const venvPython = path.join(root, ".venv", "bin", "python");
 const vitestJson = path.join(results, "vitest.json");
+const compatXml = path.join(results, "compat.xml");
 const playwrightJson = path.join(results, "playwright.json");
 
 const steps: Step[] = [
@@ -49,12 +53,26 @@ const steps: Step[] = [
       return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected };
     },
   },
+  {
+    name: "MLflow client compatibility",
+    command: venvPython,
+    args: ["-m", "pytest", "compat", "-q", "-p", "no:cacheprovider", `--junitxml=${compatXml}`],
+    count: () => {
+      const suite = readFileSync(compatXml, "utf8").match(/<testsuite [^>]*>/)?.[0] ?? "";
+      const attribute = (name: string) => Number(new RegExp(`${name}="(\\d+)"`).exec(suite)?.[1] ?? 0);
+      const failed = attribute("failures") + attribute("errors");
+      return { passed: attribute("tests") - failed - attribute("skipped"), failed };
+    },
+  },
 ];
+
+ensurePythonVenv();
 
 let passed = 0;
 let failed = 0;
 const timings: string[] = [];
 rmSync(vitestJson, { force: true });
+rmSync(compatXml, { force: true });
 rmSync(playwrightJson, { force: true });
 for (const step of steps) {
   const started = Date.now();
@@ -84,3 +102,25 @@ for (const step of steps) {
 }
 console.log(`\n${timings.join("\n")}`);
 console.log(`${passed} passed, ${failed} failed`);
+
+/**
+ * The compatibility suite drives the real mlflow client from a virtualenv in .venv, installed from
+ * compat/requirements.txt and reinstalled whenever that file changes.
+ */
+function ensurePythonVenv(): void {
+  const requirements = path.join(root, "compat", "requirements.txt");
+  const stamp = path.join(root, ".venv", "requirements.sha256");
+  const wanted = createHash("sha256").update(readFileSync(requirements)).digest("hex");
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) return;
+  console.log("\n━━ preparing the Python environment for the MLflow compatibility suite ━━");
+  const run = (command: string, args: string[]) => {
+    const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
+    if (result.status !== 0) {
+      console.error(`✖ ${command} ${args.join(" ")} failed`);
+      process.exit(1);
+    }
+  };
+  if (!existsSync(venvPython)) run("python3", ["-m", "venv", path.join(root, ".venv")]);
+  run(venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements]);
+  writeFileSync(stamp, wanted);
+}

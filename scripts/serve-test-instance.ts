@@ -1,16 +1,18 @@
 /**
- * The server the browser tests talk to: the production build (run `next build` first) on a fresh
- * throwaway PostgreSQL and TALLY_HOME, so every run starts from "no accounts yet".
+ * A disposable Tally for the browser and MLflow-compatibility tests: the production build (run
+ * `next build` first) on a fresh throwaway PostgreSQL and TALLY_HOME, so every run starts from
+ * "no accounts yet". When it answers, it prints one line
+ * `TALLY_TEST_INSTANCE {"url": ..., "databaseUrl": ...}` for harnesses that need the database too.
  */
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { applyMigrations } from "../../server/db/migrate";
-import { startScratchPostgres } from "../../server/runtime/embedded-postgres";
+import { applyMigrations } from "../server/db/migrate";
+import { startScratchPostgres } from "../server/runtime/embedded-postgres";
 
-const port = process.env.E2E_PORT ?? "3100";
-const root = path.resolve(import.meta.dirname, "../..");
+const port = process.env.TALLY_TEST_PORT ?? "3100";
+const root = path.resolve(import.meta.dirname, "..");
 const postgres = await startScratchPostgres();
 await applyMigrations(postgres.url);
 const home = await mkdtemp(path.join(tmpdir(), "tally-e2e-"));
@@ -20,7 +22,7 @@ const server = spawn(
   [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", port, "--hostname", "127.0.0.1"],
   {
     cwd: root,
-    stdio: "inherit",
+    stdio: ["ignore", "ignore", "inherit"],
     env: {
       ...process.env,
       DATABASE_URL: postgres.url,
@@ -32,6 +34,14 @@ const server = spawn(
     },
   },
 );
+
+const url = `http://127.0.0.1:${port}`;
+for (let attempt = 0; attempt < 600; attempt++) {
+  const healthy = await fetch(`${url}/api/health`).then((response) => response.ok, () => false);
+  if (healthy) break;
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+console.log(`TALLY_TEST_INSTANCE ${JSON.stringify({ url, databaseUrl: postgres.url })}`);
 
 async function shutdown() {
   server.kill("SIGTERM");
