@@ -43,8 +43,14 @@ for (let attempt = 0; attempt < 600; attempt++) {
 }
 console.log(`TALLY_TEST_INSTANCE ${JSON.stringify({ url, databaseUrl: postgres.url })}`);
 
+let stopping = false;
 async function shutdown() {
-  server.kill("SIGTERM");
+  if (stopping) return;
+  stopping = true;
+  if (server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((resolve) => server.once("exit", resolve));
+  }
   await postgres.stop();
   await rm(home, { recursive: true, force: true });
   process.exit(0);

@@ -14,7 +14,11 @@ export function pgPool(): pg.Pool {
   if (!globalForPool.tallyPgPool) {
     const connectionString = process.env.DATABASE_URL;
     if (!connectionString) throw new Error("DATABASE_URL is not set");
-    globalForPool.tallyPgPool = new pg.Pool({ connectionString, max: 10 });
+    const pool = new pg.Pool({ connectionString, max: 10 });
+    // An idle connection can be closed by the server (restart, admin command); the pool replaces it.
+    // Without a listener that event would crash the process.
+    pool.on("error", (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+    globalForPool.tallyPgPool = pool;
   }
   return globalForPool.tallyPgPool;
 }

@@ -1,0 +1,100 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+export interface BenchInstance {
+  url: string;
+  databaseUrl: string;
+  token: string;
+  /** Peak resident memory (VmHWM) of the server's process tree so far, in MiB. */
+  peakMemoryMiB(): number;
+  stop(): Promise<void>;
+}
+
+/** A disposable Tally (production build required) with one project and a read/write token. */
+export async function startBenchInstance(port = 3400): Promise<BenchInstance> {
+  const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/serve-test-instance.ts"], {
+    cwd: root,
+    env: { ...process.env, TALLY_TEST_PORT: String(port) },
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: true,
+  });
+  const lines = createInterface({ input: server.stdout! });
+  let instance: { url: string; databaseUrl: string } | undefined;
+  for await (const line of lines) {
+    if (line.startsWith("TALLY_TEST_INSTANCE ")) {
+      instance = JSON.parse(line.slice("TALLY_TEST_INSTANCE ".length)) as { url: string; databaseUrl: string };
+      break;
+    }
+  }
+  if (!instance) throw new Error("The test instance did not start (run `npx next build` first)");
+  const admin = (...args: string[]) => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/admin.ts", ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: instance!.databaseUrl },
+      encoding: "utf8",
+    });
+    if (result.status !== 0) throw new Error(result.stderr);
+    return result.stdout.trim();
+  };
+  admin("create-user", "--email", "bench@example.test", "--password", "bench-password-1", "--admin");
+  admin("create-project", "--slug", "bench", "--name", "Bench", "--owner", "bench@example.test");
+  const token = admin("create-token", "--project", "bench", "--name", "bench", "--scopes", "read,write");
+  return {
+    ...instance,
+    url: `${instance.url}/projects/bench`,
+    token,
+    peakMemoryMiB: () => treePeakMemory(server.pid!) / 1024,
+    stop: async () => {
+      process.kill(-server.pid!, "SIGTERM");
+      await new Promise((resolve) => server.once("exit", resolve));
+    },
+  };
+}
+
+/** Sum of VmHWM (kB) over a process and its descendants, read from /proc. */
+function treePeakMemory(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const parent = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const peak = (current: number): number => {
+    let own = 0;
+    try {
+      const status = readFileSync(`/proc/${current}/status`, "utf8");
+      const name = /Name:\s+(\S+)/.exec(status)?.[1] ?? "";
+      // PostgreSQL is the database, not the server under test.
+      if (!name.startsWith("postgres")) own = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    } catch {
+      own = 0;
+    }
+    return own + (children.get(current) ?? []).reduce((sum, child) => sum + peak(child), 0);
+  };
+  return peak(pid);
+}
+
+export function percentile(sorted: number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}
+
+/** Calls the MLflow REST API of the bench project. */
+export async function mlflowCall(instance: BenchInstance, method: string, endpoint: string, body?: unknown) {
+  const response = await fetch(`${instance.url}/api/2.0/mlflow/${endpoint}`, {
+    method,
+    headers: { authorization: `Bearer ${instance.token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) throw new Error(`${endpoint}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
