@@ -180,3 +180,19 @@ def test_another_projects_run_does_not_exist_for_this_token(experiment, tally, m
     monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", tally["projects"]["compat"]["token"])
     with pytest.raises(MlflowException, match="RESOURCE_DOES_NOT_EXIST"):
         client.get_experiment("0")
+
+
+def test_bare_server_url_logs_into_the_tokens_project(tally, monkeypatch):
+    project = tally["projects"]["compat"]
+    monkeypatch.setenv("MLFLOW_TRACKING_URI", tally["url"])
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", project["token"])
+    monkeypatch.setenv("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+    mlflow.set_tracking_uri(tally["url"])
+    name = f"bare-{time.time_ns()}"
+    mlflow.set_experiment(name)
+    with mlflow.start_run() as run:
+        mlflow.log_metric("m", 1.0)
+    # Read back through the project URL: the run is in the token's project.
+    mlflow.set_tracking_uri(project["uri"])
+    assert MlflowClient().get_run(run.info.run_id).data.metrics == {"m": 1.0}
+    assert MlflowClient().get_experiment_by_name(name) is not None
