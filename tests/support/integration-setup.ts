@@ -1,9 +1,11 @@
 import { afterAll, inject } from "vitest";
 import { disconnectDb } from "@/server/db/client";
+import { closePgPool } from "@/server/db/pool";
 
 process.env.DATABASE_URL = inject("databaseUrl");
 process.env.TALLY_AUTH_SECRET ??= "integration-tests-secret-0123456789abcdef";
 
 afterAll(async () => {
   await disconnectDb();
+  await closePgPool();
 });

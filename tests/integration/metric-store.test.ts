@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { withPgTransaction } from "@/server/db/pool";
+import { resolveProjectAccess } from "@/server/services/access";
+import { metricStore, type MetricPointInput } from "@/server/services/metrics";
+import { createRun, getMetricHistory, getRun } from "@/server/services/runs";
+import { createTestProject, systemActor } from "../factories";
+
+async function newRun() {
+  const { project } = await createTestProject();
+  const access = await resolveProjectAccess(systemActor, project.slug);
+  const run = await createRun(access, { experimentId: "0", tags: [] });
+  const { db } = await import("@/server/db/client");
+  const { seq } = await db().run.findUniqueOrThrow({ where: { id: run.info.run_id }, select: { seq: true } });
+  return { access, runId: run.info.run_id, seq: Number(seq) };
+}
+
+const append = (seq: number, points: MetricPointInput[]) =>
+  withPgTransaction((client) => metricStore().append(client, seq, points));
+
+describe("PostgreSQL metric store", () => {
+  it("stores identical points once, however often they are retried", async () => {
+    const { seq } = await newRun();
+    const point = { key: "loss", value: 0.5, timestamp: 1000, step: 1 };
+    await append(seq, [point, point]);
+    await append(seq, [point, { ...point, value: 0.25 }]);
+    const history = await metricStore().history(seq, "loss", { offset: 0, limit: 10 });
+    expect(history.map((p) => p.value)).toEqual([0.25, 0.5]);
+  });
+
+  it("keeps the latest value by (step, timestamp, value), whatever order the points arrive in", async () => {
+    const { access, runId, seq } = await newRun();
+    await append(seq, [{ key: "acc", value: 0.9, timestamp: 5000, step: 10 }]);
+    await append(seq, [
+      { key: "acc", value: 0.1, timestamp: 9000, step: 2 },
+      { key: "acc", value: 0.7, timestamp: 6000, step: 10 },
+    ]);
+    const run = await getRun(access, runId);
+    expect(run.data.metrics).toEqual([{ key: "acc", value: 0.7, timestamp: 6000, step: 10 }]);
+  });
+
+  it("round-trips NaN and infinities", async () => {
+    const { seq } = await newRun();
+    await append(seq, [
+      { key: "odd", value: Number.NaN, timestamp: 1, step: 0 },
+      { key: "odd", value: Infinity, timestamp: 2, step: 1 },
+      { key: "odd", value: -Infinity, timestamp: 3, step: 2 },
+    ]);
+    const values = (await metricStore().history(seq, "odd", { offset: 0, limit: 10 })).map((p) => p.value);
+    expect(values).toEqual([Number.NaN, Infinity, -Infinity]);
+  });
+
+  it("pages history by (timestamp, step, value) with a next page token", async () => {
+    const { access, runId, seq } = await newRun();
+    await append(seq, Array.from({ length: 25 }, (_, step) => ({ key: "m", value: step, timestamp: 100 - step, step })));
+    const first = await getMetricHistory(access, { runId, key: "m", maxResults: 10 });
+    expect(first.metrics.map((p) => p.step)).toEqual([24, 23, 22, 21, 20, 19, 18, 17, 16, 15]);
+    const second = await getMetricHistory(access, { runId, key: "m", maxResults: 10, pageToken: first.next_page_token });
+    const third = await getMetricHistory(access, { runId, key: "m", maxResults: 10, pageToken: second.next_page_token });
+    expect(third.metrics).toHaveLength(5);
+    expect(third.next_page_token).toBeUndefined();
+    await expect(getMetricHistory(access, { runId, key: "m", pageToken: "not-a-token" })).rejects.toMatchObject({
+      code: "BAD_INPUT",
+    });
+  });
+
+  it("downsamples a long series into at most N buckets with min, max and last per bucket", async () => {
+    const { seq } = await newRun();
+    const points = Array.from({ length: 10_000 }, (_, step) => ({
+      key: "curve",
+      value: step % 100 === 50 ? Number.NaN : Math.sin(step / 100),
+      timestamp: 1_000_000 + step,
+      step,
+    }));
+    for (let start = 0; start < points.length; start += 1000) await append(seq, points.slice(start, start + 1000));
+    const buckets = await metricStore().downsample(seq, "curve", 100);
+    expect(buckets).toHaveLength(100);
+    expect(buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(10_000);
+    for (const [index, bucket] of buckets.entries()) {
+      const inBucket = points.filter((p) => p.step >= bucket.stepMin && p.step <= bucket.stepMax);
+      const finite = inBucket.map((p) => p.value).filter((v) => !Number.isNaN(v));
+      expect(bucket.stepMin).toBe(index * 100);
+      expect(bucket.min).toBeCloseTo(Math.min(...finite), 12);
+      expect(bucket.max).toBeCloseTo(Math.max(...finite), 12);
+      expect(bucket.last).toBeCloseTo(inBucket.at(-1)!.value, 12);
+    }
+  });
+
+  it("returns one bucket per point when a series is shorter than the bucket count, and none for no data", async () => {
+    const { seq } = await newRun();
+    await append(seq, [3, 7, 9].map((step) => ({ key: "short", value: step * 2, timestamp: step, step })));
+    const buckets = await metricStore().downsample(seq, "short", 1000);
+    expect(buckets.map((b) => [b.stepMin, b.last])).toEqual([
+      [3, 6],
+      [7, 14],
+      [9, 18],
+    ]);
+    expect(await metricStore().downsample(seq, "absent", 1000)).toEqual([]);
+  });
+});
