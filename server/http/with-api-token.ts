@@ -14,7 +14,7 @@ export function withApiToken(
   return async (request: Request): Promise<Response> => {
     try {
       const token = await authenticateToken(tokenFromAuthorization(request.headers.get("authorization")));
-      const access = await requireProjectScope(token, token.projectSlug, scope);
+      const access = await requireProjectScope(token, token.project.slug, scope);
       return await handler(request, { token, access });
     } catch (error) {
       return errorResponse(error);

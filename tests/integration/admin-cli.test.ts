@@ -103,7 +103,7 @@ describe("admin CLI", () => {
     expect(created.stderr).not.toContain(lines[0]);
 
     const principal = await authenticateToken(lines[0]!);
-    expect(principal.projectSlug).toBe(slug);
+    expect(principal.project.slug).toBe(slug);
     expect([...principal.scopes].sort()).toEqual(["read", "write"]);
     const expiresInDays = (principal.expiresAt!.getTime() - Date.now()) / 86_400_000;
     expect(expiresInDays).toBeGreaterThan(29.9);

@@ -20,7 +20,7 @@ export async function handleMlflowRequest(
       return mlflowError(405, "BAD_REQUEST", `Method ${request.method} is not allowed on ${endpoint}`);
     }
     const token = await authenticateToken(tokenFromAuthorization(request.headers.get("authorization")));
-    const access = await requireProjectScope(token, target.projectSlug ?? token.projectSlug, match.route.scope);
+    const access = await requireProjectScope(token, target.projectSlug ?? token.project.slug, match.route.scope);
     const input = await readMlflowInput(request);
     return mlflowJson(await match.route.handle(access, input, match.params));
   } catch (error) {

@@ -10,11 +10,12 @@ export interface UserActor {
   isAdmin: boolean;
 }
 
+/** A verified project token; it carries its project so the hot path needs no lookup for it. */
 export interface TokenActor {
   type: "TOKEN";
   tokenId: string;
   tokenName: string;
-  projectId: string;
+  project: { id: string; slug: string; name: string };
   scopes: TokenScope[];
 }
 

@@ -1,7 +1,7 @@
 import { hasScope, tokenHasScope, type Role, type Scope } from "@/lib/rbac";
 import { forbidden, notFound } from "@/lib/errors";
 import { db } from "@/server/db/client";
-import type { Actor } from "./actor";
+import type { Actor, TokenActor } from "./actor";
 
 export interface ProjectAccess {
   actor: Actor;
@@ -22,6 +22,7 @@ export interface ProjectAccess {
  * A project the actor may not see is reported as not found, so its existence does not leak.
  */
 export async function resolveProjectAccess(actor: Actor, slug: string): Promise<ProjectAccess> {
+  if (actor.type === "TOKEN") return tokenAccess(actor, slug);
   const project = await db().project.findUnique({
     where: { slug },
     select: {
@@ -36,18 +37,6 @@ export async function resolveProjectAccess(actor: Actor, slug: string): Promise<
   if (!project) throw missing;
   const { memberships, ...projectFields } = project;
 
-  if (actor.type === "TOKEN") {
-    if (actor.projectId !== project.id) throw missing;
-    return {
-      actor,
-      project: projectFields,
-      role: null,
-      memberRole: null,
-      roleSnapshot: `token:${actor.scopes.join(",")}`,
-      can: (scope) => tokenHasScope(actor.scopes, scope),
-    };
-  }
-
   const memberRole = actor.type === "USER" ? (memberships?.[0]?.role ?? null) : null;
   const elevated = actor.type === "SYSTEM" || (actor.type === "USER" && actor.isAdmin);
   const role: Role | null = elevated ? "OWNER" : memberRole;
@@ -59,6 +48,19 @@ export async function resolveProjectAccess(actor: Actor, slug: string): Promise<
     memberRole,
     roleSnapshot: actor.type === "SYSTEM" ? "SYSTEM" : elevated ? `ADMIN${memberRole ? `+${memberRole}` : ""}` : role,
     can: (scope) => hasScope(role, scope),
+  };
+}
+
+/** Slugs never change, so a token's own project needs no database round trip (the ingest hot path). */
+function tokenAccess(actor: TokenActor, slug: string): ProjectAccess {
+  if (actor.project.slug !== slug) throw notFound(`Project "${slug}" not found`);
+  return {
+    actor,
+    project: actor.project,
+    role: null,
+    memberRole: null,
+    roleSnapshot: `token:${actor.scopes.join(",")}`,
+    can: (scope) => tokenHasScope(actor.scopes, scope),
   };
 }
 

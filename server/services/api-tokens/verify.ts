@@ -7,7 +7,6 @@ import type { TokenActor } from "../access";
 import { isExpired, parseToken, secretMatches } from "./token-format";
 
 export interface TokenPrincipal extends TokenActor {
-  projectSlug: string;
   expiresAt: Date | null;
 }
 
@@ -52,7 +51,7 @@ export async function authenticateToken(plaintext: string | null, now = new Date
       expiresAt: true,
       lastUsedAt: true,
       revokedAt: true,
-      project: { select: { id: true, slug: true } },
+      project: { select: { id: true, slug: true, name: true } },
     },
   });
   if (!row || !secretMatches(row.salt, parsed.secret, row.secretHash)) {
@@ -68,8 +67,7 @@ export async function authenticateToken(plaintext: string | null, now = new Date
     type: "TOKEN",
     tokenId: row.id,
     tokenName: row.name,
-    projectId: row.project.id,
-    projectSlug: row.project.slug,
+    project: row.project,
     scopes: row.scopes.filter((scope): scope is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(scope)),
     expiresAt: row.expiresAt,
   };
