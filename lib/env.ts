@@ -80,10 +80,16 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? "environment");
       const value = raw[name];
-      const shown = value === undefined ? "" : ` (got "${name.includes("SECRET") ? "***" : value}")`;
+      const shown = value === undefined ? "" : ` (got "${redacted(name, value)}")`;
       return `${name}${shown}: ${issue.message}`;
     }),
   );
+}
+
+/** Error messages end up in logs: never repeat a secret, nor the password inside a connection URL. */
+function redacted(name: string, value: string): string {
+  if (name.includes("SECRET")) return "***";
+  return value.replace(/(\/\/[^/?#@\s:]*:)[^@\s]*@/, "$1***@");
 }
 
 export function oidcEnabled(env: Env): boolean {

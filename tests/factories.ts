@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
+import { TRPCError } from "@trpc/server";
 import type { Role, TokenScope } from "@/lib/rbac";
 import { db } from "@/server/db/client";
 import type { SystemActor, UserActor } from "@/server/services/access";
 import { resolveProjectAccess } from "@/server/services/access";
 import { createToken } from "@/server/services/api-tokens";
+import { createCaller } from "@/server/trpc/root";
 
 /**
  * Test data builders. Every test makes its own users and projects with unique names, so tests never
@@ -44,4 +46,20 @@ export async function createProjectWithToken(role: Role = "MEMBER", scopes: Toke
     scopes,
   });
   return { project, owner, member, token, plaintext };
+}
+
+/** A tRPC caller acting as `actor` (null: signed out), exactly as the web app's requests are served. */
+export function callerFor(actor: UserActor | null) {
+  return createCaller({ actor });
+}
+
+/** The tRPC error code `promise` rejects with; fails the test if it resolves or throws something else. */
+export async function trpcErrorOf(promise: Promise<unknown>): Promise<{ code: TRPCError["code"]; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error("expected the call to be refused, but it succeeded");
 }

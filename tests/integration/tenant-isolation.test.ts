@@ -1,0 +1,216 @@
+import { describe, expect, it } from "vitest";
+import type { Role } from "@/lib/rbac";
+import { db } from "@/server/db/client";
+import { resolveProjectAccess, type UserActor } from "@/server/services/access";
+import { createInvite } from "@/server/services/members";
+import { appRouter } from "@/server/trpc/root";
+import {
+  addTestMember,
+  callerFor,
+  createProjectWithToken,
+  createTestProject,
+  systemActor,
+  trpcErrorOf,
+  uniqueSuffix,
+} from "../factories";
+
+/**
+ * Nothing crosses projects: whoever is not a member of project B gets NOT_FOUND from every
+ * project-scoped procedure naming B, whatever their role elsewhere, and B is left exactly as it was.
+ *
+ * The procedures are enumerated from the router itself, so a new procedure that takes `projectSlug`
+ * fails this file until it is given an input below.
+ */
+
+interface ProcedureDef {
+  type: "query" | "mutation" | "subscription";
+  inputs?: unknown[];
+}
+
+// At runtime `_def.procedures` is flat, keyed by dotted path ("members.add"); its declared type is nested.
+const allProcedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: ProcedureDef }>).map(
+  ([path, procedure]) => ({ path, type: procedure._def.type, inputs: procedure._def.inputs ?? [] }),
+);
+
+const takesProjectSlug = (inputs: unknown[]) =>
+  inputs.some((input) => {
+    const shape = (input as { shape?: Record<string, unknown> } | null)?.shape;
+    return Boolean(shape && "projectSlug" in shape);
+  });
+
+const projectScoped = allProcedures.filter((procedure) => takesProjectSlug(procedure.inputs));
+
+/** Project B, with something of each kind in it for an intruder to aim at. */
+async function createTarget() {
+  const { project, owner, token } = await createProjectWithToken("OWNER", ["read", "write"]);
+  const access = await resolveProjectAccess(systemActor, project.slug);
+  const [member, { invite }] = await Promise.all([
+    addTestMember(project.id, "MEMBER"),
+    createInvite(access, { role: "MEMBER", expiresInDays: 7 }),
+  ]);
+  return { project, owner, member, inviteId: invite.id, tokenId: token.id };
+}
+type Target = Awaited<ReturnType<typeof createTarget>>;
+
+/**
+ * A valid input for each project-scoped procedure, aimed at B's real rows, so that a broken check
+ * would visibly change B. `viewerMay` marks the reads a viewer of B is allowed.
+ */
+const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record<string, unknown>; viewerMay?: true }> = {
+  "projects.get": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "projects.rename": { input: (b) => ({ projectSlug: b.project.slug, name: "Taken over" }) },
+  "projects.delete": { input: (b) => ({ projectSlug: b.project.slug, confirmSlug: b.project.slug }) },
+  "members.list": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "members.add": { input: (b, intruder) => ({ projectSlug: b.project.slug, email: intruder.email, role: "OWNER" }) },
+  "members.changeRole": { input: (b) => ({ projectSlug: b.project.slug, userId: b.member.userId, role: "OWNER" }) },
+  "members.remove": { input: (b) => ({ projectSlug: b.project.slug, userId: b.member.userId }) },
+  "invites.list": { input: (b) => ({ projectSlug: b.project.slug }) },
+  "invites.create": { input: (b) => ({ projectSlug: b.project.slug, role: "OWNER", expiresInDays: 7 }) },
+  "invites.revoke": { input: (b) => ({ projectSlug: b.project.slug, inviteId: b.inviteId }) },
+  "tokens.list": { input: (b) => ({ projectSlug: b.project.slug }) },
+  "tokens.create": { input: (b) => ({ projectSlug: b.project.slug, name: "exfiltrate", scopes: ["read", "write"] }) },
+  "tokens.revoke": { input: (b) => ({ projectSlug: b.project.slug, tokenId: b.tokenId }) },
+  "audit.list": { input: (b) => ({ projectSlug: b.project.slug, limit: 50 }), viewerMay: true },
+};
+
+/** Everything about B that any procedure could change. */
+async function snapshot(projectId: string) {
+  const [project, memberships, invites, tokens, auditEvents] = await Promise.all([
+    db().project.findUnique({ where: { id: projectId }, select: { slug: true, name: true, updatedAt: true } }),
+    db().membership.findMany({ where: { projectId }, select: { userId: true, role: true }, orderBy: { userId: "asc" } }),
+    db().invite.findMany({
+      where: { projectId },
+      select: { id: true, role: true, acceptedAt: true, revokedAt: true, expiresAt: true },
+      orderBy: { id: "asc" },
+    }),
+    db().apiToken.findMany({
+      where: { projectId },
+      select: { id: true, name: true, scopes: true, revokedAt: true },
+      orderBy: { id: "asc" },
+    }),
+    db().auditEvent.count({ where: { projectId } }),
+  ]);
+  return { project, memberships, invites, tokens, auditEvents };
+}
+
+function call(actor: UserActor | null, path: string, input: unknown): Promise<unknown> {
+  let target: unknown = callerFor(actor);
+  for (const part of path.split(".")) target = (target as Record<string, unknown>)[part];
+  return (target as (input: unknown) => Promise<unknown>)(input);
+}
+
+function inputFor(path: string) {
+  const entry = INPUTS[path];
+  if (!entry) throw new Error(`${path} takes projectSlug but has no entry in INPUTS: add one so it is checked`);
+  return entry;
+}
+
+describe("tenant isolation over tRPC", () => {
+  it("finds the project-scoped procedures in the router", () => {
+    expect(projectScoped.length).toBeGreaterThanOrEqual(14);
+    expect(projectScoped.map((p) => p.path)).toContain("tokens.create");
+  });
+
+  it("has an input for every procedure that takes projectSlug (and none for procedures that don't)", () => {
+    expect(projectScoped.map((p) => p.path).sort()).toEqual(Object.keys(INPUTS).sort());
+  });
+
+  describe.each(["OWNER", "VIEWER"] as const)("a %s of project A", (roleInA: Role) => {
+    it.each(projectScoped.map((p) => p.path))("gets NOT_FOUND from %s on project B, and B is unchanged", async (path) => {
+      const entry = inputFor(path);
+      const [b, { project: a, owner: ownerOfA }] = await Promise.all([createTarget(), createTestProject()]);
+      const intruder = roleInA === "OWNER" ? ownerOfA : await addTestMember(a.id, roleInA);
+      const before = await snapshot(b.project.id);
+
+      const refused = await trpcErrorOf(call(intruder, path, entry.input(b, intruder)));
+      expect(refused.code).toBe("NOT_FOUND");
+      expect(refused.message).toContain(b.project.slug);
+      expect(await snapshot(b.project.id)).toEqual(before);
+    });
+  });
+
+  it("refuses ids of another project's rows passed along with one's own project", async () => {
+    const [b, { project: a, owner }] = await Promise.all([createTarget(), createTestProject()]);
+    const caller = callerFor(owner);
+    const before = await snapshot(b.project.id);
+    const attempts = [
+      () => caller.tokens.revoke({ projectSlug: a.slug, tokenId: b.tokenId }),
+      () => caller.invites.revoke({ projectSlug: a.slug, inviteId: b.inviteId }),
+      () => caller.members.changeRole({ projectSlug: a.slug, userId: b.member.userId, role: "VIEWER" }),
+      () => caller.members.remove({ projectSlug: a.slug, userId: b.member.userId }),
+    ];
+    for (const attempt of attempts) expect((await trpcErrorOf(attempt())).code).toBe("NOT_FOUND");
+    expect(await snapshot(b.project.id)).toEqual(before);
+  });
+
+  it("lists only one's own projects", async () => {
+    const [b, { project: a, owner }] = await Promise.all([createTarget(), createTestProject()]);
+    const listed = await callerFor(owner).projects.list();
+    expect(listed.map((p) => p.slug)).toEqual([a.slug]);
+    expect(listed.map((p) => p.slug)).not.toContain(b.project.slug);
+  });
+
+  it("shows only the project's own audit events", async () => {
+    const [b, { project: a, owner }] = await Promise.all([createTarget(), createTestProject()]);
+    await callerFor(owner).projects.rename({ projectSlug: a.slug, name: `Renamed ${uniqueSuffix()}` });
+    const page = await callerFor(owner).audit.list({ projectSlug: a.slug, limit: 200 });
+    expect(page.events.length).toBeGreaterThan(0);
+    const bEvents = await db().auditEvent.findMany({ where: { projectId: b.project.id }, select: { id: true } });
+    const bIds = new Set(bEvents.map((e) => e.id.toString()));
+    expect(bIds.size).toBeGreaterThan(0);
+    expect(page.events.filter((e) => bIds.has(e.id))).toEqual([]);
+  });
+});
+
+describe("roles inside a project", () => {
+  const mutations = projectScoped.filter((p) => p.type === "mutation").map((p) => p.path);
+  const viewerQueries = projectScoped.filter((p) => p.type === "query").map((p) => p.path);
+
+  it.each(mutations)("a viewer gets FORBIDDEN from %s and nothing changes", async (path) => {
+    const entry = inputFor(path);
+    const b = await createTarget();
+    const viewer = await addTestMember(b.project.id, "VIEWER");
+    const before = await snapshot(b.project.id);
+    const refused = await trpcErrorOf(call(viewer, path, entry.input(b, viewer)));
+    expect(refused.code).toBe("FORBIDDEN");
+    expect(await snapshot(b.project.id)).toEqual(before);
+  });
+
+  it.each(viewerQueries)("a viewer reading %s is allowed only where the role table says so", async (path) => {
+    const entry = inputFor(path);
+    const b = await createTarget();
+    const viewer = await addTestMember(b.project.id, "VIEWER");
+    const attempt = call(viewer, path, entry.input(b, viewer));
+    if (entry.viewerMay) {
+      await expect(attempt).resolves.toBeDefined();
+    } else {
+      expect((await trpcErrorOf(attempt)).code).toBe("FORBIDDEN");
+    }
+  });
+
+  it.each(projectScoped.map((p) => p.path))("a signed-out caller gets UNAUTHORIZED from %s", async (path) => {
+    const entry = inputFor(path);
+    const b = await createTarget();
+    const before = await snapshot(b.project.id);
+    const refused = await trpcErrorOf(call(null, path, entry.input(b, b.member)));
+    expect(refused.code).toBe("UNAUTHORIZED");
+    expect(await snapshot(b.project.id)).toEqual(before);
+  });
+
+  it("lets the owner do what the others were refused (so the refusals above are about access)", async () => {
+    const b = await createTarget();
+    const caller = callerFor(b.owner);
+    const slug = b.project.slug;
+    await caller.tokens.revoke({ projectSlug: slug, tokenId: b.tokenId });
+    await caller.invites.revoke({ projectSlug: slug, inviteId: b.inviteId });
+    await caller.members.changeRole({ projectSlug: slug, userId: b.member.userId, role: "MAINTAINER" });
+    await caller.projects.rename({ projectSlug: slug, name: "Renamed by its owner" });
+    const after = await snapshot(b.project.id);
+    expect(after.project?.name).toBe("Renamed by its owner");
+    expect(after.tokens.every((t) => t.revokedAt !== null)).toBe(true);
+    expect(after.invites.every((i) => i.revokedAt !== null)).toBe(true);
+    expect(after.memberships).toContainEqual({ userId: b.member.userId, role: "MAINTAINER" });
+    await caller.projects.delete({ projectSlug: slug, confirmSlug: slug });
+    expect((await snapshot(b.project.id)).project).toBeNull();
+  });
+});
