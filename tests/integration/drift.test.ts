@@ -21,7 +21,7 @@ async function schemaSql(scratchUrl: string): Promise<string> {
     "npx",
     ["--no-install", "prisma", "migrate", "diff", "--from-empty", "--to-schema-datamodel", "prisma/schema.prisma", "--script"],
     // The WASM schema engine wants a live connection even to diff from empty.
-    { cwd: ROOT, env: { ...process.env, DATABASE_URL: scratchUrl }, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+    { cwd: ROOT, env: { ...process.env, DATABASE_URL: scratchUrl }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
   );
   return stdout;
 }
@@ -130,7 +130,7 @@ function readableDiff(fromMigrations: string[], fromSchema: string[]): string {
 }
 
 describe("migrations vs. schema.prisma (drift guard)", () => {
-  it("the committed migrations build exactly the database schema.prisma describes", { timeout: 180_000 }, async () => {
+  it("the committed migrations build exactly the database schema.prisma describes", { timeout: 90_000 }, async () => {
     const databases: ScratchDatabase[] = [];
     try {
       const migrated = await createScratchDatabase("drift_migrations");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { Role } from "@/lib/rbac";
 import { db } from "@/server/db/client";
 import { resolveProjectAccess, type UserActor } from "@/server/services/access";
@@ -32,11 +33,23 @@ const allProcedures = Object.entries(appRouter._def.procedures as unknown as Rec
   ([path, procedure]) => ({ path, type: procedure._def.type, inputs: procedure._def.inputs ?? [] }),
 );
 
-const takesProjectSlug = (inputs: unknown[]) =>
-  inputs.some((input) => {
-    const shape = (input as { shape?: Record<string, unknown> } | null)?.shape;
-    return Boolean(shape && "projectSlug" in shape);
-  });
+/**
+ * Whether a (Zod 4) input schema has a top-level `projectSlug`, looking through wrappers a router might
+ * add: `.transform`/`.pipe`, `.optional`/`.default`, `.and`, `.or`, `.lazy`.
+ */
+function mentionsProjectSlug(schema: unknown, seen = new Set<unknown>()): boolean {
+  if (!schema || typeof schema !== "object" || seen.has(schema)) return false;
+  seen.add(schema);
+  const def = (schema as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+  if (!def) return false;
+  if (def.type === "object") return "projectSlug" in (def.shape as Record<string, unknown>);
+  if (def.type === "lazy" && typeof def.getter === "function") return mentionsProjectSlug((def.getter as () => unknown)(), seen);
+  const inner = ["in", "out", "innerType", "left", "right"].map((key) => def[key]);
+  const options = Array.isArray(def.options) ? (def.options as unknown[]) : [];
+  return [...inner, ...options].some((part) => mentionsProjectSlug(part, seen));
+}
+
+const takesProjectSlug = (inputs: unknown[]) => inputs.some((input) => mentionsProjectSlug(input));
 
 const projectScoped = allProcedures.filter((procedure) => takesProjectSlug(procedure.inputs));
 
@@ -109,6 +122,22 @@ describe("tenant isolation over tRPC", () => {
   it("finds the project-scoped procedures in the router", () => {
     expect(projectScoped.length).toBeGreaterThanOrEqual(14);
     expect(projectScoped.map((p) => p.path)).toContain("tokens.create");
+  });
+
+  it("recognises projectSlug behind the wrappers a router might add", () => {
+    const base = z.object({ projectSlug: z.string(), name: z.string() });
+    const wrapped = [
+      base,
+      base.transform((value) => value),
+      base.optional(),
+      base.default({ projectSlug: "x", name: "y" }),
+      base.and(z.object({ extra: z.number() })),
+      z.union([base, z.object({ other: z.string() })]),
+      z.lazy(() => base),
+    ];
+    for (const schema of wrapped) expect(takesProjectSlug([schema])).toBe(true);
+    expect(takesProjectSlug([z.object({ token: z.string() })])).toBe(false);
+    expect(takesProjectSlug([z.object({ nested: base })])).toBe(false);
   });
 
   it("has an input for every procedure that takes projectSlug (and none for procedures that don't)", () => {
