@@ -120,7 +120,15 @@ describe("audit events for each change", () => {
     expect(created.after).toMatchObject({ id: invite.id, role: "MAINTAINER" });
 
     await caller.invites.revoke({ projectSlug: slug, inviteId: invite.id });
-    expect(await onlyEvent(project.id, "invite.revoke")).toMatchObject({ actorId: owner.userId, resourceId: invite.id });
+    // The revoked invite is recorded as it was, so the log shows which offer (which role) was withdrawn.
+    expect(await onlyEvent(project.id, "invite.revoke")).toMatchObject({
+      actorId: owner.userId,
+      actorRole: "OWNER",
+      resourceType: "invite",
+      resourceId: invite.id,
+      before: { id: invite.id, role: "MAINTAINER" },
+      after: null,
+    });
 
     const { invite: second, token } = await caller.invites.create({ projectSlug: slug, role: "VIEWER", expiresInDays: 3 });
     const invitee = await createTestUser();
@@ -151,7 +159,13 @@ describe("audit events for each change", () => {
     });
     await caller.tokens.revoke({ projectSlug: slug, tokenId: token.id });
     const revoked = await onlyEvent(project.id, "token.revoke");
-    expect(revoked).toMatchObject({ actorRole: "MAINTAINER", resourceId: token.id, before: { id: token.id, name: "ci" } });
+    expect(revoked).toMatchObject({
+      actorId: maintainer.userId,
+      actorRole: "MAINTAINER",
+      resourceType: "apiToken",
+      resourceId: token.id,
+      before: { id: token.id, name: "ci", scopes: ["write"] },
+    });
     const secret = plaintext.slice(-32);
     for (const event of [created, revoked]) expect(JSON.stringify([event.before, event.after])).not.toContain(secret);
   });

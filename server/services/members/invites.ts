@@ -64,12 +64,18 @@ export async function revokeInvite(access: ProjectAccess, inviteId: string): Pro
       data: { revokedAt: new Date() },
     });
     if (revoked.count === 0) throw notFound("No pending invite with that id in this project");
+    // What was revoked (the pending invite as invite.create recorded it), for the audit log.
+    const before = await tx.invite.findUniqueOrThrow({
+      where: { id: inviteId },
+      select: { id: true, role: true, createdAt: true, expiresAt: true },
+    });
     await recordAudit(tx, access.actor, {
       projectId: access.project.id,
       action: "invite.revoke",
       resourceType: "invite",
       resourceId: inviteId,
       actorRole: access.roleSnapshot,
+      before,
     });
   });
 }
