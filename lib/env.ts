@@ -9,6 +9,23 @@ const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
 const port = (fallback: number) =>
   z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(65535).default(fallback));
 
+/** An http(s) URL naming only a server (S3 clients cannot use a path, query or fragment). */
+const serverUrl = z.preprocess(
+  emptyAsUndefined,
+  z
+    .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL", abort: true })
+    .refine((value) => /^https?:\/\/[^/?#]+\/?$/.test(value), "must be a server URL without a path, e.g. http://minio:9000")
+    .optional(),
+);
+const booleanFlag = (fallback: boolean) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+      .default(fallback ? "true" : "false")
+      .transform((value) => value === "true" || value === "1"),
+  );
+
 export const SIGNUP_MODES = ["invite", "open", "closed"] as const;
 export type SignupMode = (typeof SIGNUP_MODES)[number];
 
@@ -47,6 +64,23 @@ export const envSchema = z
     OIDC_CLIENT_ID: optionalString,
     OIDC_CLIENT_SECRET: optionalString,
     OIDC_DISPLAY_NAME: z.preprocess(emptyAsUndefined, z.string().default("Single sign-on")),
+    // Artifact storage: S3-compatible when S3_ENDPOINT is set, otherwise files in TALLY_HOME/artifacts.
+    S3_ENDPOINT: serverUrl,
+    S3_PUBLIC_ENDPOINT: serverUrl,
+    S3_BUCKET: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(
+          /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+          "must be a valid bucket name: 3-63 lowercase letters, digits, dots and hyphens",
+        )
+        .optional(),
+    ),
+    S3_REGION: z.preprocess(emptyAsUndefined, z.string().default("us-east-1")),
+    S3_ACCESS_KEY: optionalString,
+    S3_SECRET_KEY: optionalString,
+    S3_FORCE_PATH_STYLE: booleanFlag(true),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
@@ -60,6 +94,13 @@ export const envSchema = z
           });
         }
       }
+    }
+    if (env.S3_ENDPOINT) {
+      for (const key of ["S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY"] as const) {
+        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "must be set when S3_ENDPOINT is set" });
+      }
+    } else if (env.S3_PUBLIC_ENDPOINT) {
+      ctx.addIssue({ code: "custom", path: ["S3_PUBLIC_ENDPOINT"], message: "needs S3_ENDPOINT to be set too" });
     }
   });
 
