@@ -11,7 +11,7 @@ export default async function ProjectsPage() {
   const caller = await serverCaller();
   const [me, projects] = await Promise.all([caller.account.me(), caller.projects.list()]);
   return (
-    <main className="mx-auto max-w-6xl space-y-6 px-4 py-8 sm:px-6">
+    <main className="mx-auto max-w-7xl space-y-6 px-4 py-8 sm:px-6">
       <PageHeader
         title="Projects"
         description={me.isAdmin ? "As an instance administrator you see every project." : "The projects you are a member of."}

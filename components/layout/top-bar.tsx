@@ -6,7 +6,7 @@ import { SignOutButton } from "./sign-out-button";
 export function TopBar({ email, isAdmin }: { email: string; isAdmin: boolean }) {
   return (
     <header className="border-b border-gray-200 bg-white">
-      <div className="mx-auto flex h-14 max-w-6xl items-center justify-between gap-4 px-4 sm:px-6">
+      <div className="mx-auto flex h-14 max-w-7xl items-center justify-between gap-4 px-4 sm:px-6">
         <div className="flex items-center gap-6">
           <Brand href="/projects" />
           <nav aria-label="Main">

@@ -7,7 +7,7 @@ export function ProjectHeader({ name, slug, role }: { name: string; slug: string
   const base = `/projects/${slug}`;
   return (
     <div className="border-b border-gray-200 bg-white">
-      <div className="mx-auto max-w-6xl px-4 pt-6 sm:px-6">
+      <div className="mx-auto max-w-7xl px-4 pt-6 sm:px-6">
         <nav aria-label="Breadcrumb" className="text-sm text-gray-500">
           <Link href="/projects" className="hover:text-gray-700">
             Projects

@@ -46,8 +46,8 @@ export function AuditLog({ slug }: { slug: string }) {
             rows.map((event) => (
               <tr key={event.id} data-testid="audit-row">
                 <Td className="whitespace-nowrap text-xs">{formatDateTime(event.createdAt)}</Td>
-                <Td>
-                  <span className="text-gray-900">{event.actorLabel}</span>
+                <Td className="text-xs">
+                  <span className="break-all text-gray-900">{event.actorLabel}</span>
                   {event.actorType !== "USER" ? <span className="ml-1 text-xs text-gray-500">({event.actorType.toLowerCase()})</span> : null}
                 </Td>
                 <Td className="text-xs">{event.actorRole ?? "—"}</Td>
@@ -55,9 +55,12 @@ export function AuditLog({ slug }: { slug: string }) {
                   <code className="rounded bg-gray-100 px-1.5 py-0.5 font-mono text-xs text-gray-800">{event.action}</code>
                 </Td>
                 <Td className="text-xs">
-                  {event.resourceType} <span className="font-mono text-gray-500">{event.resourceId}</span>
+                  <div>{event.resourceType}</div>
+                  <div className="font-mono text-gray-500" title={event.resourceId}>
+                    {event.resourceId.length > 14 ? `${event.resourceId.slice(0, 12)}…` : event.resourceId}
+                  </div>
                 </Td>
-                <Td className="max-w-md break-words text-xs text-gray-600">{auditChangeSummary(event.before, event.after)}</Td>
+                <Td className="min-w-[16rem] max-w-md break-words text-xs text-gray-600">{auditChangeSummary(event.before, event.after)}</Td>
               </tr>
             ))
           )}

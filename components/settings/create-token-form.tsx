@@ -72,8 +72,8 @@ export function CreateTokenForm({ slug, onCreated }: { slug: string; onCreated: 
                     onChange={(e) => toggle(scope, e.target.checked)}
                   />
                   <span>
-                    <span className="font-mono font-medium text-gray-900">{scope}</span>
-                    <span className="ml-2 text-gray-500">{SCOPE_HELP[scope]}</span>
+                    <span className="font-mono font-medium text-gray-900">{scope}</span>{" "}
+                    <span className="ml-1 text-gray-500">{SCOPE_HELP[scope]}</span>
                   </span>
                 </label>
               ))}

@@ -46,7 +46,7 @@ export function InviteLinks({ slug }: { slug: string }) {
         description="An invite link lets one person sign up (or sign in) and join this project with the role you choose."
       />
       <CardBody className="space-y-4">
-        <form onSubmit={submit} className="grid gap-4 sm:grid-cols-[10rem_10rem_auto] sm:items-end" noValidate>
+        <form onSubmit={submit} className="grid gap-4 sm:grid-cols-[10rem_10rem_auto_1fr] sm:items-end" noValidate>
           <SelectField label="Invite role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
             <RoleOptions />
           </SelectField>

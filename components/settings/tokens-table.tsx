@@ -53,8 +53,8 @@ export function TokensTable({ slug }: { slug: string }) {
           ) : (
             tokens.data.map((token) => (
               <tr key={token.id} data-testid="token-row">
-                <Td className="font-medium text-gray-900">{token.name}</Td>
-                <Td className="font-mono text-xs">{token.displayPrefix}…</Td>
+                <Td className="whitespace-nowrap font-medium text-gray-900">{token.name}</Td>
+                <Td className="font-mono text-xs">{token.displayPrefix}</Td>
                 <Td>
                   <div className="flex flex-wrap gap-1">
                     {token.scopes.map((scope) => (
@@ -62,7 +62,7 @@ export function TokensTable({ slug }: { slug: string }) {
                     ))}
                   </div>
                 </Td>
-                <Td>{token.createdBy ?? "—"}</Td>
+                <Td className="text-xs">{token.createdBy ?? "—"}</Td>
                 <Td className="whitespace-nowrap">{formatDate(token.createdAt)}</Td>
                 <Td className="whitespace-nowrap">{token.lastUsedAt ? formatDateTime(token.lastUsedAt) : "never"}</Td>
                 <Td className="whitespace-nowrap">{token.expiresAt ? formatDate(token.expiresAt) : "never"}</Td>

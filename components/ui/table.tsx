@@ -23,7 +23,7 @@ export function Th({ className, ...rest }: ThHTMLAttributes<HTMLTableCellElement
   return (
     <th
       scope="col"
-      className={cn("whitespace-nowrap px-4 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-gray-500", className)}
+      className={cn("whitespace-nowrap px-3 py-2.5 text-left text-xs font-semibold uppercase tracking-wide text-gray-500", className)}
       {...rest}
     />
   );
@@ -34,7 +34,7 @@ export function TBody({ children }: { children: ReactNode }) {
 }
 
 export function Td({ className, ...rest }: TdHTMLAttributes<HTMLTableCellElement>) {
-  return <td className={cn("px-4 py-2.5 align-middle text-gray-700", className)} {...rest} />;
+  return <td className={cn("px-3 py-2.5 align-middle text-gray-700", className)} {...rest} />;
 }
 
 export function EmptyRow({ colSpan, children }: { colSpan: number; children: ReactNode }) {

@@ -8,7 +8,7 @@ export default async function ProjectLayout({ children, params }: { children: Re
   return (
     <>
       <ProjectHeader name={project.name} slug={project.slug} role={project.memberRole} />
-      <main className="mx-auto max-w-6xl px-4 py-8 sm:px-6">{children}</main>
+      <main className="mx-auto max-w-7xl px-4 py-8 sm:px-6">{children}</main>
     </>
   );
 }

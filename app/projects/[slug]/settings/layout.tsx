@@ -14,7 +14,7 @@ export default async function SettingsLayout({ children, params }: { children: R
     { href: `${base}/audit`, label: "Audit log" },
   ];
   return (
-    <div className="grid gap-6 md:grid-cols-[12rem_1fr]">
+    <div className="grid gap-6 md:grid-cols-[11rem_1fr]">
       <aside>
         <Tabs label="Settings" tabs={tabs} variant="side" />
       </aside>
