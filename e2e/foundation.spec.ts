@@ -40,7 +40,12 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
   await test.step("create a project (slug suggested from the name)", async () => {
     await page.getByLabel("Project name").fill(PROJECT.name);
     await expect(page.getByLabel("Slug")).toHaveValue(PROJECT.slug);
-    await shot(page, "projects-list");
+    await shot(page, "projects-new");
+    // Server-side validation errors are shown next to the form.
+    await page.getByLabel("Slug").fill("-Bad Slug");
+    await page.getByRole("button", { name: "Create project" }).click();
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("Slug may contain lowercase letters");
+    await page.getByLabel("Slug").fill(PROJECT.slug);
     await page.getByRole("button", { name: "Create project" }).click();
     await expect(page).toHaveURL(new RegExp(`${projectUrl}$`));
     await expect(page.getByRole("heading", { level: 1, name: PROJECT.name })).toBeVisible();
@@ -178,12 +183,16 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
 
   await test.step("back as admin: make the viewer a member", async () => {
     await page.getByLabel("Email").fill(ADMIN.email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password");
     await page.getByLabel("Password").fill(ADMIN.password);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/projects$/);
     await expect(page.getByRole("table", { name: "Projects" }).getByRole("row", { name: new RegExp(PROJECT.name) })).toContainText(
       "2",
     );
+    await shot(page, "projects-list");
     await page.goto(`${projectUrl}/settings/members`);
     const roleSelect = page.getByLabel(`Role of ${VIEWER.email}`);
     await expect(roleSelect).toHaveValue("VIEWER");

@@ -3,7 +3,7 @@ import { cn } from "./cn";
 
 const CONTROL =
   "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-gray-900 shadow-sm ring-1 ring-inset ring-gray-300 " +
-  "placeholder:text-gray-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600 disabled:bg-gray-50 disabled:text-gray-500";
+  "placeholder:text-gray-400 focus:outline-none focus:ring-2 focus:ring-inset focus:ring-indigo-600 disabled:bg-gray-50 disabled:text-gray-500";
 
 export function Input({ className, ...rest }: InputHTMLAttributes<HTMLInputElement>) {
   return <input className={cn(CONTROL, className)} {...rest} />;
@@ -44,11 +44,11 @@ export function Field({
 export function TextField({
   label,
   hint,
-  className,
+  wrapperClassName,
   ...rest
-}: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode }) {
+}: InputHTMLAttributes<HTMLInputElement> & { label: string; hint?: ReactNode; wrapperClassName?: string }) {
   return (
-    <Field label={label} hint={hint} className={className}>
+    <Field label={label} hint={hint} className={wrapperClassName}>
       {(id) => <Input id={id} {...rest} />}
     </Field>
   );
@@ -57,12 +57,12 @@ export function TextField({
 export function SelectField({
   label,
   hint,
-  className,
+  wrapperClassName,
   children,
   ...rest
-}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; hint?: ReactNode }) {
+}: SelectHTMLAttributes<HTMLSelectElement> & { label: string; hint?: ReactNode; wrapperClassName?: string }) {
   return (
-    <Field label={label} hint={hint} className={className}>
+    <Field label={label} hint={hint} className={wrapperClassName}>
       {(id) => (
         <Select id={id} {...rest}>
           {children}
