@@ -26,6 +26,15 @@ export default defineConfig({
           alias: { "server-only": path.resolve(import.meta.dirname, "tests/support/empty-module.ts") },
         },
       },
+      {
+        test: {
+          name: "sdk",
+          include: ["sdk/tests/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,59 @@
+/** Decoded MLflow entities as the SDK returns them (numbers decoded, NaN/Infinity restored). */
+
+export type RunStatus = "RUNNING" | "SCHEDULED" | "FINISHED" | "FAILED" | "KILLED";
+
+export interface Metric {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+}
+
+export interface RunInfo {
+  runId: string;
+  runName: string;
+  experimentId: string;
+  userId?: string;
+  status: RunStatus;
+  startTime: number;
+  endTime?: number;
+  artifactUri: string;
+  lifecycleStage: string;
+}
+
+export interface RunData {
+  metrics: Metric[];
+  params: Record<string, string>;
+  tags: Record<string, string>;
+}
+
+export interface RunRecord {
+  info: RunInfo;
+  data: RunData;
+}
+
+export interface Experiment {
+  experimentId: string;
+  name: string;
+  artifactLocation: string;
+  lifecycleStage: string;
+}
+
+export interface WhoAmI {
+  project: { slug: string; name: string };
+  token: { id: string; name: string; scopes: string[]; expiresAt: string | null };
+}
+
+export interface FileInfo {
+  path: string;
+  isDir: boolean;
+  fileSize?: number;
+}
+
+export interface TransferProgress {
+  /** Artifact path (relative to the run's artifact root) or local file being moved. */
+  path: string;
+  bytes: number;
+  /** Total bytes when known. */
+  total?: number;
+}
