@@ -9,8 +9,14 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { TallyError } from "./errors.ts";
-import type { Tally } from "./client.ts";
+import type { HttpClient } from "./http.ts";
 import type { FileInfo, TransferProgress } from "./types.ts";
+
+/** What artifact transfers need from the client. */
+export interface ArtifactContext {
+  base: string;
+  http: HttpClient;
+}
 
 type Progress = ((progress: TransferProgress) => void) | undefined;
 
@@ -42,7 +48,7 @@ function encodePath(storagePath: string): string {
   return storagePath.split("/").map(encodeURIComponent).join("/");
 }
 
-function artifactsUrl(tally: Tally, storagePath?: string): string {
+function artifactsUrl(tally: ArtifactContext, storagePath?: string): string {
   const root = `${tally.base}/api/2.0/mlflow-artifacts/artifacts`;
   return storagePath === undefined ? root : `${root}/${encodePath(storagePath)}`;
 }
@@ -67,7 +73,7 @@ async function* counting(source: AsyncIterable<Buffer | Uint8Array>, onChunk: (b
   }
 }
 
-async function putFile(tally: Tally, file: string, storagePath: string, size: number, report: (delta: number) => void) {
+async function putFile(tally: ArtifactContext, file: string, storagePath: string, size: number, report: (delta: number) => void) {
   let sentThisAttempt = 0;
   await tally.http.request(artifactsUrl(tally, storagePath), {
     method: "PUT",
@@ -86,7 +92,7 @@ async function putFile(tally: Tally, file: string, storagePath: string, size: nu
 }
 
 export async function upload(
-  tally: Tally,
+  tally: ArtifactContext,
   root: string,
   localPath: string,
   artifactPath: string | undefined,
@@ -115,7 +121,7 @@ export async function upload(
   return { files: jobs.length, bytes };
 }
 
-export async function list(tally: Tally, root: string, artifactPath: string): Promise<FileInfo[]> {
+export async function list(tally: ArtifactContext, root: string, artifactPath: string): Promise<FileInfo[]> {
   const dir = joinArtifactPath(root, artifactPath);
   const body = await tally.http.json<{ files?: { path: string; is_dir?: boolean; file_size?: number | string }[] }>(
     artifactsUrl(tally),
@@ -132,7 +138,7 @@ export async function list(tally: Tally, root: string, artifactPath: string): Pr
 }
 
 export async function download(
-  tally: Tally,
+  tally: ArtifactContext,
   root: string,
   artifactPath: string,
   dest: string,
