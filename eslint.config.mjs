@@ -11,6 +11,7 @@ const config = [
       "test-results/**",
       "playwright-report/**",
       "sdk/**",
+      ".venv/**",
       "next-env.d.ts",
     ],
   },
