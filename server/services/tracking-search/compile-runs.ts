@@ -1,0 +1,147 @@
+import type { Condition, FieldType, OrderKey } from "./ast";
+import { openPage, shapeOf } from "./page-token";
+import { parseFilter } from "./parser";
+import { parseOrderBy } from "./order-by";
+import {
+  columnOf,
+  keyedExists,
+  keyedJoin,
+  lifecycleTest,
+  orderTerm,
+  pageClause,
+  renderFilter,
+  SqlParams,
+  valueTest,
+  type CompiledSearch,
+  type KeyedTable,
+  type ValueCondition,
+  type ViewType,
+} from "./sql";
+
+export interface RunSearchInput {
+  projectId: string;
+  /** Internal Experiment.id values (not MLflow experiment numbers). */
+  experimentIds: readonly string[];
+  filter?: string;
+  orderBy?: readonly string[];
+  viewType: ViewType;
+  maxResults: number;
+  pageToken?: string;
+}
+
+const RUN_COLUMNS: Readonly<Record<string, string>> = {
+  run_id: '"Run"."id"',
+  run_name: '"Run"."name"',
+  user_id: '"Run"."userId"',
+  status: '"Run"."status"',
+  artifact_uri: '"Run"."artifactUri"',
+  start_time: '"Run"."startTime"',
+  end_time: '"Run"."endTime"',
+};
+
+/** Metrics are read from the latest-value table, keyed by the run's compact seq. */
+const KEYED_TABLES: Readonly<Partial<Record<FieldType, KeyedTable>>> = {
+  metric: { table: '"LatestMetric"', ownerColumn: '"runSeq"', owner: '"Run"."seq"' },
+  param: { table: '"Param"', ownerColumn: '"runId"', owner: '"Run"."id"' },
+  tag: { table: '"RunTag"', ownerColumn: '"runId"', owner: '"Run"."id"' },
+};
+
+function keyedTable(type: FieldType): KeyedTable {
+  const keyed = KEYED_TABLES[type];
+  if (!keyed) throw new Error(`${type} is not a keyed run table`);
+  return keyed;
+}
+
+/**
+ * Compiles runs/search into one SELECT of run ids, scoped to the project and experiments, in the
+ * requested order with `start_time DESC` and `run_id ASC` as tie-breakers, one row past the page.
+ *
+ * Semantics worth knowing:
+ * - Metric conditions compare the latest value with PostgreSQL double semantics: NaN equals NaN and
+ *   is greater than every number, Infinity included (so `metrics.x > 0` matches a NaN metric).
+ * - A condition on a metric, param, tag or dataset holds only when the run has that key: `!=` does
+ *   not match runs without the param (as in MLflow); `IS NULL` is how to ask for those.
+ * - Sorting puts runs without the key last in both directions; for metrics, NaN comes after every
+ *   number and before missing values (MLflow's order).
+ */
+export function compileRunSearch(input: RunSearchInput): CompiledSearch {
+  const filter = parseFilter(input.filter ?? "", "run");
+  const orderBy = parseOrderBy(input.orderBy ?? [], "run");
+  const experimentIds = [...new Set(input.experimentIds)].sort();
+  const { projectId, viewType } = input;
+  const shape = shapeOf({ entity: "run", projectId, experimentIds, filter, orderBy, viewType });
+  const page = openPage(shape, input.maxResults, input.pageToken);
+
+  const params = new SqlParams();
+  const where = [
+    `"Run"."projectId" = ${params.bind(projectId, "text")}`,
+    `"Run"."experimentId" = ANY(${params.bind(experimentIds, "text[]")})`,
+    ...lifecycleTest('"Run"."lifecycleStage"', viewType, params),
+    ...(filter ? [renderFilter(filter, (condition) => runCondition(condition, params))] : []),
+  ];
+  const { joins, terms } = runOrdering(orderBy, params);
+  const sql = [
+    'SELECT "Run"."id" FROM "Run"',
+    ...joins,
+    `WHERE ${where.join("\n  AND ")}`,
+    `ORDER BY ${terms.join(", ")}`,
+    pageClause(page, params),
+  ].join("\n");
+  return { sql, params: params.values, page };
+}
+
+function runCondition(condition: Condition, params: SqlParams): string {
+  const { field } = condition;
+  if (condition.kind === "isNull") {
+    const present = keyedExists(keyedTable(field.type), field.key, params);
+    return condition.negated ? present : `NOT ${present}`;
+  }
+  switch (field.type) {
+    case "attribute":
+      return valueTest(condition, columnOf(RUN_COLUMNS, field.key), params, "bigint");
+    case "dataset":
+      return datasetTest(condition, field.key, params);
+    default:
+      return keyedExists(keyedTable(field.type), field.key, params, (column) => valueTest(condition, column, params));
+  }
+}
+
+/**
+ * Dataset conditions hold when any of the run's inputs satisfies them. The context of an input lives
+ * in its tags, as {key: "mlflow.data.context", value}.
+ */
+function datasetTest(condition: ValueCondition, key: string, params: SqlParams): string {
+  if (key === "context") {
+    const context = `("t"."tag"->>'value')`;
+    return [
+      `EXISTS (SELECT 1 FROM "RunInput" AS "i" CROSS JOIN LATERAL jsonb_array_elements("i"."tags") AS "t"("tag")`,
+      `WHERE "i"."runId" = "Run"."id" AND "t"."tag"->>'key' = 'mlflow.data.context' AND ${valueTest(condition, context, params)})`,
+    ].join(" ");
+  }
+  const column = columnOf({ name: '"d"."name"', digest: '"d"."digest"' }, key);
+  return [
+    `EXISTS (SELECT 1 FROM "RunInput" AS "i" JOIN "Dataset" AS "d" ON "d"."id" = "i"."datasetId"`,
+    `WHERE "i"."runId" = "Run"."id" AND ${valueTest(condition, column, params)})`,
+  ].join(" ");
+}
+
+function runOrdering(keys: readonly OrderKey[], params: SqlParams): { joins: string[]; terms: string[] } {
+  const joins: string[] = [];
+  const terms: string[] = [];
+  keys.forEach(({ field, ascending }, index) => {
+    if (field.type === "attribute") {
+      terms.push(orderTerm(columnOf(RUN_COLUMNS, field.key), ascending));
+      return;
+    }
+    const alias = `"o${index}"`;
+    joins.push(keyedJoin(keyedTable(field.type), alias, field.key, params));
+    const value = `${alias}."value"`;
+    // PostgreSQL sorts NaN above every number, which would put it first in DESC order.
+    if (field.type === "metric") terms.push(`CASE WHEN ${value} IS NULL THEN 2 WHEN ${value} = 'NaN' THEN 1 ELSE 0 END`);
+    terms.push(orderTerm(value, ascending));
+  });
+  const sortsBy = (key: string) => keys.some(({ field }) => field.type === "attribute" && field.key === key);
+  if (!sortsBy("start_time")) terms.push('"Run"."startTime" DESC');
+  if (!sortsBy("run_id")) terms.push('"Run"."id" ASC');
+  return { joins, terms };
+}

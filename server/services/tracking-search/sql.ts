@@ -1,0 +1,124 @@
+import { badInput } from "@/lib/errors";
+import type { Condition, FilterExpr } from "./ast";
+import type { Page } from "./page-token";
+
+export type ViewType = "ACTIVE_ONLY" | "DELETED_ONLY" | "ALL";
+
+/** A parameterized SELECT of matching ids: run it with `db().$queryRawUnsafe(sql, ...params)`. */
+export interface CompiledSearch {
+  sql: string;
+  params: unknown[];
+  page: Page;
+}
+
+type SqlType = "text" | "text[]" | "bigint" | "double precision" | "integer";
+
+/**
+ * Collects bind values. Every user value reaches PostgreSQL as a parameter, never as SQL text, and
+ * with an explicit cast so that no driver or planner has to guess its type.
+ */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  bind(value: unknown, type: SqlType): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+}
+
+const SQL_OPERATORS: Readonly<Record<string, string>> = {
+  "=": "=",
+  "!=": "<>",
+  "<": "<",
+  "<=": "<=",
+  ">": ">",
+  ">=": ">=",
+  LIKE: "LIKE",
+  ILIKE: "ILIKE",
+};
+
+export type ValueCondition = Exclude<Condition, { kind: "isNull" }>;
+
+/**
+ * `column <op> value` for one condition. Numbers bind as `numberType`: bigint for the timestamp
+ * columns (so their indexes stay usable), double precision for metric values.
+ */
+export function valueTest(
+  condition: ValueCondition,
+  column: string,
+  params: SqlParams,
+  numberType: "bigint" | "double precision" = "double precision",
+): string {
+  switch (condition.kind) {
+    case "number":
+      return `${column} ${SQL_OPERATORS[condition.op]} ${params.bind(condition.value, numberType)}`;
+    case "text":
+      return `${column} ${SQL_OPERATORS[condition.op]} ${params.bind(condition.value, "text")}`;
+    case "in":
+      return condition.negated
+        ? `${column} <> ALL(${params.bind(condition.values, "text[]")})`
+        : `${column} = ANY(${params.bind(condition.values, "text[]")})`;
+  }
+}
+
+/** Renders AND/OR, parenthesizing every group so the SQL has exactly the parsed precedence. */
+export function renderFilter(expr: FilterExpr, condition: (leaf: Condition) => string): string {
+  if ("operands" in expr) {
+    return `(${expr.operands.map((operand) => renderFilter(operand, condition)).join(` ${expr.kind.toUpperCase()} `)})`;
+  }
+  return condition(expr);
+}
+
+/** A key/value table that belongs to a search row, such as "Param" to "Run". */
+export interface KeyedTable {
+  table: string;
+  /** The column of `table` that points at the owner, and the owner's column it points at. */
+  ownerColumn: string;
+  owner: string;
+}
+
+/**
+ * EXISTS over the rows of a keyed table for one key, optionally testing the value. A semi-join: it
+ * never multiplies rows, it composes under OR, and the (owner, key) primary key answers it.
+ */
+export function keyedExists(keyed: KeyedTable, key: string, params: SqlParams, test?: (column: string) => string): string {
+  const keyTest = `"k"."key" = ${params.bind(key, "text")}`;
+  const tests = [`"k".${keyed.ownerColumn} = ${keyed.owner}`, keyTest, ...(test ? [test('"k"."value"')] : [])];
+  return `EXISTS (SELECT 1 FROM ${keyed.table} AS "k" WHERE ${tests.join(" AND ")})`;
+}
+
+/** One LEFT JOIN per sorted key; at most one row per owner, because (owner, key) is unique. */
+export function keyedJoin(keyed: KeyedTable, alias: string, key: string, params: SqlParams): string {
+  const keyTest = `${alias}."key" = ${params.bind(key, "text")}`;
+  return `LEFT JOIN ${keyed.table} AS ${alias} ON ${alias}.${keyed.ownerColumn} = ${keyed.owner} AND ${keyTest}`;
+}
+
+/** Missing values sort last in both directions, as in MLflow. */
+export function orderTerm(expression: string, ascending: boolean): string {
+  return `${expression} ${ascending ? "ASC" : "DESC"} NULLS LAST`;
+}
+
+const LIFECYCLE_STAGES: Readonly<Record<ViewType, string | null>> = {
+  ACTIVE_ONLY: "active",
+  DELETED_ONLY: "deleted",
+  ALL: null,
+};
+
+/** The lifecycle condition of a view type, or none for ALL. */
+export function lifecycleTest(column: string, viewType: ViewType, params: SqlParams): string[] {
+  if (!Object.hasOwn(LIFECYCLE_STAGES, viewType)) {
+    throw badInput(`Invalid view type '${String(viewType)}': use ACTIVE_ONLY, DELETED_ONLY or ALL`);
+  }
+  const stage = LIFECYCLE_STAGES[viewType];
+  return stage ? [`${column} = ${params.bind(stage, "text")}`] : [];
+}
+
+/** The SQL column of an attribute the parser has resolved (so a miss is a bug, not bad input). */
+export function columnOf(columns: Readonly<Record<string, string>>, key: string): string {
+  if (!Object.hasOwn(columns, key)) throw new Error(`no column for attribute '${key}'`);
+  return columns[key]!;
+}
+
+export function pageClause(page: Page, params: SqlParams): string {
+  return `LIMIT ${params.bind(page.maxResults + 1, "integer")} OFFSET ${params.bind(page.offset, "integer")}`;
+}
