@@ -31,7 +31,9 @@ const steps: Step[] = [
   { name: "typecheck", command: bin("tsc"), args: ["--noEmit"] },
   { name: "lint", command: bin("eslint"), args: ["--max-warnings", "0", "."] },
   { name: "dependency rules", command: "npm", args: ["run", "-s", "lint:deps"] },
+  { name: "production build", command: bin("next"), args: ["build"] },
   {
+    // After the build: the SDK's end-to-end tests serve it.
     name: "unit + integration tests",
     command: bin("vitest"),
     args: ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`],
@@ -40,7 +42,6 @@ const steps: Step[] = [
       return { passed: report.numPassedTests, failed: report.numFailedTests };
     },
   },
-  { name: "production build", command: bin("next"), args: ["build"] },
   {
     name: "browser tests",
     command: bin("playwright"),
