@@ -47,10 +47,10 @@ export function AuditLog({ slug }: { slug: string }) {
               <tr key={event.id} data-testid="audit-row">
                 <Td className="whitespace-nowrap text-xs">{formatDateTime(event.createdAt)}</Td>
                 <Td className="text-xs">
-                  <span className="break-all text-gray-900">{event.actorLabel}</span>
+                  <span className="whitespace-nowrap text-gray-900">{event.actorLabel}</span>
                   {event.actorType !== "USER" ? <span className="ml-1 text-xs text-gray-500">({event.actorType.toLowerCase()})</span> : null}
                 </Td>
-                <Td className="text-xs">{event.actorRole ?? "—"}</Td>
+                <Td className="whitespace-nowrap text-xs">{event.actorRole ?? "—"}</Td>
                 <Td>
                   <code className="rounded bg-gray-100 px-1.5 py-0.5 font-mono text-xs text-gray-800">{event.action}</code>
                 </Td>
