@@ -32,6 +32,14 @@ export interface MetricBucket {
   count: number;
 }
 
+/** The smallest and largest value of a (run, key) series, NaN ignored (null when every point is NaN). */
+export interface MetricExtremes {
+  runSeq: number;
+  key: string;
+  min: number | null;
+  max: number | null;
+}
+
 /**
  * Metric history behind one interface (ARCHITECTURE.md): append-only points plus the latest value
  * per (run, key). PostgreSQL first; a columnar engine can implement the same contract later.
@@ -40,6 +48,8 @@ export interface MetricStore {
   /** Appends points in one statement; identical points already stored are skipped, never doubled. */
   append(client: pg.ClientBase, runSeq: number, points: MetricPointInput[]): Promise<void>;
   latest(runSeqs: number[]): Promise<LatestMetricView[]>;
+  /** Min and max per (run, key) over every stored point of the given runs. */
+  extremes(runSeqs: number[]): Promise<MetricExtremes[]>;
   history(runSeq: number, key: string, page: { offset: number; limit: number }): Promise<MetricPointView[]>;
   /** At most `buckets` buckets over the step range, computed in the database. */
   downsample(runSeq: number, key: string, buckets: number): Promise<MetricBucket[]>;

@@ -1,5 +1,5 @@
 import { pgPool } from "@/server/db/pool";
-import type { LatestMetricView, MetricBucket, MetricPointView, MetricStore } from "./metric-store";
+import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointView, MetricStore } from "./metric-store";
 
 /**
  * Points go in as one INSERT … SELECT FROM unnest(arrays): a single statement and round trip per
@@ -55,6 +55,19 @@ export const postgresMetricStore: MetricStore = {
     const result = await pgPool().query<LatestMetricView>(
       `SELECT "runSeq", "key", "value", "timestamp", "step" FROM "LatestMetric"
        WHERE "runSeq" = ANY($1::int8[]) ORDER BY "runSeq", "key"`,
+      [runSeqs],
+    );
+    return result.rows;
+  },
+
+  async extremes(runSeqs) {
+    if (runSeqs.length === 0) return [];
+    const result = await pgPool().query<MetricExtremes>(
+      `SELECT "runSeq", "key",
+              min("value") FILTER (WHERE "value" <> 'NaN'::float8) AS "min",
+              max("value") FILTER (WHERE "value" <> 'NaN'::float8) AS "max"
+       FROM "MetricPoint" WHERE "runSeq" = ANY($1::int8[])
+       GROUP BY "runSeq", "key" ORDER BY "runSeq", "key"`,
       [runSeqs],
     );
     return result.rows;
