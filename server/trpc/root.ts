@@ -1,8 +1,11 @@
 import { accountRouter } from "./routers/account";
 import { auditRouter } from "./routers/audit";
+import { compareRouter } from "./routers/compare";
+import { dashboardRouter } from "./routers/dashboard";
 import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
 import { projectsRouter } from "./routers/projects";
+import { runViewsRouter } from "./routers/run-views";
 import { tokensRouter } from "./routers/tokens";
 import { createCallerFactory, router } from "./init";
 
@@ -13,6 +16,9 @@ export const appRouter = router({
   invites: invitesRouter,
   tokens: tokensRouter,
   audit: auditRouter,
+  dashboard: dashboardRouter,
+  compare: compareRouter,
+  runViews: runViewsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveProjectAccess } from "@/server/services/access";
-import { bestRuns, dashboardKpis, projectMetricKeys, runsPerDay } from "@/server/services/dashboard";
+import { bestRuns, dashboardKpis, projectMetricKeys, recentRuns, runsPerDay } from "@/server/services/dashboard";
 import { createExperiment, setExperimentLifecycle } from "@/server/services/experiments";
 import { createLoggedModel } from "@/server/services/logged-models";
 import { createRun, logBatch, setRunLifecycle, updateRun } from "@/server/services/runs";
@@ -93,5 +93,20 @@ describe("project dashboard aggregates", () => {
     const min = await bestRuns(access, { metricKey: "acc", direction: "min", limit: 1 });
     expect(min.map((entry) => entry.runId)).toEqual([worst]);
     expect(await projectMetricKeys(access)).toEqual(["acc"]);
+  });
+});
+
+describe("recent runs", () => {
+  it("lists the newest live runs first, with their experiment", async () => {
+    const { access, run } = await seededProject();
+    const old = await run(3, "FINISHED");
+    const newest = await run(0, "RUNNING");
+    const middle = await run(1, "FAILED");
+    const gone = await run(0, "FINISHED");
+    await setRunLifecycle(access, gone, "deleted");
+    const recent = await recentRuns(access, 2);
+    expect(recent.map((entry) => entry.runId)).toEqual([newest, middle]);
+    expect(recent[0]).toMatchObject({ status: "RUNNING", experimentName: "main", endTime: null, startTime: NOW });
+    expect((await recentRuns(access)).map((entry) => entry.runId)).toEqual([newest, middle, old]);
   });
 });

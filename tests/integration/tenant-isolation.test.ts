@@ -4,6 +4,7 @@ import type { Role } from "@/lib/rbac";
 import { db } from "@/server/db/client";
 import { resolveProjectAccess, type UserActor } from "@/server/services/access";
 import { createInvite } from "@/server/services/members";
+import { createRun } from "@/server/services/runs";
 import { appRouter } from "@/server/trpc/root";
 import {
   addTestMember,
@@ -57,17 +58,20 @@ const projectScoped = allProcedures.filter((procedure) => takesProjectSlug(proce
 async function createTarget() {
   const { project, owner, token } = await createProjectWithToken("OWNER", ["read", "write"]);
   const access = await resolveProjectAccess(systemActor, project.slug);
-  const [member, { invite }] = await Promise.all([
+  const [member, { invite }, first, second] = await Promise.all([
     addTestMember(project.id, "MEMBER"),
     createInvite(access, { role: "MEMBER", expiresInDays: 7 }),
+    createRun(access, { experimentId: "0", tags: [] }),
+    createRun(access, { experimentId: "0", tags: [] }),
   ]);
-  return { project, owner, member, inviteId: invite.id, tokenId: token.id };
+  return { project, owner, member, inviteId: invite.id, tokenId: token.id, runIds: [first.info.run_id, second.info.run_id] };
 }
 type Target = Awaited<ReturnType<typeof createTarget>>;
 
 /**
  * A valid input for each project-scoped procedure, aimed at B's real rows, so that a broken check
- * would visibly change B. `viewerMay` marks the reads a viewer of B is allowed.
+ * would visibly change B. `viewerMay` marks what a viewer of B is allowed: reads, and the few
+ * mutations of one's own things (saved views).
  */
 const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record<string, unknown>; viewerMay?: true }> = {
   "projects.get": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
@@ -84,6 +88,23 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "tokens.create": { input: (b) => ({ projectSlug: b.project.slug, name: "exfiltrate", scopes: ["read", "write"] }) },
   "tokens.revoke": { input: (b) => ({ projectSlug: b.project.slug, tokenId: b.tokenId }) },
   "audit.list": { input: (b) => ({ projectSlug: b.project.slug, limit: 50 }), viewerMay: true },
+  "dashboard.kpis": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "dashboard.runsPerDay": { input: (b) => ({ projectSlug: b.project.slug, days: 7 }), viewerMay: true },
+  "dashboard.bestRuns": { input: (b) => ({ projectSlug: b.project.slug, metricKey: "acc", direction: "max" }), viewerMay: true },
+  "dashboard.metricKeys": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "dashboard.recentRuns": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "compare.runs": { input: (b) => ({ projectSlug: b.project.slug, runIds: b.runIds }), viewerMay: true },
+  "runViews.list": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
+  "runViews.save": {
+    input: (b) => ({
+      projectSlug: b.project.slug,
+      experimentId: "0",
+      name: "mine",
+      state: { columns: { metrics: [], params: [], tags: [] }, filter: "", orderBy: [] },
+    }),
+    viewerMay: true,
+  },
+  "runViews.delete": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0", name: "mine" }), viewerMay: true },
 };
 
 /** Everything about B that any procedure could change. */
@@ -192,8 +213,9 @@ describe("tenant isolation over tRPC", () => {
 });
 
 describe("roles inside a project", () => {
-  const mutations = projectScoped.filter((p) => p.type === "mutation").map((p) => p.path);
+  const mutations = projectScoped.filter((p) => p.type === "mutation" && !INPUTS[p.path]?.viewerMay).map((p) => p.path);
   const viewerQueries = projectScoped.filter((p) => p.type === "query").map((p) => p.path);
+  const viewerMutations = projectScoped.filter((p) => p.type === "mutation" && INPUTS[p.path]?.viewerMay).map((p) => p.path);
 
   it.each(mutations)("a viewer gets FORBIDDEN from %s and nothing changes", async (path) => {
     const entry = inputFor(path);
@@ -203,6 +225,13 @@ describe("roles inside a project", () => {
     const refused = await trpcErrorOf(call(viewer, path, entry.input(b, viewer)));
     expect(refused.code).toBe("FORBIDDEN");
     expect(await snapshot(b.project.id)).toEqual(before);
+  });
+
+  it.each(viewerMutations)("a viewer may %s (their own things only)", async (path) => {
+    const entry = inputFor(path);
+    const b = await createTarget();
+    const viewer = await addTestMember(b.project.id, "VIEWER");
+    await expect(call(viewer, path, entry.input(b, viewer))).resolves.not.toThrow();
   });
 
   it.each(viewerQueries)("a viewer reading %s is allowed only where the role table says so", async (path) => {

@@ -122,3 +122,28 @@ export async function projectMetricKeys(access: ProjectAccess, limit = 500): Pro
   );
   return rows.map((row) => row.key);
 }
+
+export interface RecentRun {
+  runId: string;
+  runName: string;
+  experimentId: string;
+  experimentName: string;
+  status: string;
+  userId: string;
+  startTime: number;
+  endTime: number | null;
+}
+
+/** The most recently started live runs of the project. */
+export async function recentRuns(access: ProjectAccess, limit = 10): Promise<RecentRun[]> {
+  assertScope(access, "project:read");
+  const { rows } = await pgPool().query<RecentRun>(
+    `SELECT r.id AS "runId", r.name AS "runName", e.number::text AS "experimentId", e.name AS "experimentName",
+            r.status, r."userId", r."startTime", r."endTime"
+     ${LIVE_RUNS}
+     ORDER BY r."startTime" DESC, r.id
+     LIMIT $2`,
+    [access.project.id, Math.min(Math.max(limit, 1), 100)],
+  );
+  return rows;
+}

@@ -3,6 +3,8 @@ export {
   runsPerDay,
   bestRuns,
   projectMetricKeys,
+  recentRuns,
+  type RecentRun,
   RUN_STATUSES,
   type DashboardKpis,
   type RunsPerDay,

@@ -17,17 +17,19 @@ export const experimentArtifactRoot = (number: number) => `mlflow-artifacts:/${n
  */
 export async function ensureDefaultExperiment(projectId: string): Promise<void> {
   const now = BigInt(Date.now());
-  await db().experiment.upsert({
-    where: { projectId_number: { projectId, number: DEFAULT_EXPERIMENT_NUMBER } },
-    update: {},
-    create: {
-      projectId,
-      number: DEFAULT_EXPERIMENT_NUMBER,
-      name: DEFAULT_EXPERIMENT_NAME,
-      artifactLocation: experimentArtifactRoot(DEFAULT_EXPERIMENT_NUMBER),
-      creationTime: now,
-      lastUpdateTime: now,
-    },
+  // INSERT … ON CONFLICT DO NOTHING: concurrent first runs of a project must not race to create it.
+  await db().experiment.createMany({
+    data: [
+      {
+        projectId,
+        number: DEFAULT_EXPERIMENT_NUMBER,
+        name: DEFAULT_EXPERIMENT_NAME,
+        artifactLocation: experimentArtifactRoot(DEFAULT_EXPERIMENT_NUMBER),
+        creationTime: now,
+        lastUpdateTime: now,
+      },
+    ],
+    skipDuplicates: true,
   });
 }
 
