@@ -21,3 +21,17 @@ const experimentRef = projectRef.extend({ experimentId: z.string().regex(/^\d{1,
 export const listRunViewsInput = experimentRef;
 export const saveRunViewInput = experimentRef.extend({ name: runViewNameSchema, state: runViewStateSchema });
 export const deleteRunViewInput = experimentRef.extend({ name: runViewNameSchema });
+
+const columnsSchema = runViewStateSchema.shape.columns;
+const runTableQuery = experimentRef.extend({
+  filter: runViewStateSchema.shape.filter.default(""),
+  orderBy: runViewStateSchema.shape.orderBy.default([]),
+  viewType: z.enum(["ACTIVE_ONLY", "DELETED_ONLY", "ALL"]).default("ACTIVE_ONLY"),
+});
+export const runTablePageInput = runTableQuery.extend({
+  columns: columnsSchema,
+  pageSize: z.number().int().min(1).max(1000).default(200),
+  pageToken: z.string().max(500).optional(),
+});
+export const runTableCountInput = runTableQuery;
+export const runTableKeysInput = experimentRef;

@@ -6,6 +6,7 @@ import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
 import { projectsRouter } from "./routers/projects";
 import { runViewsRouter } from "./routers/run-views";
+import { runsTableRouter } from "./routers/runs-table";
 import { tokensRouter } from "./routers/tokens";
 import { createCallerFactory, router } from "./init";
 
@@ -19,6 +20,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   compare: compareRouter,
   runViews: runViewsRouter,
+  runsTable: runsTableRouter,
 });
 
 export type AppRouter = typeof appRouter;

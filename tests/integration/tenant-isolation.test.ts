@@ -104,6 +104,12 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
     }),
     viewerMay: true,
   },
+  "runsTable.page": {
+    input: (b) => ({ projectSlug: b.project.slug, experimentId: "0", columns: { metrics: ["acc"], params: [], tags: [] } }),
+    viewerMay: true,
+  },
+  "runsTable.count": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
+  "runsTable.keys": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
   "runViews.delete": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0", name: "mine" }), viewerMay: true },
 };
 

@@ -1,0 +1,9 @@
+export {
+  runTablePage,
+  countRunTable,
+  runTableKeys,
+  type RunTableColumns,
+  type RunTableRow,
+  type RunTablePage,
+  type RunTableQuery,
+} from "./runs-table";
