@@ -27,6 +27,11 @@ export function artifactStore(): ObjectStore {
   return store;
 }
 
+/** Replaces the process's store, e.g. to run the same integration tests against each backend. */
+export function useArtifactStore(replacement: ObjectStore): void {
+  store = replacement;
+}
+
 /** S3 when S3_ENDPOINT is set; otherwise files under TALLY_HOME/artifacts. */
 export function storeFor(env: Env): ObjectStore {
   if (!env.S3_ENDPOINT) return new FilesystemObjectStore(path.resolve(env.TALLY_HOME, "artifacts"));

@@ -1,5 +1,4 @@
-import { authenticateToken, tokenFromAuthorization } from "@/server/services/api-tokens";
-import { requireProjectScope } from "@/server/services/access";
+import { authorizeMlflowRequest } from "./authorize";
 import { matchRoute } from "./route-table";
 import { mlflowRoutes } from "./routes";
 import { mlflowError, mlflowErrorResponse, mlflowJson, readMlflowInput } from "./wire";
@@ -19,8 +18,7 @@ export async function handleMlflowRequest(
     if (match === "method-not-allowed") {
       return mlflowError(405, "BAD_REQUEST", `Method ${request.method} is not allowed on ${endpoint}`);
     }
-    const token = await authenticateToken(tokenFromAuthorization(request.headers.get("authorization")));
-    const access = await requireProjectScope(token, target.projectSlug ?? token.project.slug, match.route.scope);
+    const access = await authorizeMlflowRequest(request, target.projectSlug, match.route.scope);
     const input = await readMlflowInput(request);
     return mlflowJson(await match.route.handle(access, input, match.params));
   } catch (error) {

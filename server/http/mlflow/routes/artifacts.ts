@@ -1,0 +1,38 @@
+import path from "node:path";
+import { z } from "zod";
+import { runIdSchema } from "@/lib/schemas/mlflow";
+import { listRunArtifacts, runArtifactRoot } from "@/server/services/artifacts";
+import type { MlflowRoute } from "../route-table";
+
+/** GET /artifacts/list: a folder of a run's artifacts, paths relative to the run's artifact root. */
+export const artifactRoutes: MlflowRoute[] = [
+  {
+    method: "GET",
+    path: "/artifacts/list",
+    scope: "project:read",
+    handle: async (access, input) => {
+      const body = z
+        .object({
+          run_id: runIdSchema.optional(),
+          run_uuid: runIdSchema.optional(),
+          path: z.string().max(4096).default(""),
+          page_token: z.string().max(1000).optional(),
+        })
+        .parse(input);
+      const runId = body.run_id ?? body.run_uuid;
+      if (!runId) throw new z.ZodError([{ code: "custom", path: ["run_id"], message: "run_id is required", input }]);
+      const [{ artifactUri }, entries] = await Promise.all([
+        runArtifactRoot(access, runId),
+        listRunArtifacts(access, runId, body.path),
+      ]);
+      return {
+        root_uri: artifactUri,
+        files: entries.map((entry) => ({
+          path: body.path ? path.posix.join(body.path, entry.path) : entry.path,
+          is_dir: entry.isDir,
+          ...(entry.isDir ? {} : { file_size: entry.size }),
+        })),
+      };
+    },
+  },
+];

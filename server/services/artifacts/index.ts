@@ -1,0 +1,17 @@
+export {
+  putArtifact,
+  readArtifact,
+  statArtifact,
+  deleteArtifact,
+  listArtifacts,
+  listRunArtifacts,
+  readRunArtifact,
+  runArtifactRoot,
+  storagePathOf,
+  multipartSupported,
+  createArtifactUpload,
+  completeArtifactUpload,
+  abortArtifactUpload,
+  presignArtifactDownload,
+} from "./artifacts";
+export type { ListEntry, ObjectRead } from "@/server/storage";
