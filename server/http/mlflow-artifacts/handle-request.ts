@@ -1,5 +1,6 @@
 import path from "node:path";
 import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { z } from "zod";
 import { badInput } from "@/lib/errors";
 import {
@@ -82,7 +83,7 @@ async function upload(request: Request, access: ProjectAccess, rawPath: string):
   const size = declared === null ? undefined : Number(declared);
   if (size !== undefined && !Number.isSafeInteger(size)) throw badInput("Content-Length must be a whole number of bytes");
   const contentType = request.headers.get("content-type") || contentTypeFor(decodeURIComponent(rawPath));
-  const body = request.body ? Readable.fromWeb(request.body as import("node:stream/web").ReadableStream<Uint8Array>) : new Uint8Array();
+  const body = request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : new Uint8Array();
   await putArtifact(access, rawPath, body, { size, contentType });
   return mlflowJson({});
 }
