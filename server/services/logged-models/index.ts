@@ -8,5 +8,6 @@ export {
   setLoggedModelTags,
   deleteLoggedModelTag,
   logLoggedModelParams,
+  searchLoggedModels,
   type LoggedModelView,
 } from "./logged-models";

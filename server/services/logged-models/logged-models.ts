@@ -5,6 +5,7 @@ import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 import { findExperiment } from "../experiments";
 import { findRun } from "../runs";
+import { compileLoggedModelSearch, nextPageToken } from "../tracking-search";
 
 export const LOGGED_MODEL_STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"] as const;
 const FORBIDDEN_NAME_CHARACTERS = /[/:.%"']/;
@@ -214,4 +215,32 @@ export async function logLoggedModelParams(
       if (!existing) await tx.loggedModelParam.create({ data: { modelId: model.id, ...param } });
     }
   });
+}
+
+/** logged-models/search: live models of the project's given experiments, in pages. */
+export async function searchLoggedModels(
+  access: ProjectAccess,
+  input: { experimentIds: string[]; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string },
+): Promise<{ models: LoggedModelView[]; next_page_token?: string }> {
+  assertScope(access, "project:read");
+  const numbers = input.experimentIds.map((id) => {
+    if (!/^\d{1,9}$/.test(id)) throw badInput(`Invalid experiment id '${id}'`);
+    return Number(id);
+  });
+  const experiments = await db().experiment.findMany({
+    where: { projectId: access.project.id, number: { in: numbers } },
+    select: { id: true },
+  });
+  const search = compileLoggedModelSearch({
+    projectId: access.project.id,
+    experimentIds: experiments.map((experiment) => experiment.id),
+    filter: input.filter,
+    orderBy: input.orderBy,
+    maxResults: input.maxResults,
+    pageToken: input.pageToken,
+  });
+  const rows = await db().$queryRawUnsafe<{ id: string }[]>(search.sql, ...search.params);
+  const models = await loadLoggedModelViews(access, rows.slice(0, input.maxResults).map((row) => row.id));
+  const token = nextPageToken(search.page, rows.length);
+  return { models, ...(token ? { next_page_token: token } : {}) };
 }

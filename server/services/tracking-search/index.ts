@@ -7,5 +7,6 @@ export { parseFilter } from "./parser";
 export { parseOrderBy } from "./order-by";
 export { compileRunSearch, type RunSearchInput } from "./compile-runs";
 export { compileExperimentSearch, type ExperimentSearchInput } from "./compile-experiments";
+export { compileLoggedModelSearch, type LoggedModelSearchInput } from "./compile-logged-models";
 export { nextPageToken, MAX_RESULTS, type Page } from "./page-token";
 export type { CompiledSearch, ViewType } from "./sql";

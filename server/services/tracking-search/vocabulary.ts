@@ -55,6 +55,22 @@ export const VOCABULARIES: Readonly<Record<SearchEntity, Vocabulary>> = {
     },
     aliases: {},
   },
+  // MLflow 3 logged models. Metric filters are not offered: a model's metrics are points logged with
+  // its model_id, and searching them needs an index the ingestion path should not pay for.
+  logged_model: {
+    filterTypes: ["attribute", "param", "tag"],
+    orderTypes: ["attribute"],
+    attributes: {
+      name: TEXT,
+      model_id: { ...TEXT, lists: true },
+      model_type: TEXT,
+      status: TEXT,
+      source_run_id: TEXT,
+      creation_timestamp: TIME,
+      last_updated_timestamp: TIME,
+    },
+    aliases: { creation_time: "creation_timestamp", last_updated_time: "last_updated_timestamp" },
+  },
 };
 
 /** Every spelling of a type prefix (`metrics.`, `parameter.`, `attr.` ...), matched case-insensitively. */

@@ -8,6 +8,7 @@ import {
   finalizeLoggedModel,
   getLoggedModel,
   logLoggedModelParams,
+  searchLoggedModels,
   setLoggedModelTags,
 } from "@/server/services/logged-models";
 import type { MlflowRoute } from "../route-table";
@@ -17,7 +18,38 @@ const statusSchema = z
   .union([z.enum(LOGGED_MODEL_STATUSES), z.number().int().min(1).max(3)])
   .transform((status) => (typeof status === "number" ? LOGGED_MODEL_STATUSES[status - 1]! : status));
 
+const orderBySchema = z.object({
+  field_name: z.string().min(1).max(300),
+  ascending: z.boolean().default(true),
+  dataset_name: z.string().max(500).optional(),
+  dataset_digest: z.string().max(36).optional(),
+});
+
 export const loggedModelRoutes: MlflowRoute[] = [
+  {
+    method: "POST",
+    path: "/logged-models/search",
+    scope: "project:read",
+    handle: async (access, input) => {
+      const body = z
+        .object({
+          experiment_ids: z.array(experimentIdSchema).min(1, "experiment_ids must name at least one experiment").max(1000),
+          filter: z.string().max(10_000).optional(),
+          order_by: z.array(orderBySchema).max(10).default([]),
+          max_results: z.number().int().min(1).max(1000).default(100),
+          page_token: z.string().max(1000).optional(),
+        })
+        .parse(input);
+      const models = await searchLoggedModels(access, {
+        experimentIds: body.experiment_ids,
+        filter: body.filter,
+        orderBy: body.order_by.map((order) => `${order.field_name} ${order.ascending ? "ASC" : "DESC"}`),
+        maxResults: body.max_results,
+        pageToken: body.page_token,
+      });
+      return models.next_page_token ? models : { models: models.models };
+    },
+  },
   {
     method: "POST",
     path: "/logged-models",
