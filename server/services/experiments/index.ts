@@ -11,3 +11,4 @@ export {
   deleteExperimentTag,
 } from "./experiments";
 export { toExperimentView, experimentSelect, type ExperimentView } from "./views";
+export { searchExperiments, experimentKeysOf } from "./search";

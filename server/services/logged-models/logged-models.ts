@@ -3,7 +3,7 @@ import { badInput, notFound } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
-import { findExperiment } from "../experiments";
+import { experimentKeysOf, findExperiment } from "../experiments";
 import { findRun } from "../runs";
 import { compileLoggedModelSearch, nextPageToken } from "../tracking-search";
 
@@ -223,17 +223,9 @@ export async function searchLoggedModels(
   input: { experimentIds: string[]; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string },
 ): Promise<{ models: LoggedModelView[]; next_page_token?: string }> {
   assertScope(access, "project:read");
-  const numbers = input.experimentIds.map((id) => {
-    if (!/^\d{1,9}$/.test(id)) throw badInput(`Invalid experiment id '${id}'`);
-    return Number(id);
-  });
-  const experiments = await db().experiment.findMany({
-    where: { projectId: access.project.id, number: { in: numbers } },
-    select: { id: true },
-  });
   const search = compileLoggedModelSearch({
     projectId: access.project.id,
-    experimentIds: experiments.map((experiment) => experiment.id),
+    experimentIds: await experimentKeysOf(access, input.experimentIds),
     filter: input.filter,
     orderBy: input.orderBy,
     maxResults: input.maxResults,

@@ -2,3 +2,4 @@ export { createRun, getRun, loadRunViews, updateRun, setRunLifecycle, findRun, R
 export { logBatch, deleteRunTag, logInputs, logOutputs, type LogBatchInput, type DatasetInput } from "./logging";
 export { getMetricHistory, getDownsampledHistory, MAX_HISTORY_PAGE } from "./history";
 export type { RunView, RunInfoView, MetricView } from "./views";
+export { searchRuns } from "./search";

@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { experimentIdSchema, experimentNameSchema, experimentTagSchema } from "@/lib/schemas/mlflow";
+import { experimentIdSchema, experimentNameSchema, experimentTagSchema, int64, viewTypeSchema } from "@/lib/schemas/mlflow";
 import {
   createExperiment,
   deleteExperimentTag,
   getExperiment,
   getExperimentByName,
   renameExperiment,
+  searchExperiments,
   setExperimentLifecycle,
   setExperimentTag,
 } from "@/server/services/experiments";
@@ -13,7 +14,31 @@ import type { MlflowRoute } from "../route-table";
 
 const experimentRef = z.object({ experiment_id: experimentIdSchema });
 
+/** A repeated string field: one value arrives as a plain string in a GET query. */
+const stringList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
+
+const searchBody = z.object({
+  max_results: int64.default(1000),
+  page_token: z.string().max(1000).optional(),
+  filter: z.string().max(10_000).optional(),
+  order_by: stringList.pipe(z.array(z.string().max(300)).max(10)).default([]),
+  view_type: viewTypeSchema.default("ACTIVE_ONLY"),
+});
+
+const search: MlflowRoute["handle"] = (access, input) => {
+  const body = searchBody.parse(input);
+  return searchExperiments(access, {
+    filter: body.filter,
+    orderBy: body.order_by,
+    viewType: body.view_type,
+    maxResults: body.max_results,
+    pageToken: body.page_token || undefined,
+  });
+};
+
 export const experimentRoutes: MlflowRoute[] = [
+  { method: "POST", path: "/experiments/search", scope: "project:read", handle: search },
+  { method: "GET", path: "/experiments/search", scope: "project:read", handle: search },
   {
     method: "GET",
     path: "/experiments/get-by-name",

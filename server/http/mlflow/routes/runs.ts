@@ -8,6 +8,7 @@ import {
   runIdSchema,
   runStatusSchema,
   runTagSchema,
+  viewTypeSchema,
 } from "@/lib/schemas/mlflow";
 import { badInput } from "@/lib/errors";
 import {
@@ -18,6 +19,7 @@ import {
   logBatch,
   logInputs,
   logOutputs,
+  searchRuns,
   setRunLifecycle,
   updateRun,
 } from "@/server/services/runs";
@@ -51,6 +53,31 @@ const datasetSchema = z.object({
 const LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history";
 
 export const runRoutes: MlflowRoute[] = [
+  {
+    method: "POST",
+    path: "/runs/search",
+    scope: "project:read",
+    handle: async (access, input) => {
+      const body = z
+        .object({
+          experiment_ids: z.array(experimentIdSchema).max(1000).default([]),
+          filter: z.string().max(10_000).optional(),
+          run_view_type: viewTypeSchema.default("ACTIVE_ONLY"),
+          max_results: int64.default(1000),
+          order_by: z.array(z.string().max(300)).max(10).default([]),
+          page_token: z.string().max(1000).optional(),
+        })
+        .parse(input);
+      return searchRuns(access, {
+        experimentIds: body.experiment_ids,
+        filter: body.filter,
+        orderBy: body.order_by,
+        viewType: body.run_view_type,
+        maxResults: body.max_results,
+        pageToken: body.page_token || undefined,
+      });
+    },
+  },
   {
     method: "POST",
     path: "/runs/create",
