@@ -2,10 +2,12 @@ import { accountRouter } from "./routers/account";
 import { auditRouter } from "./routers/audit";
 import { compareRouter } from "./routers/compare";
 import { dashboardRouter } from "./routers/dashboard";
+import { experimentsRouter } from "./routers/experiments";
 import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
 import { projectsRouter } from "./routers/projects";
 import { runViewsRouter } from "./routers/run-views";
+import { runsRouter } from "./routers/runs";
 import { runsTableRouter } from "./routers/runs-table";
 import { tokensRouter } from "./routers/tokens";
 import { createCallerFactory, router } from "./init";
@@ -18,6 +20,8 @@ export const appRouter = router({
   tokens: tokensRouter,
   audit: auditRouter,
   dashboard: dashboardRouter,
+  experiments: experimentsRouter,
+  runs: runsRouter,
   compare: compareRouter,
   runViews: runViewsRouter,
   runsTable: runsTableRouter,

@@ -104,6 +104,19 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
     }),
     viewerMay: true,
   },
+  "experiments.list": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "experiments.create": { input: (b) => ({ projectSlug: b.project.slug, name: "planted" }) },
+  "experiments.rename": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0", name: "Renamed" }) },
+  "experiments.delete": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }) },
+  "experiments.restore": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }) },
+  "runs.get": { input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0] }), viewerMay: true },
+  "runs.history": { input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0], key: "acc" }), viewerMay: true },
+  "runs.artifacts": { input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0] }), viewerMay: true },
+  "runs.setTag": { input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0], key: "owned", value: "yes" }) },
+  "runs.deleteTag": { input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0], key: "mlflow.runName" }) },
+  "runs.setNote": { input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0], note: "defaced" }) },
+  "runs.delete": { input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0] }) },
+  "runs.restore": { input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0] }) },
   "runsTable.page": {
     input: (b) => ({ projectSlug: b.project.slug, experimentId: "0", columns: { metrics: ["acc"], params: [], tags: [] } }),
     viewerMay: true,
@@ -115,7 +128,7 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
 
 /** Everything about B that any procedure could change. */
 async function snapshot(projectId: string) {
-  const [project, memberships, invites, tokens, auditEvents] = await Promise.all([
+  const [project, memberships, invites, tokens, auditEvents, experiments, runs] = await Promise.all([
     db().project.findUnique({ where: { id: projectId }, select: { slug: true, name: true, updatedAt: true } }),
     db().membership.findMany({ where: { projectId }, select: { userId: true, role: true }, orderBy: { userId: "asc" } }),
     db().invite.findMany({
@@ -129,8 +142,14 @@ async function snapshot(projectId: string) {
       orderBy: { id: "asc" },
     }),
     db().auditEvent.count({ where: { projectId } }),
+    db().experiment.findMany({ where: { projectId }, select: { number: true, name: true, lifecycleStage: true }, orderBy: { number: "asc" } }),
+    db().run.findMany({
+      where: { projectId },
+      select: { id: true, lifecycleStage: true, tags: { select: { key: true, value: true }, orderBy: { key: "asc" } } },
+      orderBy: { id: "asc" },
+    }),
   ]);
-  return { project, memberships, invites, tokens, auditEvents };
+  return { project, memberships, invites, tokens, auditEvents, experiments, runs };
 }
 
 function call(actor: UserActor | null, path: string, input: unknown): Promise<unknown> {

@@ -12,3 +12,4 @@ export {
 } from "./experiments";
 export { toExperimentView, experimentSelect, type ExperimentView } from "./views";
 export { searchExperiments, experimentKeysOf } from "./search";
+export { listExperimentSummaries, type ExperimentSummary } from "./overview";

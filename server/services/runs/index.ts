@@ -3,3 +3,4 @@ export { logBatch, deleteRunTag, logInputs, logOutputs, type LogBatchInput, type
 export { getMetricHistory, getDownsampledHistory, MAX_HISTORY_PAGE } from "./history";
 export type { RunView, RunInfoView, MetricView } from "./views";
 export { searchRuns } from "./search";
+export { getRunDetail, type RunDetail, type RunLink } from "./detail";

@@ -1,0 +1,42 @@
+import {
+  deleteRunTagInput,
+  runArtifactsInput,
+  runHistoryInput,
+  runRefInput,
+  setRunNoteInput,
+  setRunTagInput,
+} from "@/lib/schemas/tracking-ui";
+import { listRunArtifacts } from "../../services/artifacts";
+import { deleteRunTag, getDownsampledHistory, getRunDetail, logBatch, setRunLifecycle } from "../../services/runs";
+import { projectProcedure, router } from "../init";
+
+/** MLflow keeps a run's markdown note in this tag; the MLflow UI reads and writes the same one. */
+export const NOTE_TAG = "mlflow.note.content";
+
+export const runsRouter = router({
+  get: projectProcedure("project:read")
+    .input(runRefInput)
+    .query(({ ctx, input }) => getRunDetail(ctx.access, input.runId)),
+  /** A bounded, database-side downsampled series (min, max, last per bucket): never the raw points. */
+  history: projectProcedure("project:read")
+    .input(runHistoryInput)
+    .query(({ ctx, input }) => getDownsampledHistory(ctx.access, input)),
+  artifacts: projectProcedure("project:read")
+    .input(runArtifactsInput)
+    .query(({ ctx, input }) => listRunArtifacts(ctx.access, input.runId, input.path)),
+  setTag: projectProcedure("runs:write")
+    .input(setRunTagInput)
+    .mutation(({ ctx, input }) => logBatch(ctx.access, input.runId, { metrics: [], params: [], tags: [{ key: input.key, value: input.value }] })),
+  deleteTag: projectProcedure("runs:write")
+    .input(deleteRunTagInput)
+    .mutation(({ ctx, input }) => deleteRunTag(ctx.access, input.runId, input.key)),
+  setNote: projectProcedure("runs:write")
+    .input(setRunNoteInput)
+    .mutation(({ ctx, input }) => logBatch(ctx.access, input.runId, { metrics: [], params: [], tags: [{ key: NOTE_TAG, value: input.note }] })),
+  delete: projectProcedure("runs:delete")
+    .input(runRefInput)
+    .mutation(({ ctx, input }) => setRunLifecycle(ctx.access, input.runId, "deleted")),
+  restore: projectProcedure("runs:delete")
+    .input(runRefInput)
+    .mutation(({ ctx, input }) => setRunLifecycle(ctx.access, input.runId, "active")),
+});
