@@ -29,3 +29,6 @@ export const setRunNoteInput = runRefInput.extend({
   note: z.string().max(MAX_RUN_TAG_VALUE_LENGTH, `A note may be at most ${MAX_RUN_TAG_VALUE_LENGTH} characters`),
 });
 export const runArtifactsInput = runRefInput.extend({ path: z.string().max(1024).default("") });
+
+/** MLflow keeps a run's markdown note in this tag; the MLflow UI reads and writes the same one. */
+export const RUN_NOTE_TAG = "mlflow.note.content";

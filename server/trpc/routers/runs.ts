@@ -3,15 +3,13 @@ import {
   runArtifactsInput,
   runHistoryInput,
   runRefInput,
+  RUN_NOTE_TAG,
   setRunNoteInput,
   setRunTagInput,
 } from "@/lib/schemas/tracking-ui";
 import { listRunArtifacts } from "../../services/artifacts";
 import { deleteRunTag, getDownsampledHistory, getRunDetail, logBatch, setRunLifecycle } from "../../services/runs";
 import { projectProcedure, router } from "../init";
-
-/** MLflow keeps a run's markdown note in this tag; the MLflow UI reads and writes the same one. */
-export const NOTE_TAG = "mlflow.note.content";
 
 export const runsRouter = router({
   get: projectProcedure("project:read")
@@ -32,7 +30,7 @@ export const runsRouter = router({
     .mutation(({ ctx, input }) => deleteRunTag(ctx.access, input.runId, input.key)),
   setNote: projectProcedure("runs:write")
     .input(setRunNoteInput)
-    .mutation(({ ctx, input }) => logBatch(ctx.access, input.runId, { metrics: [], params: [], tags: [{ key: NOTE_TAG, value: input.note }] })),
+    .mutation(({ ctx, input }) => logBatch(ctx.access, input.runId, { metrics: [], params: [], tags: [{ key: RUN_NOTE_TAG, value: input.note }] })),
   delete: projectProcedure("runs:delete")
     .input(runRefInput)
     .mutation(({ ctx, input }) => setRunLifecycle(ctx.access, input.runId, "deleted")),

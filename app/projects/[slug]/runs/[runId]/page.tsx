@@ -1,0 +1,176 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ArtifactBrowser } from "@/components/tracking/artifact-browser";
+import { formatMetric } from "@/components/tracking/format";
+import { RunCharts } from "@/components/tracking/run-charts";
+import { runHref } from "@/components/tracking/run-links";
+import { RunNote } from "@/components/tracking/run-note";
+import { RunOverview } from "@/components/tracking/run-overview";
+import { RunStatusBadge } from "@/components/tracking/run-status";
+import { RunTags } from "@/components/tracking/run-tags";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { hasScope } from "@/lib/rbac";
+import { RUN_NOTE_TAG } from "@/lib/schemas/tracking-ui";
+import { serverCaller } from "@/server/trpc/rsc";
+import { loadProject } from "../../_lib/project";
+
+export const dynamic = "force-dynamic";
+
+type Params = { params: Promise<{ slug: string; runId: string }> };
+
+async function loadRun(slug: string, runId: string) {
+  try {
+    return await (await serverCaller()).runs.get({ projectSlug: slug, runId });
+  } catch {
+    notFound();
+  }
+}
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const { slug, runId } = await params;
+  const detail = await loadRun(slug, runId);
+  return { title: detail.run.info.run_name || runId };
+}
+
+export default async function RunPage({ params }: Params) {
+  const { slug, runId } = await params;
+  const [project, detail] = await Promise.all([loadProject(slug), loadRun(slug, runId)]);
+  const { info, data, inputs } = detail.run;
+  const canEdit = hasScope(project.role, "runs:write") && info.lifecycle_stage === "active";
+  const userTags = data.tags.filter((tag) => !tag.key.startsWith("mlflow."));
+  const note = data.tags.find((tag) => tag.key === RUN_NOTE_TAG)?.value ?? "";
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center gap-3">
+        <h2 className="text-xl font-semibold text-gray-900">{info.run_name}</h2>
+        <RunStatusBadge status={info.status} />
+        {info.lifecycle_stage === "deleted" ? <span className="text-sm text-red-600">deleted</span> : null}
+        <code className="text-xs text-gray-500">{info.run_id}</code>
+      </div>
+
+      <Card>
+        <CardBody>
+          <RunOverview slug={slug} detail={detail} />
+        </CardBody>
+      </Card>
+
+      <Card>
+        <CardHeader title="Metrics" description="Downsampled on the server: min, max and last value per bucket." />
+        <CardBody>
+          <RunCharts slug={slug} runId={runId} runStart={info.start_time} metricKeys={data.metrics.map((metric) => metric.key)} />
+        </CardBody>
+      </Card>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Parameters" />
+          <Table label="Parameters">
+            <THead>
+              <Th>Name</Th>
+              <Th>Value</Th>
+            </THead>
+            <TBody>
+              {data.params.map((param) => (
+                <tr key={param.key}>
+                  <Td className="font-mono text-xs">{param.key}</Td>
+                  <Td className="break-all font-mono text-xs">{param.value}</Td>
+                </tr>
+              ))}
+            </TBody>
+          </Table>
+          {data.params.length === 0 ? <CardBody className="text-sm text-gray-500">No parameters.</CardBody> : null}
+        </Card>
+        <Card>
+          <CardHeader title="Latest metric values" />
+          <Table label="Latest metric values">
+            <THead>
+              <Th>Metric</Th>
+              <Th>Value</Th>
+              <Th>Step</Th>
+            </THead>
+            <TBody>
+              {data.metrics.map((metric) => (
+                <tr key={metric.key}>
+                  <Td className="font-mono text-xs">{metric.key}</Td>
+                  <Td className="tabular-nums">{formatMetric(metric.value)}</Td>
+                  <Td className="tabular-nums text-gray-500">{metric.step}</Td>
+                </tr>
+              ))}
+            </TBody>
+          </Table>
+        </Card>
+      </div>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Note" />
+          <CardBody>
+            <RunNote slug={slug} runId={runId} note={note} canEdit={canEdit} />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Tags" />
+          <CardBody>
+            <RunTags slug={slug} runId={runId} tags={userTags} canEdit={canEdit} />
+          </CardBody>
+        </Card>
+      </div>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Dataset inputs" />
+          <Table label="Dataset inputs">
+            <THead>
+              <Th>Dataset</Th>
+              <Th>Digest</Th>
+              <Th>Context</Th>
+              <Th>Source</Th>
+            </THead>
+            <TBody>
+              {inputs.dataset_inputs.map(({ dataset, tags }) => (
+                <tr key={`${dataset.name}-${dataset.digest}`}>
+                  <Td>{dataset.name}</Td>
+                  <Td className="font-mono text-xs">{dataset.digest}</Td>
+                  <Td>{tags.find((tag) => tag.key === "mlflow.data.context")?.value ?? "—"}</Td>
+                  <Td className="max-w-xs truncate font-mono text-xs" title={dataset.source}>
+                    {dataset.source_type}
+                  </Td>
+                </tr>
+              ))}
+            </TBody>
+          </Table>
+          {inputs.dataset_inputs.length === 0 ? <CardBody className="text-sm text-gray-500">No datasets logged.</CardBody> : null}
+        </Card>
+        <Card>
+          <CardHeader title="Child runs" />
+          <CardBody>
+            {detail.children.length === 0 ? (
+              <p className="text-sm text-gray-500">No child runs.</p>
+            ) : (
+              <ul className="space-y-1 text-sm">
+                {detail.children.map((child) => (
+                  <li key={child.runId} className="flex items-center gap-2">
+                    <Link className="text-indigo-600 hover:underline" href={runHref(slug, child.runId)}>
+                      {child.name}
+                    </Link>
+                    <RunStatusBadge status={child.status} />
+                  </li>
+                ))}
+              </ul>
+            )}
+          </CardBody>
+        </Card>
+      </div>
+
+      <Card>
+        <CardHeader title="Artifacts" />
+        <CardBody>
+          <ArtifactBrowser slug={slug} runId={runId} />
+        </CardBody>
+      </Card>
+    </div>
+  );
+}
