@@ -22,7 +22,8 @@ export function ProjectHeader({ name, slug, role }: { name: string; slug: string
         <Tabs
           label="Project"
           tabs={[
-            { href: base, label: "Overview" },
+            { href: base, label: "Dashboard" },
+            { href: `${base}/experiments`, label: "Experiments", prefix: true },
             { href: `${base}/settings`, label: "Settings", prefix: true },
           ]}
         />

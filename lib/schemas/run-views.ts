@@ -31,7 +31,8 @@ const runTableQuery = experimentRef.extend({
 export const runTablePageInput = runTableQuery.extend({
   columns: columnsSchema,
   pageSize: z.number().int().min(1).max(1000).default(200),
-  pageToken: z.string().max(500).optional(),
+  /** The page token of the previous page (named `cursor` for infinite queries). */
+  cursor: z.string().max(500).nullish(),
 });
 export const runTableCountInput = runTableQuery;
 export const runTableKeysInput = experimentRef;

@@ -64,7 +64,7 @@ describe("runs table", () => {
     const names: string[] = [];
     let pageToken: string | undefined;
     do {
-      const page = await caller.runsTable.page({ projectSlug: slug, experimentId, filter, orderBy: ["attributes.run_name ASC"], pageSize: 3, pageToken, columns: NO_COLUMNS });
+      const page = await caller.runsTable.page({ projectSlug: slug, experimentId, filter, orderBy: ["attributes.run_name ASC"], pageSize: 3, cursor: pageToken, columns: NO_COLUMNS });
       names.push(...page.rows.map((row) => row.name));
       pageToken = page.nextPageToken;
     } while (pageToken);

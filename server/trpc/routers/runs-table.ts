@@ -6,7 +6,7 @@ import { projectProcedure, router } from "../init";
 export const runsTableRouter = router({
   page: projectProcedure("project:read")
     .input(runTablePageInput)
-    .query(({ ctx, input }) => runTablePage(ctx.access, input)),
+    .query(({ ctx, input }) => runTablePage(ctx.access, { ...input, pageToken: input.cursor ?? undefined })),
   count: projectProcedure("project:read")
     .input(runTableCountInput)
     .query(({ ctx, input }) => countRunTable(ctx.access, input)),

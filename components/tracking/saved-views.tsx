@@ -1,0 +1,69 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import type { RunViewState } from "@/lib/schemas/run-views";
+import { useTRPC } from "@/lib/trpc-client";
+import { Button } from "../ui/button";
+import { ErrorMessage } from "../ui/error-message";
+
+/** The user's own saved views of this experiment's runs table: apply one, or save the current state. */
+export function SavedViews({
+  slug,
+  experimentId,
+  current,
+  onApply,
+}: {
+  slug: string;
+  experimentId: string;
+  current: RunViewState;
+  onApply: (state: RunViewState) => void;
+}) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const views = useQuery(trpc.runViews.list.queryOptions({ projectSlug: slug, experimentId }));
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.runViews.list.queryKey() });
+  const save = useMutation(trpc.runViews.save.mutationOptions({ onSuccess: () => (setName(""), refresh()) }));
+  const remove = useMutation(trpc.runViews.delete.mutationOptions({ onSuccess: refresh }));
+  const [selected, setSelected] = useState("");
+  return (
+    <div className="flex flex-wrap items-center gap-2">
+      <select
+        aria-label="Saved views"
+        className="rounded-md border-gray-300 py-1.5 text-sm"
+        value={selected}
+        onChange={(event) => {
+          setSelected(event.target.value);
+          const view = views.data?.find((entry) => entry.name === event.target.value);
+          if (view) onApply(view.state);
+        }}
+      >
+        <option value="">Saved views…</option>
+        {views.data?.map((view) => (
+          <option key={view.name} value={view.name}>
+            {view.name}
+          </option>
+        ))}
+      </select>
+      {selected ? (
+        <Button size="sm" variant="ghost" onClick={() => (remove.mutate({ projectSlug: slug, experimentId, name: selected }), setSelected(""))}>
+          Delete view
+        </Button>
+      ) : null}
+      <form
+        className="flex items-center gap-1"
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate({ projectSlug: slug, experimentId, name, state: current });
+        }}
+      >
+        <input aria-label="View name" placeholder="Save view as…" className="w-36 rounded-md border-gray-300 py-1 text-sm" value={name} onChange={(event) => setName(event.target.value)} />
+        <Button type="submit" size="sm" variant="secondary" disabled={!name.trim()} pending={save.isPending}>
+          Save
+        </Button>
+      </form>
+      <ErrorMessage error={save.error ?? remove.error} />
+    </div>
+  );
+}
