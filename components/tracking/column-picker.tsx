@@ -3,6 +3,8 @@
 import { useState } from "react";
 import { Button } from "../ui/button";
 import type { ColumnChoice, ColumnKind } from "./search-terms";
+import { cn } from "../ui/cn";
+import { CONTROL_LOOK } from "../ui/field";
 
 const KINDS: { kind: ColumnKind; label: string }[] = [
   { kind: "metrics", label: "Metrics" },
@@ -29,7 +31,7 @@ export function ColumnPicker({ keys, chosen, onChange }: { keys: ColumnChoice; c
           <input
             aria-label="Search columns"
             placeholder="Search keys…"
-            className="mb-2 w-full rounded-md border-gray-300 py-1 text-sm"
+            className={cn(CONTROL_LOOK, "mb-2 block w-full px-2 py-1")}
             value={search}
             onChange={(event) => setSearch(event.target.value)}
           />

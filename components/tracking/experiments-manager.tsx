@@ -6,7 +6,8 @@ import { useState } from "react";
 import { useTRPC } from "@/lib/trpc-client";
 import { Button } from "../ui/button";
 import { ErrorMessage } from "../ui/error-message";
-import { Input } from "../ui/field";
+import { cn } from "../ui/cn";
+import { CONTROL_LOOK } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { EmptyRow, Table, TBody, Td, Th, THead } from "../ui/table";
 import { experimentHref } from "./run-links";
@@ -37,7 +38,7 @@ export function ExperimentsManager({ slug, canWrite, canDelete }: { slug: string
               create.mutate({ projectSlug: slug, name });
             }}
           >
-            <Input aria-label="New experiment name" placeholder="New experiment name" value={name} onChange={(event) => setName(event.target.value)} className="w-64" />
+            <input aria-label="New experiment name" placeholder="New experiment name" value={name} onChange={(event) => setName(event.target.value)} className={cn(CONTROL_LOOK, "w-64 px-3 py-2")} />
             <Button type="submit" pending={create.isPending} disabled={!name.trim()}>
               Create experiment
             </Button>
@@ -78,7 +79,7 @@ export function ExperimentsManager({ slug, canWrite, canDelete }: { slug: string
                           rename.mutate({ projectSlug: slug, experimentId: experiment.experimentId, name: renaming.name });
                         }}
                       >
-                        <Input aria-label="Experiment name" value={renaming.name} onChange={(event) => setRenaming({ ...renaming, name: event.target.value })} className="w-56" />
+                        <input aria-label="Experiment name" value={renaming.name} onChange={(event) => setRenaming({ ...renaming, name: event.target.value })} className={cn(CONTROL_LOOK, "w-56 px-2 py-1")} />
                         <Button type="submit" size="sm" pending={rename.isPending}>
                           Save
                         </Button>

@@ -3,6 +3,8 @@
 import { useState } from "react";
 import type { XAxisMode } from "./chart-math";
 import { MetricChart, type ChartSettings } from "./metric-chart";
+import { cn } from "../ui/cn";
+import { CONTROL_LOOK } from "../ui/field";
 
 const X_AXES: { value: XAxisMode; label: string }[] = [
   { value: "step", label: "Step" },
@@ -21,7 +23,7 @@ export function RunCharts({ slug, runId, runStart, metricKeys }: { slug: string;
           X axis
           <select
             aria-label="X axis"
-            className="rounded-md border-gray-300 py-1 text-sm"
+            className={cn(CONTROL_LOOK, "py-1 pl-2 pr-8")}
             value={settings.xAxis}
             onChange={(event) => setSettings({ ...settings, xAxis: event.target.value as XAxisMode })}
           >

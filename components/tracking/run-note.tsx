@@ -7,6 +7,8 @@ import { useTRPC } from "@/lib/trpc-client";
 import { Button } from "../ui/button";
 import { ErrorMessage } from "../ui/error-message";
 import { Markdown } from "./markdown";
+import { cn } from "../ui/cn";
+import { CONTROL_LOOK } from "../ui/field";
 
 /** The run's markdown note; those who may edit the run get an editor. */
 export function RunNote({ slug, runId, note, canEdit }: { slug: string; runId: string; note: string; canEdit: boolean }) {
@@ -33,7 +35,7 @@ export function RunNote({ slug, runId, note, canEdit }: { slug: string; runId: s
       >
         <textarea
           aria-label="Note (markdown)"
-          className="h-40 w-full rounded-md border-gray-300 font-mono text-sm"
+          className={cn(CONTROL_LOOK, "block h-40 w-full px-3 py-2 font-mono")}
           value={draft}
           onChange={(event) => setDraft(event.target.value)}
         />

@@ -6,6 +6,8 @@ import { useState } from "react";
 import { useTRPC } from "@/lib/trpc-client";
 import { Button } from "../ui/button";
 import { ErrorMessage } from "../ui/error-message";
+import { cn } from "../ui/cn";
+import { CONTROL_LOOK } from "../ui/field";
 
 /** Tags as key = value chips; MLflow's own `mlflow.*` tags are shown elsewhere on the page. */
 export function RunTags({ slug, runId, tags, canEdit }: { slug: string; runId: string; tags: { key: string; value: string }[]; canEdit: boolean }) {
@@ -44,8 +46,8 @@ export function RunTags({ slug, runId, tags, canEdit }: { slug: string; runId: s
             add.mutate({ projectSlug: slug, runId, key: key.trim(), value });
           }}
         >
-          <input aria-label="Tag key" placeholder="key" className="w-36 rounded-md border-gray-300 py-1 text-sm" value={key} onChange={(event) => setKey(event.target.value)} />
-          <input aria-label="Tag value" placeholder="value" className="w-48 rounded-md border-gray-300 py-1 text-sm" value={value} onChange={(event) => setValue(event.target.value)} />
+          <input aria-label="Tag key" placeholder="key" className={cn(CONTROL_LOOK, "w-36 px-2 py-1")} value={key} onChange={(event) => setKey(event.target.value)} />
+          <input aria-label="Tag value" placeholder="value" className={cn(CONTROL_LOOK, "w-48 px-2 py-1")} value={value} onChange={(event) => setValue(event.target.value)} />
           <Button type="submit" size="sm" variant="secondary" pending={add.isPending} disabled={!key.trim()}>
             Add tag
           </Button>

@@ -17,6 +17,8 @@ import { compareHref, runHref } from "./run-links";
 import { RunStatusBadge } from "./run-status";
 import { SavedViews } from "./saved-views";
 import { completionsFor, fieldName, orderByOf, sortFromOrderBy, type ColumnChoice, type SortState } from "./search-terms";
+import { cn } from "../ui/cn";
+import { CONTROL_LOOK } from "../ui/field";
 
 const PAGE_SIZE = 200;
 const ROW_HEIGHT = 36;
@@ -84,7 +86,7 @@ export function RunsTable({ slug, experimentId }: { slug: string; experimentId: 
             aria-label="Filter runs"
             list="run-filter-completions"
             placeholder="Filter, e.g. metrics.accuracy > 0.9 AND params.optimizer = 'adam'  (Enter to apply)"
-            className="w-full rounded-md border-gray-300 font-mono text-sm"
+            className={cn(CONTROL_LOOK, "block w-full px-3 py-2 font-mono")}
             value={filterDraft}
             onChange={(event) => setFilterDraft(event.target.value)}
           />

@@ -6,6 +6,8 @@ import type { RunViewState } from "@/lib/schemas/run-views";
 import { useTRPC } from "@/lib/trpc-client";
 import { Button } from "../ui/button";
 import { ErrorMessage } from "../ui/error-message";
+import { cn } from "../ui/cn";
+import { CONTROL_LOOK } from "../ui/field";
 
 /** The user's own saved views of this experiment's runs table: apply one, or save the current state. */
 export function SavedViews({
@@ -31,7 +33,7 @@ export function SavedViews({
     <div className="flex flex-wrap items-center gap-2">
       <select
         aria-label="Saved views"
-        className="rounded-md border-gray-300 py-1.5 text-sm"
+        className={cn(CONTROL_LOOK, "py-1 pl-2 pr-8")}
         value={selected}
         onChange={(event) => {
           setSelected(event.target.value);
@@ -58,7 +60,7 @@ export function SavedViews({
           save.mutate({ projectSlug: slug, experimentId, name, state: current });
         }}
       >
-        <input aria-label="View name" placeholder="Save view as…" className="w-36 rounded-md border-gray-300 py-1 text-sm" value={name} onChange={(event) => setName(event.target.value)} />
+        <input aria-label="View name" placeholder="Save view as…" className={cn(CONTROL_LOOK, "w-36 px-2 py-1")} value={name} onChange={(event) => setName(event.target.value)} />
         <Button type="submit" size="sm" variant="secondary" disabled={!name.trim()} pending={save.isPending}>
           Save
         </Button>

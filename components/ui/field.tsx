@@ -1,9 +1,11 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 import { cn } from "./cn";
 
-const CONTROL =
-  "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-gray-900 shadow-sm ring-1 ring-inset ring-gray-300 " +
+/** The look of every text input and select, without size or layout: for compact controls that are not an <Input>. */
+export const CONTROL_LOOK =
+  "rounded-md border-0 bg-white text-sm text-gray-900 shadow-sm ring-1 ring-inset ring-gray-300 " +
   "placeholder:text-gray-400 focus:outline-none focus:ring-2 focus:ring-inset focus:ring-indigo-600 disabled:bg-gray-50 disabled:text-gray-500";
+const CONTROL = `block w-full px-3 py-2 ${CONTROL_LOOK}`;
 
 export function Input({ className, ...rest }: InputHTMLAttributes<HTMLInputElement>) {
   return <input className={cn(CONTROL, className)} {...rest} />;

@@ -16,15 +16,20 @@ export function mlflowError(status: number, code: string, message: string): Resp
   return Response.json({ error_code: code, message }, { status });
 }
 
+/** A batch of 1000 bad points should not answer with 1000 messages. */
+const MAX_ISSUES_SHOWN = 5;
+
 export function mlflowErrorResponse(error: unknown): Response {
   if (error instanceof AppError) {
     const { code, status } = MLFLOW_ERRORS[error.code];
     return mlflowError(status, code, error.message);
   }
   if (error instanceof ZodError) {
-    const message = error.issues
-      .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-      .join("; ");
+    const shown = error.issues
+      .slice(0, MAX_ISSUES_SHOWN)
+      .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
+    const more = error.issues.length - shown.length;
+    const message = shown.join("; ") + (more > 0 ? `; and ${more} more problem${more > 1 ? "s" : ""}` : "");
     return mlflowError(400, "INVALID_PARAMETER_VALUE", message);
   }
   console.error("MLflow API request failed:", error);
