@@ -1,5 +1,9 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import { BestRuns } from "@/components/dashboard/best-runs";
+import { KpiCards } from "@/components/dashboard/kpi-cards";
+import { RecentActivity, RecentRuns } from "@/components/dashboard/recent-lists";
+import { RunsPerDayChart } from "@/components/dashboard/runs-per-day";
 import { GettingStarted } from "@/components/projects/getting-started";
 import { ProjectFacts } from "@/components/projects/project-facts";
 import { hasScope } from "@/lib/rbac";
@@ -20,24 +24,47 @@ async function requestOrigin(): Promise<string> {
   return `${proto}://${host}`;
 }
 
-export default async function ProjectHome({ params }: { params: Promise<{ slug: string }> }) {
+/** The team dashboard: every number is one SQL aggregate, nothing loads runs into memory. */
+export default async function ProjectDashboard({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   const project = await loadProject(slug);
-  const [members, user, origin] = await Promise.all([
-    (await serverCaller()).members.list({ projectSlug: slug }),
-    signedInUser(),
+  const caller = await serverCaller();
+  const projectSlug = project.slug;
+  const [kpis, perDay, recent, metricKeys, activity, origin] = await Promise.all([
+    caller.dashboard.kpis({ projectSlug }),
+    caller.dashboard.runsPerDay({ projectSlug, days: 30 }),
+    caller.dashboard.recentRuns({ projectSlug, limit: 8 }),
+    caller.dashboard.metricKeys({ projectSlug }),
+    caller.audit.list({ projectSlug, limit: 8 }),
     requestOrigin(),
   ]);
+  if (recent.length === 0) {
+    // A project without runs yet: how to log the first one, and what the project is.
+    const [members, user] = await Promise.all([caller.members.list({ projectSlug }), signedInUser()]);
+    return (
+      <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
+        <GettingStarted origin={origin} slug={projectSlug} canManageTokens={hasScope(project.role, "apiTokens:manage")} />
+        <div>
+          <ProjectFacts
+            slug={projectSlug}
+            memberCount={members.length}
+            memberRole={project.memberRole}
+            isAdminAccess={Boolean(user?.isAdmin) && project.memberRole !== "OWNER"}
+          />
+        </div>
+      </div>
+    );
+  }
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
-      <GettingStarted origin={origin} slug={project.slug} canManageTokens={hasScope(project.role, "apiTokens:manage")} />
-      <div>
-        <ProjectFacts
-          slug={project.slug}
-          memberCount={members.length}
-          memberRole={project.memberRole}
-          isAdminAccess={Boolean(user?.isAdmin) && project.memberRole !== "OWNER"}
-        />
+    <div className="space-y-6">
+      <KpiCards kpis={kpis} />
+      <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
+        <RunsPerDayChart series={perDay} />
+        <BestRuns slug={projectSlug} metricKeys={metricKeys} />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
+        <RecentRuns slug={projectSlug} runs={recent} />
+        <RecentActivity events={activity.events} />
       </div>
     </div>
   );
