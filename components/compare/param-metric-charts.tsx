@@ -15,7 +15,9 @@ export function ParamMetricCharts({ comparison }: { comparison: Comparison }) {
   const { runs, params, metrics } = comparison;
   const labels = runLabels(runs);
   const differing = params.filter((param) => param.differs);
-  const [metricKey, setMetricKey] = useState(metrics[0]?.key ?? "");
+  // A score or a validation loss says more about a sweep than whatever key sorts first.
+  const preferred = metrics.find((entry) => /acc|auc|f1|score/i.test(entry.key)) ?? metrics.find((entry) => /val.*loss/i.test(entry.key)) ?? metrics[0];
+  const [metricKey, setMetricKey] = useState(preferred?.key ?? "");
   const numericParams = differing.filter((param) => param.values.every((value) => value === null || numeric(value) !== null));
   const [scatterParam, setScatterParam] = useState(numericParams[0]?.key ?? "");
   const metric = metrics.find((entry) => entry.key === metricKey);
@@ -66,6 +68,8 @@ export function ParamMetricCharts({ comparison }: { comparison: Comparison }) {
             y={metricKey}
             showAnimation={false}
             showLegend={false}
+            autoMinXValue
+            autoMinYValue
             valueFormatter={{ x: (value: number) => formatMetric(value), y: (value: number) => formatMetric(value) }}
           />
         ) : (
