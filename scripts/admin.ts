@@ -16,9 +16,9 @@ import { parseArgs } from "node:util";
 import type { z } from "zod";
 import { EnvError, parseEnv } from "../lib/env";
 import { AppError } from "../lib/errors";
-import { TOKEN_SCOPES } from "../lib/rbac";
+import { ROLES, TOKEN_SCOPES } from "../lib/rbac";
 import { emailSchema, signUpInput } from "../lib/schemas/accounts";
-import { createProjectInput, createTokenInput, TOKEN_MAX_DAYS } from "../lib/schemas/projects";
+import { addMemberInput, createProjectInput, createTokenInput, TOKEN_MAX_DAYS } from "../lib/schemas/projects";
 import type { RunningPostgres } from "../server/runtime/embedded-postgres";
 import type { SystemActor } from "../server/services/access";
 
@@ -69,6 +69,7 @@ async function loadServices() {
     ...(await import("../server/services/projects")),
     ...(await import("../server/services/api-tokens")),
     ...(await import("../server/services/access")),
+    ...(await import("../server/services/members")),
   };
 }
 
@@ -128,6 +129,28 @@ const commands: CommandSpec[] = [
         const { createProject } = await loadServices();
         const project = await createProject(actor, input);
         await out(`Created project "${project.slug}" (${project.name}), owned by ${input.ownerEmail}.`);
+      };
+    },
+  },
+  {
+    name: "add-member",
+    summary: "Give an existing account a role in a project (or change the role it has).",
+    flags: {
+      project: { type: "string", required: true, value: "S", help: "Project slug" },
+      email: { type: "string", required: true, value: "E", help: "Email of the account" },
+      role: { type: "string", required: true, value: "R", help: `One of ${ROLES.join(", ")}` },
+    },
+    prepare(values) {
+      const input = validate(
+        addMemberInput,
+        { projectSlug: str(values, "project"), email: str(values, "email"), role: str(values, "role")?.toUpperCase() },
+        { projectSlug: "--project", email: "--email", role: "--role" },
+      );
+      return async () => {
+        const { requireProjectScope, addMember } = await loadServices();
+        const access = await requireProjectScope(actor, input.projectSlug, "members:manage");
+        const member = await addMember(access, input.email, input.role);
+        await out(`${member.email} is now ${member.role} of project "${access.project.slug}".`);
       };
     },
   },

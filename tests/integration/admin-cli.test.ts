@@ -90,6 +90,17 @@ describe("admin CLI", () => {
     expect(projectRow.name).toBe("CLI Project");
     expect(projectRow.memberships).toEqual([{ userId: row.id, role: "OWNER" }]);
 
+    const viewer = await createTestUser();
+    const added = await admin(["add-member", "--project", slug, "--email", viewer.email, "--role", "viewer"]);
+    expect(added.stderr).not.toMatch(/error/);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toBe(`${viewer.email} is now VIEWER of project "${slug}".\n`);
+    const membership = await db().membership.findFirstOrThrow({ where: { projectId: projectRow.id, userId: viewer.userId } });
+    expect(membership.role).toBe("VIEWER");
+    const badRole = await admin(["add-member", "--project", slug, "--email", viewer.email, "--role", "emperor"]);
+    expect(badRole.code).toBe(2);
+    expect(badRole.stderr).toMatch(/^error: --role: /);
+
     const created = await admin([
       ...["create-token", "--project", slug, "--name", "ci"],
       ...["--scopes", "read,write,read", "--expires-days", "30"],
@@ -118,6 +129,7 @@ describe("admin CLI", () => {
     expect(audit.map((event) => event.action)).toEqual([
       "user.create",
       "project.create",
+      "member.add",
       "member.add",
       "token.create",
     ]);
@@ -213,7 +225,7 @@ describe("admin CLI", () => {
     const [general, command] = await Promise.all([admin(["--help"]), admin(["create-token", "--help"])]);
     expect(general.code).toBe(0);
     expect(general.stdout).toMatch(/^Usage: npm run admin -- <command>/);
-    for (const name of ["create-user", "create-project", "create-token"]) expect(general.stdout).toContain(name);
+    for (const name of ["create-user", "create-project", "add-member", "create-token"]) expect(general.stdout).toContain(name);
     expect(command.code).toBe(0);
     expect(command.stdout).toContain("--expires-days D");
   });
