@@ -5,7 +5,8 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -183,6 +184,44 @@ describe.skipIf(!hasBuild)("SDK against a real Tally", () => {
     const bad = await run_cli(["runs", "show", run.id], { ...env, TALLY_TOKEN: "tly_nope" });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/UNAUTHENTICATED/);
+  });
+
+  it("artifacts: a file and a folder streamed up, listed, and downloaded byte for byte (SDK and CLI)", async () => {
+    const client = tally();
+    const run = await client.startRun({ experiment: "sdk-e2e", name: "artifacts" });
+    const source = path.join(work, "artifact-src");
+    await mkdir(path.join(source, "nested"), { recursive: true });
+    const weights = randomBytes(3 * 1024 * 1024 + 17);
+    await writeFile(path.join(source, "weights.bin"), weights);
+    await writeFile(path.join(source, "nested", "config.json"), '{"lr": 0.01}\n');
+    const report = path.join(work, "report.md");
+    await writeFile(report, "# Report\n");
+
+    expect(await client.logArtifact(run.id, source, "model")).toEqual({ files: 2, bytes: weights.length + 13 });
+    await client.logArtifact(run.id, report);
+    expect((await client.listArtifacts(run.id)).map((file) => [file.path, file.isDir])).toEqual([
+      ["model", true],
+      ["report.md", false],
+    ]);
+    expect(await client.listArtifacts(run.id, "model")).toEqual([
+      { path: "model/nested", isDir: true },
+      { path: "model/weights.bin", isDir: false, fileSize: weights.length },
+    ]);
+
+    const downloaded = await client.downloadArtifact(run.id, "model", path.join(work, "artifact-out"));
+    expect((await readFile(path.join(downloaded, "weights.bin"))).equals(weights)).toBe(true);
+    expect(await readFile(path.join(downloaded, "nested", "config.json"), "utf8")).toBe('{"lr": 0.01}\n');
+
+    const env = { TALLY_URL: projectUrl, TALLY_TOKEN: token };
+    const uploaded = await run_cli(["artifacts", "upload", "--run", run.id, report, "--path", "docs"], env);
+    expect(uploaded.code).toBe(0);
+    const listed = await run_cli(["artifacts", "list", "--run", run.id, "docs"], env);
+    expect(listed.stdout).toContain("docs/report.md");
+    const cliDest = path.join(work, "cli-out");
+    const fetched = await run_cli(["artifacts", "download", "--run", run.id, "docs/report.md", "--dest", cliDest], env);
+    expect(fetched.code).toBe(0);
+    expect(await readFile(path.join(cliDest, "report.md"), "utf8")).toBe("# Report\n");
+    await run.end();
   });
 
   it("offline: unreachable → buffered to file → server back → replayed, data present", async () => {

@@ -1,7 +1,7 @@
 import { badInput } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
-import { compileExperimentSearch, nextPageToken, type ViewType } from "../tracking-search";
+import { compileExperimentSearch, executeSearch, type ViewType } from "../tracking-search";
 import { ensureDefaultExperiment } from "./experiments";
 import { experimentSelect, toExperimentView, type ExperimentView } from "./views";
 
@@ -30,10 +30,8 @@ export async function searchExperiments(
   assertScope(access, "project:read");
   await ensureDefaultExperiment(access.project.id);
   const search = compileExperimentSearch({ projectId: access.project.id, ...input });
-  const rows = await db().$queryRawUnsafe<{ id: string }[]>(search.sql, ...search.params);
-  const ids = rows.slice(0, input.maxResults).map((row) => row.id);
+  const { ids, nextPageToken } = await executeSearch(search);
   const found = await db().experiment.findMany({ where: { id: { in: ids }, projectId: access.project.id }, select: experimentSelect });
   const byId = new Map(found.map((row) => [row.id, toExperimentView(row)]));
-  const token = nextPageToken(search.page, rows.length);
-  return { experiments: ids.flatMap((id) => byId.get(id) ?? []), ...(token ? { next_page_token: token } : {}) };
+  return { experiments: ids.flatMap((id) => byId.get(id) ?? []), ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
 }

@@ -5,7 +5,7 @@ import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 import { experimentKeysOf, findExperiment } from "../experiments";
 import { findRun } from "../runs";
-import { compileLoggedModelSearch, nextPageToken } from "../tracking-search";
+import { compileLoggedModelSearch, executeSearch } from "../tracking-search";
 
 export const LOGGED_MODEL_STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"] as const;
 const FORBIDDEN_NAME_CHARACTERS = /[/:.%"']/;
@@ -231,8 +231,7 @@ export async function searchLoggedModels(
     maxResults: input.maxResults,
     pageToken: input.pageToken,
   });
-  const rows = await db().$queryRawUnsafe<{ id: string }[]>(search.sql, ...search.params);
-  const models = await loadLoggedModelViews(access, rows.slice(0, input.maxResults).map((row) => row.id));
-  const token = nextPageToken(search.page, rows.length);
-  return { models, ...(token ? { next_page_token: token } : {}) };
+  const page = await executeSearch(search);
+  const models = await loadLoggedModelViews(access, page.ids);
+  return { models, ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
 }

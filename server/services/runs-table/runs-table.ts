@@ -2,7 +2,7 @@ import { db } from "@/server/db/client";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 import { findExperiment } from "../experiments";
-import { compileRunSearch, MAX_RESULTS, nextPageToken, type ViewType } from "../tracking-search";
+import { compileRunSearch, executeSearch, MAX_RESULTS, type ViewType } from "../tracking-search";
 
 /**
  * The web app's runs table: one page of matching runs in the requested order, with values only for
@@ -45,22 +45,27 @@ export interface RunTableQuery {
 }
 
 export async function runTablePage(access: ProjectAccess, query: RunTableQuery & { columns: RunTableColumns }): Promise<RunTablePage> {
+  const search = await compiledRunTable(access, query, { orderBy: query.orderBy, maxResults: query.pageSize, pageToken: query.pageToken });
+  const page = await executeSearch(search);
+  const rows = await loadRows(page.ids, query.columns);
+  return { rows, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
+}
+
+/** The table's search over its one experiment, scoped to the project. */
+async function compiledRunTable(
+  access: ProjectAccess,
+  query: Omit<RunTableQuery, "pageSize" | "pageToken">,
+  page: { orderBy?: string[]; maxResults: number; pageToken?: string },
+) {
   assertScope(access, "project:read");
   const experiment = await findExperiment(access, query.experimentId);
-  const search = compileRunSearch({
+  return compileRunSearch({
     projectId: access.project.id,
     experimentIds: [experiment.id],
     filter: query.filter,
-    orderBy: query.orderBy,
     viewType: query.viewType,
-    maxResults: query.pageSize,
-    pageToken: query.pageToken,
+    ...page,
   });
-  const matched = await db().$queryRawUnsafe<{ id: string }[]>(search.sql, ...search.params);
-  const ids = matched.slice(0, query.pageSize).map((row) => row.id);
-  const rows = await loadRows(ids, query.columns);
-  const token = nextPageToken(search.page, matched.length);
-  return { rows, ...(token ? { nextPageToken: token } : {}) };
 }
 
 /** How many runs match, counted up to MAX_RESULTS (`capped` says the real number may be larger). */
@@ -68,15 +73,7 @@ export async function countRunTable(
   access: ProjectAccess,
   query: Omit<RunTableQuery, "pageSize" | "pageToken">,
 ): Promise<{ count: number; capped: boolean }> {
-  assertScope(access, "project:read");
-  const experiment = await findExperiment(access, query.experimentId);
-  const search = compileRunSearch({
-    projectId: access.project.id,
-    experimentIds: [experiment.id],
-    filter: query.filter,
-    viewType: query.viewType,
-    maxResults: MAX_RESULTS,
-  });
+  const search = await compiledRunTable(access, query, { maxResults: MAX_RESULTS });
   const [row] = await db().$queryRawUnsafe<{ count: number }[]>(
     `SELECT count(*)::int AS count FROM (${search.sql}) AS matched`,
     ...search.params,

@@ -1,7 +1,6 @@
-import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { experimentKeysOf } from "../experiments";
-import { compileRunSearch, nextPageToken, type ViewType } from "../tracking-search";
+import { compileRunSearch, executeSearch, type ViewType } from "../tracking-search";
 import { loadRunViews } from "./runs";
 import type { RunView } from "./views";
 
@@ -20,8 +19,7 @@ export async function searchRuns(
     maxResults: input.maxResults,
     pageToken: input.pageToken,
   });
-  const rows = await db().$queryRawUnsafe<{ id: string }[]>(search.sql, ...search.params);
-  const runs = await loadRunViews(access, rows.slice(0, input.maxResults).map((row) => row.id));
-  const token = nextPageToken(search.page, rows.length);
-  return { runs, ...(token ? { next_page_token: token } : {}) };
+  const page = await executeSearch(search);
+  const runs = await loadRunViews(access, page.ids);
+  return { runs, ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
 }

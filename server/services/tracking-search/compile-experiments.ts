@@ -7,7 +7,7 @@ import {
   keyedExists,
   lifecycleTest,
   orderTerm,
-  pageClause,
+  selectIds,
   renderFilter,
   SqlParams,
   valueTest,
@@ -55,13 +55,7 @@ export function compileExperimentSearch(input: ExperimentSearchInput): CompiledS
     ...lifecycleTest('"Experiment"."lifecycleStage"', input.viewType, params),
     ...(filter ? [renderFilter(filter, (condition) => experimentCondition(condition, params))] : []),
   ];
-  const sql = [
-    'SELECT "Experiment"."id" FROM "Experiment"',
-    `WHERE ${where.join("\n  AND ")}`,
-    `ORDER BY ${experimentOrdering(orderBy).join(", ")}`,
-    pageClause(page, params),
-  ].join("\n");
-  return { sql, params: params.values, page };
+  return selectIds("Experiment", { where, orderBy: experimentOrdering(orderBy) }, page, params);
 }
 
 function experimentCondition(condition: Condition, params: SqlParams): string {

@@ -6,7 +6,7 @@ import {
   columnOf,
   keyedExists,
   orderTerm,
-  pageClause,
+  selectIds,
   renderFilter,
   SqlParams,
   valueTest,
@@ -57,13 +57,7 @@ export function compileLoggedModelSearch(input: LoggedModelSearchInput): Compile
     `"LoggedModel"."lifecycleStage" = 'active'`,
     ...(filter ? [renderFilter(filter, (condition) => modelCondition(condition, params))] : []),
   ];
-  const sql = [
-    'SELECT "LoggedModel"."id" FROM "LoggedModel"',
-    `WHERE ${where.join("\n  AND ")}`,
-    `ORDER BY ${modelOrdering(orderBy).join(", ")}`,
-    pageClause(page, params),
-  ].join("\n");
-  return { sql, params: params.values, page };
+  return selectIds("LoggedModel", { where, orderBy: modelOrdering(orderBy) }, page, params);
 }
 
 function modelCondition(condition: Condition, params: SqlParams): string {

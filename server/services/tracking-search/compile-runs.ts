@@ -8,7 +8,7 @@ import {
   keyedJoin,
   lifecycleTest,
   orderTerm,
-  pageClause,
+  selectIds,
   renderFilter,
   SqlParams,
   valueTest,
@@ -80,14 +80,7 @@ export function compileRunSearch(input: RunSearchInput): CompiledSearch {
     ...(filter ? [renderFilter(filter, (condition) => runCondition(condition, params))] : []),
   ];
   const { joins, terms } = runOrdering(orderBy, params);
-  const sql = [
-    'SELECT "Run"."id" FROM "Run"',
-    ...joins,
-    `WHERE ${where.join("\n  AND ")}`,
-    `ORDER BY ${terms.join(", ")}`,
-    pageClause(page, params),
-  ].join("\n");
-  return { sql, params: params.values, page };
+  return selectIds("Run", { joins, where, orderBy: terms }, page, params);
 }
 
 function runCondition(condition: Condition, params: SqlParams): string {

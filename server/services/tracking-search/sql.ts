@@ -122,3 +122,20 @@ export function columnOf(columns: Readonly<Record<string, string>>, key: string)
 export function pageClause(page: Page, params: SqlParams): string {
   return `LIMIT ${params.bind(page.maxResults + 1, "integer")} OFFSET ${params.bind(page.offset, "integer")}`;
 }
+
+/** The one shape every compiled search has: ids of `table`, filtered, ordered, one row past the page. */
+export function selectIds(
+  table: string,
+  parts: { joins?: string[]; where: string[]; orderBy: string[] },
+  page: Page,
+  params: SqlParams,
+): CompiledSearch {
+  const sql = [
+    `SELECT "${table}"."id" FROM "${table}"`,
+    ...(parts.joins ?? []),
+    `WHERE ${parts.where.join("\n  AND ")}`,
+    `ORDER BY ${parts.orderBy.join(", ")}`,
+    pageClause(page, params),
+  ].join("\n");
+  return { sql, params: params.values, page };
+}
