@@ -4,7 +4,7 @@ import { parseFilter } from "./parser";
 import { parseOrderBy } from "./order-by";
 import {
   columnOf,
-  keyedExists,
+  keyedCondition,
   lifecycleTest,
   orderTerm,
   selectIds,
@@ -60,12 +60,10 @@ export function compileExperimentSearch(input: ExperimentSearchInput): CompiledS
 
 function experimentCondition(condition: Condition, params: SqlParams): string {
   const { field } = condition;
-  if (condition.kind === "isNull") {
-    const present = keyedExists(EXPERIMENT_TAGS, field.key, params);
-    return condition.negated ? present : `NOT ${present}`;
+  if (field.type === "attribute" && condition.kind !== "isNull") {
+    return valueTest(condition, columnOf(EXPERIMENT_COLUMNS, field.key), params, "bigint");
   }
-  if (field.type === "attribute") return valueTest(condition, columnOf(EXPERIMENT_COLUMNS, field.key), params, "bigint");
-  return keyedExists(EXPERIMENT_TAGS, field.key, params, (column) => valueTest(condition, column, params));
+  return keyedCondition(EXPERIMENT_TAGS, condition, params);
 }
 
 function experimentOrdering(keys: readonly OrderKey[]): string[] {

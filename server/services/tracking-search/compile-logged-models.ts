@@ -4,7 +4,7 @@ import { parseFilter } from "./parser";
 import { parseOrderBy } from "./order-by";
 import {
   columnOf,
-  keyedExists,
+  keyedCondition,
   orderTerm,
   selectIds,
   renderFilter,
@@ -62,13 +62,10 @@ export function compileLoggedModelSearch(input: LoggedModelSearchInput): Compile
 
 function modelCondition(condition: Condition, params: SqlParams): string {
   const { field } = condition;
-  const keyed = MODEL_KEYED[field.type as "param" | "tag"];
-  if (condition.kind === "isNull") {
-    const present = keyedExists(keyed, field.key, params);
-    return condition.negated ? present : `NOT ${present}`;
+  if (field.type === "attribute" && condition.kind !== "isNull") {
+    return valueTest(condition, columnOf(MODEL_COLUMNS, field.key), params, "bigint");
   }
-  if (field.type === "attribute") return valueTest(condition, columnOf(MODEL_COLUMNS, field.key), params, "bigint");
-  return keyedExists(keyed, field.key, params, (column) => valueTest(condition, column, params));
+  return keyedCondition(MODEL_KEYED[field.type as "param" | "tag"], condition, params);
 }
 
 function modelOrdering(keys: readonly OrderKey[]): string[] {

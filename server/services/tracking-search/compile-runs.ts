@@ -4,7 +4,7 @@ import { parseFilter } from "./parser";
 import { parseOrderBy } from "./order-by";
 import {
   columnOf,
-  keyedExists,
+  keyedCondition,
   keyedJoin,
   lifecycleTest,
   orderTerm,
@@ -85,18 +85,11 @@ export function compileRunSearch(input: RunSearchInput): CompiledSearch {
 
 function runCondition(condition: Condition, params: SqlParams): string {
   const { field } = condition;
-  if (condition.kind === "isNull") {
-    const present = keyedExists(keyedTable(field.type), field.key, params);
-    return condition.negated ? present : `NOT ${present}`;
+  if (condition.kind !== "isNull" && field.type === "attribute") {
+    return valueTest(condition, columnOf(RUN_COLUMNS, field.key), params, "bigint");
   }
-  switch (field.type) {
-    case "attribute":
-      return valueTest(condition, columnOf(RUN_COLUMNS, field.key), params, "bigint");
-    case "dataset":
-      return datasetTest(condition, field.key, params);
-    default:
-      return keyedExists(keyedTable(field.type), field.key, params, (column) => valueTest(condition, column, params));
-  }
+  if (condition.kind !== "isNull" && field.type === "dataset") return datasetTest(condition, field.key, params);
+  return keyedCondition(keyedTable(field.type), condition, params);
 }
 
 /**

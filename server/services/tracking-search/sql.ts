@@ -81,10 +81,22 @@ export interface KeyedTable {
  * EXISTS over the rows of a keyed table for one key, optionally testing the value. A semi-join: it
  * never multiplies rows, it composes under OR, and the (owner, key) primary key answers it.
  */
-export function keyedExists(keyed: KeyedTable, key: string, params: SqlParams, test?: (column: string) => string): string {
+function keyedExists(keyed: KeyedTable, key: string, params: SqlParams, test?: (column: string) => string): string {
   const keyTest = `"k"."key" = ${params.bind(key, "text")}`;
   const tests = [`"k".${keyed.ownerColumn} = ${keyed.owner}`, keyTest, ...(test ? [test('"k"."value"')] : [])];
   return `EXISTS (SELECT 1 FROM ${keyed.table} AS "k" WHERE ${tests.join(" AND ")})`;
+}
+
+/**
+ * A condition on a keyed table (params, tags, metrics): IS NULL asks whether the key is absent;
+ * anything else holds only when the key is present and its value passes.
+ */
+export function keyedCondition(keyed: KeyedTable, condition: Condition, params: SqlParams): string {
+  if (condition.kind === "isNull") {
+    const present = keyedExists(keyed, condition.field.key, params);
+    return condition.negated ? present : `NOT ${present}`;
+  }
+  return keyedExists(keyed, condition.field.key, params, (column) => valueTest(condition, column, params));
 }
 
 /** One LEFT JOIN per sorted key; at most one row per owner, because (owner, key) is unique. */
