@@ -21,14 +21,8 @@ import {
   MAX_PROXIED_PART_BYTES,
   MIN_PART_BYTES,
   byPath,
-  checkContentType,
+  checkArguments,
   checkDeletablePrefix,
-  checkExpiry,
-  checkPartNumber,
-  checkParts,
-  checkRange,
-  checkSize,
-  checkUploadId,
   objectNotFound,
   partMissing,
   partTooLarge,
@@ -74,9 +68,7 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ size: number }> {
-    objectKey(key);
-    checkSize(options.size);
-    const contentType = checkContentType(options.contentType);
+    const { contentType } = checkArguments.put(key, options);
     await this.prepare();
     const temp = path.join(this.staging, `put-${randomUUID()}`);
     try {
@@ -90,8 +82,7 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<ObjectRead> {
-    objectKey(key);
-    checkRange(range);
+    checkArguments.get(key, range);
     // Read through the opened handle: a concurrent replace swaps the name, not the bytes we stream.
     const handle = await open(this.objectPath(key), "r").catch((error: unknown) => {
       throw isMissing(error) ? objectNotFound(key) : error;
@@ -171,8 +162,7 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   async createMultipartUpload(key: string, options: { contentType?: string } = {}): Promise<string> {
-    objectKey(key);
-    const contentType = checkContentType(options.contentType);
+    const { contentType } = checkArguments.createUpload(key, options);
     await this.prepare();
     const uploadId = randomBytes(16).toString("hex");
     const folder = this.uploadFolder(uploadId);
@@ -189,10 +179,7 @@ export class FilesystemObjectStore implements ObjectStore {
     body: ObjectBody,
     options: { size?: number } = {},
   ): Promise<string> {
-    objectKey(key);
-    checkUploadId(uploadId);
-    checkPartNumber(partNumber);
-    checkSize(options.size);
+    checkArguments.uploadPart(key, uploadId, partNumber, options);
     await this.findUpload(key, uploadId);
     const folder = this.uploadFolder(uploadId);
     const temp = path.join(folder, `receiving-${randomUUID()}`);
@@ -213,9 +200,7 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void> {
-    objectKey(key);
-    checkUploadId(uploadId);
-    const wanted = checkParts(parts);
+    const wanted = checkArguments.complete(key, uploadId, parts);
     const upload = await this.findUpload(key, uploadId);
     const folder = this.uploadFolder(uploadId);
     const files = await Promise.all(
@@ -240,8 +225,7 @@ export class FilesystemObjectStore implements ObjectStore {
   }
 
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
-    objectKey(key);
-    checkUploadId(uploadId);
+    checkArguments.upload(key, uploadId);
     const upload = await this.findUpload(key, uploadId).catch((error: unknown) => {
       if (error instanceof AppError && error.code === "NOT_FOUND") return null;
       throw error;
@@ -251,22 +235,17 @@ export class FilesystemObjectStore implements ObjectStore {
 
   // A folder cannot sign URLs: callers stream through the server instead.
   async presignGet(key: string, expirySeconds: number): Promise<null> {
-    objectKey(key);
-    checkExpiry(expirySeconds);
+    checkArguments.presign(key, expirySeconds);
     return null;
   }
 
   async presignPut(key: string, expirySeconds: number): Promise<null> {
-    objectKey(key);
-    checkExpiry(expirySeconds);
+    checkArguments.presign(key, expirySeconds);
     return null;
   }
 
   async presignPart(key: string, uploadId: string, partNumber: number, expirySeconds: number): Promise<null> {
-    objectKey(key);
-    checkUploadId(uploadId);
-    checkPartNumber(partNumber);
-    checkExpiry(expirySeconds);
+    checkArguments.presignPart(key, uploadId, partNumber, expirySeconds);
     return null;
   }
 

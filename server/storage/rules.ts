@@ -1,6 +1,6 @@
 import { badInput, notFound } from "@/lib/errors";
-import { folderKey } from "./keys";
-import { type ByteRange, type CompletedPart, DEFAULT_CONTENT_TYPE, type ListEntry } from "./object-store";
+import { folderKey, objectKey } from "./keys";
+import { type ByteRange, type CompletedPart, DEFAULT_CONTENT_TYPE, type ListEntry, type PutOptions } from "./object-store";
 
 /**
  * The rules both backends apply before any I/O, and the errors both raise, so that code tested on
@@ -20,20 +20,20 @@ export function checkDeletablePrefix(prefix: string): void {
   if (folderKey(prefix) === "") throw badInput("deletePrefix needs a folder; refusing to delete the whole store");
 }
 
-export function checkSize(size: number | undefined): void {
+function checkSize(size: number | undefined): void {
   if (size !== undefined && !(Number.isSafeInteger(size) && size >= 0)) {
     throw badInput(`Size must be a non-negative integer, got ${size}`);
   }
 }
 
-export function checkContentType(contentType: string | undefined): string {
+function checkContentType(contentType: string | undefined): string {
   if (contentType === undefined || contentType === "") return DEFAULT_CONTENT_TYPE;
   // It travels as an HTTP header on S3 and is echoed in responses: printable ASCII only.
   if (!/^[\x20-\x7e]{1,255}$/.test(contentType)) throw badInput(`Content type ${JSON.stringify(contentType)} is not valid`);
   return contentType;
 }
 
-export function checkRange(range: ByteRange | undefined): void {
+function checkRange(range: ByteRange | undefined): void {
   if (range === undefined) return;
   if (!Number.isSafeInteger(range.offset) || range.offset < 0) {
     throw badInput(`Range offset must be a non-negative integer, got ${range.offset}`);
@@ -59,18 +59,18 @@ export const rangeNotSatisfiable = (range: ByteRange, size?: number) =>
     `Range starting at byte ${range.offset} is past the end of the object` + (size === undefined ? "" : ` (${size} bytes)`),
   );
 
-export function checkPartNumber(partNumber: number): void {
+function checkPartNumber(partNumber: number): void {
   if (!Number.isSafeInteger(partNumber) || partNumber < 1 || partNumber > MAX_PARTS) {
     throw badInput(`Part number must be an integer from 1 to ${MAX_PARTS}, got ${partNumber}`);
   }
 }
 
-export function checkUploadId(uploadId: string): void {
+function checkUploadId(uploadId: string): void {
   if (typeof uploadId !== "string" || uploadId === "") throw badInput("Upload id must not be empty");
 }
 
 /** Checks a completion list and strips the quotes some clients keep around ETags. */
-export function checkParts(parts: CompletedPart[]): CompletedPart[] {
+function checkParts(parts: CompletedPart[]): CompletedPart[] {
   if (parts.length === 0) throw badInput("A multipart upload needs at least one part to complete");
   let previous = 0;
   return parts.map(({ partNumber, etag }) => {
@@ -83,11 +83,54 @@ export function checkParts(parts: CompletedPart[]): CompletedPart[] {
   });
 }
 
-export function checkExpiry(seconds: number): void {
+function checkExpiry(seconds: number): void {
   if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_PRESIGN_SECONDS) {
     throw badInput(`Link lifetime must be 1 to ${MAX_PRESIGN_SECONDS} seconds, got ${seconds}`);
   }
 }
+
+/**
+ * The argument checks of each store operation, run by both backends before any I/O, so that they
+ * refuse exactly the same requests with the same errors. Each returns what the backend goes on with.
+ */
+export const checkArguments = {
+  put(key: string, options: PutOptions): { contentType: string } {
+    objectKey(key);
+    checkSize(options.size);
+    return { contentType: checkContentType(options.contentType) };
+  },
+  get(key: string, range: ByteRange | undefined): void {
+    objectKey(key);
+    checkRange(range);
+  },
+  createUpload(key: string, options: { contentType?: string }): { contentType: string } {
+    objectKey(key);
+    return { contentType: checkContentType(options.contentType) };
+  },
+  uploadPart(key: string, uploadId: string, partNumber: number, options: { size?: number }): void {
+    checkArguments.upload(key, uploadId);
+    checkPartNumber(partNumber);
+    checkSize(options.size);
+  },
+  /** An operation on an existing upload (abort). */
+  upload(key: string, uploadId: string): void {
+    objectKey(key);
+    checkUploadId(uploadId);
+  },
+  complete(key: string, uploadId: string, parts: CompletedPart[]): CompletedPart[] {
+    checkArguments.upload(key, uploadId);
+    return checkParts(parts);
+  },
+  presign(key: string, expirySeconds: number): void {
+    objectKey(key);
+    checkExpiry(expirySeconds);
+  },
+  presignPart(key: string, uploadId: string, partNumber: number, expirySeconds: number): void {
+    checkArguments.upload(key, uploadId);
+    checkPartNumber(partNumber);
+    checkExpiry(expirySeconds);
+  },
+};
 
 export const objectNotFound = (key: string) => notFound(`No artifact stored at ${JSON.stringify(key)}`);
 export const uploadNotFound = (uploadId: string) =>

@@ -16,14 +16,8 @@ import {
   MAX_PARTS,
   MAX_PROXIED_PART_BYTES,
   byPath,
-  checkContentType,
+  checkArguments,
   checkDeletablePrefix,
-  checkExpiry,
-  checkPartNumber,
-  checkParts,
-  checkRange,
-  checkSize,
-  checkUploadId,
   partTooLarge,
   rangeNotSatisfiable,
 } from "./rules";
@@ -74,9 +68,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: ObjectBody, options: PutOptions = {}): Promise<{ size: number }> {
-    objectKey(key);
-    checkSize(options.size);
-    const headers = { "Content-Type": checkContentType(options.contentType) };
+    const headers = { "Content-Type": checkArguments.put(key, options).contentType };
     await this.prepare();
     const meter = byteMeter({ expected: options.size });
     // The first block is held back: if the body ends within it, one plain PUT is enough.
@@ -114,8 +106,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<ObjectRead> {
-    objectKey(key);
-    checkRange(range);
+    checkArguments.get(key, range);
     await this.prepare();
     let response: unknown;
     try {
@@ -202,8 +193,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async createMultipartUpload(key: string, options: { contentType?: string } = {}): Promise<string> {
-    objectKey(key);
-    const headers = { "Content-Type": checkContentType(options.contentType) };
+    const headers = { "Content-Type": checkArguments.createUpload(key, options).contentType };
     await this.prepare();
     return this.client.initiateNewMultipartUpload(this.bucket, key, headers);
   }
@@ -215,10 +205,7 @@ export class S3ObjectStore implements ObjectStore {
     body: ObjectBody,
     options: { size?: number } = {},
   ): Promise<string> {
-    objectKey(key);
-    checkUploadId(uploadId);
-    checkPartNumber(partNumber);
-    checkSize(options.size);
+    checkArguments.uploadPart(key, uploadId, partNumber, options);
     await this.prepare();
     const meter = byteMeter({ expected: options.size, limit: { bytes: MAX_PROXIED_PART_BYTES, error: partTooLarge } });
     const chunks: Uint8Array[] = [];
@@ -231,9 +218,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async completeMultipartUpload(key: string, uploadId: string, parts: CompletedPart[]): Promise<void> {
-    objectKey(key);
-    checkUploadId(uploadId);
-    const checked = checkParts(parts);
+    const checked = checkArguments.complete(key, uploadId, parts);
     await this.prepare();
     try {
       await this.complete(key, uploadId, checked);
@@ -243,8 +228,7 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
-    objectKey(key);
-    checkUploadId(uploadId);
+    checkArguments.upload(key, uploadId);
     await this.prepare();
     try {
       await this.client.abortMultipartUpload(this.bucket, key, uploadId);
@@ -254,22 +238,17 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async presignGet(key: string, expirySeconds: number): Promise<string> {
-    objectKey(key);
-    checkExpiry(expirySeconds);
+    checkArguments.presign(key, expirySeconds);
     return this.signer.presignedGetObject(this.bucket, key, expirySeconds);
   }
 
   async presignPut(key: string, expirySeconds: number): Promise<string> {
-    objectKey(key);
-    checkExpiry(expirySeconds);
+    checkArguments.presign(key, expirySeconds);
     return this.signer.presignedPutObject(this.bucket, key, expirySeconds);
   }
 
   async presignPart(key: string, uploadId: string, partNumber: number, expirySeconds: number): Promise<string> {
-    objectKey(key);
-    checkUploadId(uploadId);
-    checkPartNumber(partNumber);
-    checkExpiry(expirySeconds);
+    checkArguments.presignPart(key, uploadId, partNumber, expirySeconds);
     return this.signer.presignedUrl("PUT", this.bucket, key, expirySeconds, {
       partNumber: String(partNumber),
       uploadId,
