@@ -77,7 +77,12 @@ async function putFile(tally: ArtifactContext, file: string, storagePath: string
   let sentThisAttempt = 0;
   await tally.http.request(artifactsUrl(tally, storagePath), {
     method: "PUT",
-    headers: { "Content-Type": CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream" },
+    headers: {
+      "Content-Type": CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream",
+      // The size seen before sending: the server refuses a body of any other length (a file that
+      // changed while being read) instead of storing it truncated.
+      "Content-Length": String(size),
+    },
     body: () => {
       // A retry re-reads the file from the start: take back what the failed attempt reported.
       if (sentThisAttempt > 0) report(-sentThisAttempt);
@@ -88,7 +93,6 @@ async function putFile(tally: ArtifactContext, file: string, storagePath: string
       });
     },
   });
-  void size;
 }
 
 export async function upload(
