@@ -9,6 +9,7 @@
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { mlflowCall, percentile, startBenchInstance, type BenchInstance } from "./instance";
+import { seedRuns } from "./seed-runs";
 
 const { values } = parseArgs({
   options: { runs: { type: "string", default: "100000" }, repeat: { type: "string", default: "20" } },
@@ -82,31 +83,7 @@ async function seed(bench: BenchInstance, experimentNumber: string, curveRunId: 
   const client = new pg.Client({ connectionString: bench.databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ id: string; projectId: string }>(
-      `SELECT id, "projectId" FROM "Experiment" WHERE number = $1`,
-      [Number(experimentNumber)],
-    );
-    const experiment = rows[0]!;
-    await client.query(
-      `INSERT INTO "Run" (id, "projectId", "experimentId", name, status, "startTime", "endTime", "artifactUri")
-       SELECT md5('run' || g), $1, $2, 'run-' || g, (ARRAY['FINISHED','FAILED','RUNNING'])[1 + g % 3],
-              1700000000000 + g * 1000, 1700000000000 + g * 1000 + 60000,
-              'mlflow-artifacts:/' || $3 || '/' || md5('run' || g) || '/artifacts'
-       FROM generate_series(1, $4::int) g`,
-      [experiment.projectId, experiment.id, experimentNumber, runCount],
-    );
-    await client.query(
-      `INSERT INTO "Param" ("runId", key, value)
-       SELECT md5('run' || g), 'p_' || k, 'v' || ((g * 7 + k * 13) % 10)
-       FROM generate_series(1, $1::int) g, generate_series(0, 19) k`,
-      [runCount],
-    );
-    await client.query(
-      `INSERT INTO "LatestMetric" ("runSeq", key, value, timestamp, step)
-       SELECT r.seq, 'm_' || k, random(), 1700000000000, 100
-       FROM "Run" r, generate_series(0, 19) k WHERE r."experimentId" = $1 AND r.id <> $2`,
-      [experiment.id, curveRunId],
-    );
+    await seedRuns(client, experimentNumber, runCount, curveRunId);
     await client.query(
       `INSERT INTO "MetricPoint" ("runSeq", key, step, timestamp, value)
        SELECT (SELECT seq FROM "Run" WHERE id = $1), 'curve', s, 1700000000000 + s, sin(s / 1000.0)

@@ -1,4 +1,5 @@
 import packageJson from "../../package.json" with { type: "json" };
+import { multipartSupported } from "../services/artifacts";
 
 /**
  * Probes the mlflow client sends to `<tracking_uri>/health`, `/version` and
@@ -17,6 +18,16 @@ export function versionResponse(): Response {
   });
 }
 
+/**
+ * The client uses multipart uploads and parallel presigned downloads for large files only when the
+ * server says it can: with the S3 store it can (parts and ranges go straight to the bucket).
+ */
 export function serverInfoResponse(): Response {
-  return Response.json({ store_type: "SqlStore", workspaces_enabled: false });
+  const multipart = multipartSupported();
+  return Response.json({
+    store_type: "SqlStore",
+    workspaces_enabled: false,
+    multipart_uploads_enabled: multipart,
+    multipart_downloads_enabled: multipart,
+  });
 }

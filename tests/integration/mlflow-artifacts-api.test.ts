@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleMlflowRequest } from "@/server/http/mlflow/handle-request";
 import { handleMlflowArtifactsRequest } from "@/server/http/mlflow-artifacts/handle-request";
+import { serverInfoResponse } from "@/server/http/probes";
 import { resolveProjectAccess } from "@/server/services/access";
 import { createToken } from "@/server/services/api-tokens";
 import { createRun } from "@/server/services/runs";
@@ -91,12 +92,18 @@ describe.each(backends)("MLflow artifact API on $name", (backend) => {
     expect(got.headers.get("content-type")).toBe("application/json");
     expect(got.headers.get("content-length")).toBe("12");
     expect(got.headers.get("content-disposition")).toContain("metrics.json");
+    expect(got.headers.get("x-content-type-options")).toBe("nosniff");
     expect(await got.text()).toBe('{"acc": 0.9}');
 
     const root = await call("GET", `${p.prefix}/artifacts?path=${encodeURIComponent(p.root)}`, p.token);
     expect(await root.json()).toEqual({ files: [{ path: "eval", is_dir: true }] });
     const folder = await call("GET", `${p.prefix}/artifacts?path=${encodeURIComponent(`${p.root}/eval`)}`, p.token);
     expect(await folder.json()).toEqual({ files: [{ path: "metrics.json", is_dir: false, file_size: 12 }] });
+  });
+
+  it("tells the client whether it may use multipart transfers, as MLflow's server-info does", async () => {
+    const info = await serverInfoResponse().json();
+    expect(info).toMatchObject({ multipart_uploads_enabled: multipart, multipart_downloads_enabled: multipart });
   });
 
   it("lists a missing folder as empty and answers a missing file with a JSON 404", async () => {
@@ -106,7 +113,10 @@ describe.each(backends)("MLflow artifact API on $name", (backend) => {
     expect(await missing.json()).toEqual({ files: [] });
     const absent = await call("GET", `${p.prefix}/artifacts/${p.root}/nope.txt`, p.token);
     expect(absent.status).toBe(404);
-    expect((await absent.json()).error_code).toBe("RESOURCE_DOES_NOT_EXIST");
+    const error = await absent.json();
+    expect(error.error_code).toBe("RESOURCE_DOES_NOT_EXIST");
+    // The message names the artifact as the client knows it, not the storage key (no internal ids).
+    expect(error.message).toBe(`No artifact stored at "${p.root}/nope.txt"`);
   });
 
   it("serves byte ranges, including suffix ranges", async () => {
@@ -119,7 +129,8 @@ describe.each(backends)("MLflow artifact API on $name", (backend) => {
     const tail = await call("GET", `${p.prefix}/artifacts/${p.root}/digits.txt`, p.token, { headers: { range: "bytes=-3" } });
     expect(await tail.text()).toBe("789");
     const past = await call("GET", `${p.prefix}/artifacts/${p.root}/digits.txt`, p.token, { headers: { range: "bytes=50-" } });
-    expect(past.status).toBe(400);
+    expect(past.status).toBe(416);
+    expect(past.headers.get("content-range")).toBe("bytes */10");
   });
 
   it("deletes a file and a whole folder", async () => {

@@ -90,7 +90,14 @@ async function upload(request: Request, access: ProjectAccess, rawPath: string):
 
 async function download(request: Request, access: ProjectAccess, rawPath: string): Promise<Response> {
   const fileName = path.posix.basename(decodeURIComponent(rawPath));
-  const range = await parseRange(request.headers.get("range"), async () => (await statArtifact(access, rawPath)).size);
+  const rangeHeader = request.headers.get("range");
+  const size = rangeHeader ? (await statArtifact(access, rawPath)).size : undefined;
+  const range = await parseRange(rangeHeader, async () => size!);
+  if (range && size !== undefined && range.offset >= size && !(range.offset === 0 && size === 0)) {
+    return mlflowError(416, "INVALID_PARAMETER_VALUE", `Range starts past the end of the file (${size} bytes)`, {
+      "content-range": `bytes */${size}`,
+    });
+  }
   const object = await readArtifact(access, rawPath, range ?? undefined);
   const headers = new Headers({
     "content-type": object.contentType,
@@ -98,6 +105,9 @@ async function download(request: Request, access: ProjectAccess, rawPath: string
     "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
     "accept-ranges": "bytes",
     "last-modified": object.lastModified.toUTCString(),
+    // Uploaded files are data, never active content on this origin.
+    "x-content-type-options": "nosniff",
+    "content-security-policy": "sandbox; default-src 'none'",
   });
   if (!range) return new Response(Readable.toWeb(object.body) as ReadableStream, { status: 200, headers });
   const end = object.range.offset + object.range.length - 1;

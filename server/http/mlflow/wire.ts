@@ -12,8 +12,8 @@ const MLFLOW_ERRORS: Record<AppErrorCode, { code: string; status: number }> = {
   TOO_MANY_REQUESTS: { code: "REQUEST_LIMIT_EXCEEDED", status: 429 },
 };
 
-export function mlflowError(status: number, code: string, message: string): Response {
-  return Response.json({ error_code: code, message }, { status });
+export function mlflowError(status: number, code: string, message: string, headers?: HeadersInit): Response {
+  return Response.json({ error_code: code, message }, { status, headers });
 }
 
 /** A batch of 1000 bad points should not answer with 1000 messages. */

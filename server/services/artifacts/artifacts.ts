@@ -1,5 +1,5 @@
 import path from "node:path";
-import { badInput, notFound } from "@/lib/errors";
+import { AppError, badInput, notFound } from "@/lib/errors";
 import {
   artifactStore,
   joinKey,
@@ -48,9 +48,20 @@ export async function putArtifact(
   return artifactStore().put(objectKey(projectKeyOf(access, rawPath)), body, options);
 }
 
+/** Store errors name storage keys (project id included); people know an artifact by its path. */
+async function asArtifact<T>(artifactPath: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof AppError && error.code === "NOT_FOUND") throw notFound(`No artifact stored at ${JSON.stringify(artifactPath)}`);
+    throw error;
+  }
+}
+
 export async function readArtifact(access: ProjectAccess, rawPath: string, range?: ByteRange): Promise<ObjectRead> {
   assertScope(access, "project:read");
-  return artifactStore().get(objectKey(projectKeyOf(access, rawPath)), range);
+  const key = objectKey(projectKeyOf(access, rawPath));
+  return asArtifact(normalizeArtifactPath(rawPath), () => artifactStore().get(key, range));
 }
 
 /** Size, type and age of an artifact; NOT_FOUND when missing. */
@@ -100,7 +111,8 @@ export async function listRunArtifacts(access: ProjectAccess, runId: string, rel
 export async function readRunArtifact(access: ProjectAccess, runId: string, relativePath: string, range?: ByteRange) {
   const { root } = await runArtifactRoot(access, runId);
   assertScope(access, "project:read");
-  return artifactStore().get(objectKey(projectKeyOfDecoded(access, path.posix.join(root, relativePathOf(relativePath)))), range);
+  const key = objectKey(projectKeyOfDecoded(access, path.posix.join(root, relativePathOf(relativePath))));
+  return asArtifact(relativePath, () => artifactStore().get(key, range));
 }
 
 function relativePathOf(relativePath: string): string {
