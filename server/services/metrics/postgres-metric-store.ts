@@ -2,9 +2,9 @@ import { pgPool } from "@/server/db/pool";
 import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointView, MetricStore } from "./metric-store";
 
 /**
- * Points go in as one INSERT … SELECT FROM unnest(arrays): a single statement and round trip per
- * batch, whatever its size. The primary key (run, key, step, timestamp, value) turns retried points
- * into no-ops.
+ * Points go in as one statement of INSERT … SELECT FROM unnest(arrays), points and latest values
+ * together: a single round trip per batch, whatever its size. The primary key (run, key, step,
+ * timestamp, value) turns retried points into no-ops.
  */
 export const postgresMetricStore: MetricStore = {
   async append(client, runSeq, points) {
@@ -18,12 +18,25 @@ export const postgresMetricStore: MetricStore = {
       datasetNames: points.map((point) => point.datasetName ?? null),
       datasetDigests: points.map((point) => point.datasetDigest ?? null),
     };
+    // One statement (arrays sent once): the points, then the newest point per key by MLflow's order
+    // (step, timestamp, value), which replaces the stored latest value only when it is newer. Keys are
+    // sorted so concurrent batches lock latest-value rows in the same order.
     await client.query(
-      `INSERT INTO "MetricPoint" ("runSeq", "key", "value", "timestamp", "step", "modelId", "datasetName", "datasetDigest")
-       SELECT $1, p.key, p.value, p.ts, p.step, p.model_id, p.dataset_name, p.dataset_digest
-       FROM unnest($2::text[], $3::float8[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[])
-         AS p(key, value, ts, step, model_id, dataset_name, dataset_digest)
-       ON CONFLICT DO NOTHING`,
+      `WITH p AS (
+         SELECT * FROM unnest($2::text[], $3::float8[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[])
+           AS p(key, value, ts, step, model_id, dataset_name, dataset_digest)
+       ), stored AS (
+         INSERT INTO "MetricPoint" ("runSeq", "key", "value", "timestamp", "step", "modelId", "datasetName", "datasetDigest")
+         SELECT $1, p.key, p.value, p.ts, p.step, p.model_id, p.dataset_name, p.dataset_digest FROM p
+         ON CONFLICT DO NOTHING
+       )
+       INSERT INTO "LatestMetric" ("runSeq", "key", "value", "timestamp", "step")
+       SELECT DISTINCT ON (p.key) $1, p.key, p.value, p.ts, p.step FROM p
+       ORDER BY p.key, p.step DESC, p.ts DESC, p.value DESC
+       ON CONFLICT ("runSeq", "key") DO UPDATE
+         SET "value" = EXCLUDED."value", "timestamp" = EXCLUDED."timestamp", "step" = EXCLUDED."step"
+         WHERE ("LatestMetric"."step", "LatestMetric"."timestamp", "LatestMetric"."value")
+             < (EXCLUDED."step", EXCLUDED."timestamp", EXCLUDED."value")`,
       [
         runSeq,
         columns.keys,
@@ -34,19 +47,6 @@ export const postgresMetricStore: MetricStore = {
         columns.datasetNames,
         columns.datasetDigests,
       ],
-    );
-    // The newest point per key by MLflow's order (step, timestamp, value) replaces the stored one only
-    // when it is newer. Keys are sorted so concurrent batches lock rows in the same order.
-    await client.query(
-      `INSERT INTO "LatestMetric" ("runSeq", "key", "value", "timestamp", "step")
-       SELECT DISTINCT ON (p.key) $1, p.key, p.value, p.ts, p.step
-       FROM unnest($2::text[], $3::float8[], $4::int8[], $5::int8[]) AS p(key, value, ts, step)
-       ORDER BY p.key, p.step DESC, p.ts DESC, p.value DESC
-       ON CONFLICT ("runSeq", "key") DO UPDATE
-         SET "value" = EXCLUDED."value", "timestamp" = EXCLUDED."timestamp", "step" = EXCLUDED."step"
-         WHERE ("LatestMetric"."step", "LatestMetric"."timestamp", "LatestMetric"."value")
-             < (EXCLUDED."step", EXCLUDED."timestamp", EXCLUDED."value")`,
-      [runSeq, columns.keys, columns.values.map(encodeDouble), columns.timestamps, columns.steps],
     );
   },
 
