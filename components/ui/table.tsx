@@ -46,3 +46,38 @@ export function EmptyRow({ colSpan, children }: { colSpan: number; children: Rea
     </tr>
   );
 }
+
+/** A plain read-only table: a header row and one row of cells per entry, with a message when empty. */
+export function SimpleTable({
+  label,
+  headers,
+  rows,
+  empty,
+}: {
+  label: string;
+  headers: string[];
+  rows: { key: string; cells: ReactNode[]; className?: string }[];
+  empty: string;
+}) {
+  return (
+    <Table label={label}>
+      <THead>
+        {headers.map((header) => (
+          <Th key={header}>{header}</Th>
+        ))}
+      </THead>
+      <TBody>
+        {rows.length === 0 ? <EmptyRow colSpan={headers.length}>{empty}</EmptyRow> : null}
+        {rows.map((row) => (
+          <tr key={row.key}>
+            {row.cells.map((cell, index) => (
+              <Td key={index} className={index === 0 ? "font-mono text-xs" : row.className}>
+                {cell}
+              </Td>
+            ))}
+          </tr>
+        ))}
+      </TBody>
+    </Table>
+  );
+}

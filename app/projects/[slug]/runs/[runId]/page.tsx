@@ -10,7 +10,7 @@ import { RunOverview } from "@/components/tracking/run-overview";
 import { RunStatusBadge } from "@/components/tracking/run-status";
 import { RunTags } from "@/components/tracking/run-tags";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Table, TBody, Td, Th, THead } from "@/components/ui/table";
+import { SimpleTable } from "@/components/ui/table";
 import { hasScope } from "@/lib/rbac";
 import { RUN_NOTE_TAG } from "@/lib/schemas/tracking-ui";
 import { serverCaller } from "@/server/trpc/rsc";
@@ -67,40 +67,21 @@ export default async function RunPage({ params }: Params) {
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Parameters" />
-          <Table label="Parameters">
-            <THead>
-              <Th>Name</Th>
-              <Th>Value</Th>
-            </THead>
-            <TBody>
-              {data.params.map((param) => (
-                <tr key={param.key}>
-                  <Td className="font-mono text-xs">{param.key}</Td>
-                  <Td className="break-all font-mono text-xs">{param.value}</Td>
-                </tr>
-              ))}
-            </TBody>
-          </Table>
-          {data.params.length === 0 ? <CardBody className="text-sm text-gray-500">No parameters.</CardBody> : null}
+          <SimpleTable
+            label="Parameters"
+            headers={["Name", "Value"]}
+            rows={data.params.map((param) => ({ key: param.key, cells: [param.key, param.value], className: "break-all font-mono text-xs" }))}
+            empty="No parameters."
+          />
         </Card>
         <Card>
           <CardHeader title="Latest metric values" />
-          <Table label="Latest metric values">
-            <THead>
-              <Th>Metric</Th>
-              <Th>Value</Th>
-              <Th>Step</Th>
-            </THead>
-            <TBody>
-              {data.metrics.map((metric) => (
-                <tr key={metric.key}>
-                  <Td className="font-mono text-xs">{metric.key}</Td>
-                  <Td className="tabular-nums">{formatMetric(metric.value)}</Td>
-                  <Td className="tabular-nums text-gray-500">{metric.step}</Td>
-                </tr>
-              ))}
-            </TBody>
-          </Table>
+          <SimpleTable
+            label="Latest metric values"
+            headers={["Metric", "Value", "Step"]}
+            rows={data.metrics.map((metric) => ({ key: metric.key, cells: [metric.key, formatMetric(metric.value), metric.step], className: "tabular-nums" }))}
+            empty="No metrics."
+          />
         </Card>
       </div>
 
@@ -122,27 +103,20 @@ export default async function RunPage({ params }: Params) {
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardHeader title="Dataset inputs" />
-          <Table label="Dataset inputs">
-            <THead>
-              <Th>Dataset</Th>
-              <Th>Digest</Th>
-              <Th>Context</Th>
-              <Th>Source</Th>
-            </THead>
-            <TBody>
-              {inputs.dataset_inputs.map(({ dataset, tags }) => (
-                <tr key={`${dataset.name}-${dataset.digest}`}>
-                  <Td>{dataset.name}</Td>
-                  <Td className="font-mono text-xs">{dataset.digest}</Td>
-                  <Td>{tags.find((tag) => tag.key === "mlflow.data.context")?.value ?? "—"}</Td>
-                  <Td className="max-w-xs truncate font-mono text-xs" title={dataset.source}>
-                    {dataset.source_type}
-                  </Td>
-                </tr>
-              ))}
-            </TBody>
-          </Table>
-          {inputs.dataset_inputs.length === 0 ? <CardBody className="text-sm text-gray-500">No datasets logged.</CardBody> : null}
+          <SimpleTable
+            label="Dataset inputs"
+            headers={["Dataset", "Digest", "Context", "Source"]}
+            rows={inputs.dataset_inputs.map(({ dataset, tags }) => ({
+              key: `${dataset.name}-${dataset.digest}`,
+              cells: [
+                dataset.name,
+                <code key="digest" className="text-xs">{dataset.digest}</code>,
+                tags.find((tag) => tag.key === "mlflow.data.context")?.value ?? "—",
+                <span key="source" title={dataset.source}>{dataset.source_type}</span>,
+              ],
+            }))}
+            empty="No datasets logged."
+          />
         </Card>
         <Card>
           <CardHeader title="Child runs" />
