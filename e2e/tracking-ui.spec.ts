@@ -111,6 +111,24 @@ test("the runs table sorts by a metric, filters with the search grammar and expl
   await page.close();
 });
 
+test("a running run's new metrics appear in the runs table without a reload", async ({ request }) => {
+  const page = await owner.newPage();
+  await page.goto(`${tally.projectUrl}/experiments/3`);
+  const running = runRows(page).filter({ has: page.getByText("running", { exact: true }) });
+  await expect(running).toHaveCount(1);
+  const runId = await running.getAttribute("data-run-id");
+  const column = await page.locator("thead th").evaluateAll((cells) => cells.findIndex((cell) => cell.textContent?.trim() === "loss"));
+  expect(column).toBeGreaterThan(0);
+  const response = await request.post(`${tally.projectUrl}/api/2.0/mlflow/runs/log-metric`, {
+    headers: { authorization: `Bearer ${tally.token}` },
+    data: { run_id: runId, key: "loss", value: 0.0123, timestamp: Date.now(), step: 99_999 },
+  });
+  expect(response.status()).toBe(200);
+  // The table polls while a run is running: the new latest value shows up by itself.
+  await expect(running.locator("td").nth(column)).toHaveText("0.0123", { timeout: 15_000 });
+  await page.close();
+});
+
 test("a run page draws every metric, keeps drawing on other axes and log scale, and previews an image", async () => {
   const page = await owner.newPage();
   await page.goto(`${tally.projectUrl}/experiments/1`);

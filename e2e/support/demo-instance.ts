@@ -8,6 +8,8 @@ const root = path.resolve(import.meta.dirname, "../..");
 export interface DemoInstance {
   url: string;
   projectUrl: string;
+  /** A read/write API token of the demo project, for logging while the pages are open. */
+  token: string;
   stop(): Promise<void>;
 }
 
@@ -45,21 +47,24 @@ export async function startDemoInstance(): Promise<DemoInstance> {
     }
   }
   if (!instance) throw new Error("the demo instance did not start");
-  const run = (script: string, ...args: string[]) => {
+  const run = (script: string, ...args: string[]): string => {
     const result = spawnSync(process.execPath, ["--import", "tsx", script, ...args], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: instance!.databaseUrl },
       encoding: "utf8",
     });
     if (result.status !== 0) throw new Error(`${script} ${args.join(" ")}: ${result.stderr}`);
+    return result.stdout.trim();
   };
   run("scripts/admin.ts", "create-user", "--email", OWNER.email, "--password", OWNER.password, "--admin");
   run("scripts/admin.ts", "create-user", "--email", VIEWER.email, "--password", VIEWER.password);
   run("scripts/demo.ts", "--owner", OWNER.email, "--url", instance.url);
   run("scripts/admin.ts", "add-member", "--project", "demo", "--email", VIEWER.email, "--role", "viewer");
+  const token = run("scripts/admin.ts", "create-token", "--project", "demo", "--name", "e2e", "--scopes", "read,write");
   return {
     url: instance.url,
     projectUrl: `${instance.url}/projects/demo`,
+    token,
     stop: async () => {
       process.kill(-server.pid!, "SIGTERM");
       await new Promise((resolve) => server.once("exit", resolve));
