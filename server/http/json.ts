@@ -12,5 +12,8 @@ export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
   });
   const headers = new Headers(init.headers);
   headers.set("content-type", "application/json");
+  // API answers are small (most MLflow answers are "{}"): a gzip stream per response costs more CPU
+  // than the bytes it saves on the ingest hot path. `no-transform` is what tells Next not to compress.
+  if (!headers.has("cache-control")) headers.set("cache-control", "no-store, no-transform");
   return new Response(text, { ...init, headers });
 }

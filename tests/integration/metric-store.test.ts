@@ -97,3 +97,24 @@ describe("PostgreSQL metric store", () => {
     expect(await metricStore().downsample(seq, "absent", 1000)).toEqual([]);
   });
 });
+
+describe("optional point columns", () => {
+  it("keeps model and dataset links on the points that have them and NULL elsewhere", async () => {
+    const { seq } = await newRun();
+    await append(seq, [
+      { key: "acc", value: 0.5, timestamp: 1, step: 1 },
+      { key: "acc", value: 0.6, timestamp: 2, step: 2, modelId: "m-0123", datasetName: "eval", datasetDigest: "abc" },
+    ]);
+    await append(seq, [{ key: "acc", value: 0.7, timestamp: 3, step: 3 }]);
+    const { pgPool } = await import("@/server/db/pool");
+    const { rows } = await pgPool().query(
+      `SELECT step, "modelId", "datasetName", "datasetDigest" FROM "MetricPoint" WHERE "runSeq" = $1 ORDER BY step`,
+      [seq],
+    );
+    expect(rows).toEqual([
+      { step: 1, modelId: null, datasetName: null, datasetDigest: null },
+      { step: 2, modelId: "m-0123", datasetName: "eval", datasetDigest: "abc" },
+      { step: 3, modelId: null, datasetName: null, datasetDigest: null },
+    ]);
+  });
+});

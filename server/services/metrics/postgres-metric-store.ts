@@ -1,5 +1,5 @@
 import { pgPool } from "@/server/db/pool";
-import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointView, MetricStore } from "./metric-store";
+import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointInput, MetricPointView, MetricStore } from "./metric-store";
 
 /**
  * Points go in as one statement of INSERT … SELECT FROM unnest(arrays), points and latest values
@@ -9,14 +9,20 @@ import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointView, M
 export const postgresMetricStore: MetricStore = {
   async append(client, runSeq, points) {
     if (points.length === 0) return;
+    // Number arrays go as PostgreSQL array literals built here (JS prints doubles exactly, and NaN
+    // and ±Infinity in the spelling float8 accepts); the optional columns go as NULL when no point
+    // has them, which unnest pads with NULLs. Both spare the driver per-element work on the hot path.
+    const optional = (pick: (point: MetricPointInput) => string | undefined) =>
+      points.some((point) => pick(point) !== undefined) ? points.map((point) => pick(point) ?? null) : null;
+    const numbers = (pick: (point: MetricPointInput) => number) => `{${points.map(pick).join(",")}}`;
     const columns = {
       keys: points.map((point) => point.key),
-      values: points.map((point) => point.value),
-      timestamps: points.map((point) => point.timestamp),
-      steps: points.map((point) => point.step),
-      modelIds: points.map((point) => point.modelId ?? null),
-      datasetNames: points.map((point) => point.datasetName ?? null),
-      datasetDigests: points.map((point) => point.datasetDigest ?? null),
+      values: numbers((point) => point.value),
+      timestamps: numbers((point) => point.timestamp),
+      steps: numbers((point) => point.step),
+      modelIds: optional((point) => point.modelId),
+      datasetNames: optional((point) => point.datasetName),
+      datasetDigests: optional((point) => point.datasetDigest),
     };
     // One statement (arrays sent once): the points, then the newest point per key by MLflow's order
     // (step, timestamp, value), which replaces the stored latest value only when it is newer. Keys are
@@ -40,7 +46,7 @@ export const postgresMetricStore: MetricStore = {
       [
         runSeq,
         columns.keys,
-        columns.values.map(encodeDouble),
+        columns.values,
         columns.timestamps,
         columns.steps,
         columns.modelIds,
@@ -120,11 +126,4 @@ export const postgresMetricStore: MetricStore = {
   },
 };
 
-/** node-postgres sends JS numbers as text; NaN and ±Infinity need PostgreSQL's spellings. */
-function encodeDouble(value: number): string | number {
-  if (Number.isNaN(value)) return "NaN";
-  if (value === Infinity) return "Infinity";
-  if (value === -Infinity) return "-Infinity";
-  return value;
-}
 
