@@ -188,6 +188,7 @@ test("compare highlights the differing params and overlays the curves", async ()
   await expect(runRows(page)).toHaveCount(3);
   for (const row of await runRows(page).all()) await row.getByRole("checkbox").check();
   const compare = page.getByRole("link", { name: "Compare (3)" });
+  await expect(compare).toBeVisible();
   const url = `${tally.url}${await compare.getAttribute("href")}`;
 
   await timed(page, "compare", url, async () => {

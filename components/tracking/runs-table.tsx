@@ -4,7 +4,7 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from "react";
 import type { RunViewState } from "@/lib/schemas/run-views";
 import { useTRPC } from "@/lib/trpc-client";
 import type { RunTableRow } from "@/server/services/runs-table";
@@ -185,7 +185,7 @@ function buildColumns(
   slug: string,
   chosen: ColumnChoice,
   selected: string[],
-  setSelected: (next: string[]) => void,
+  setSelected: Dispatch<SetStateAction<string[]>>,
 ): ColumnDef<RunTableRow>[] {
   return [
     {
@@ -196,7 +196,11 @@ function buildColumns(
           type="checkbox"
           aria-label={`Select ${row.original.name}`}
           checked={selected.includes(row.id)}
-          onChange={(event) => setSelected(event.target.checked ? [...selected, row.id] : selected.filter((id) => id !== row.id))}
+          onChange={(event) => {
+            const { checked } = event.target;
+            // Functional update: quick successive clicks must each see the others' selections.
+            setSelected((current) => (checked ? [...new Set([...current, row.id])] : current.filter((id) => id !== row.id)));
+          }}
         />
       ),
     },
