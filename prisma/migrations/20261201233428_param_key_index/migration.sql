@@ -1,0 +1,6 @@
+-- DropIndex
+DROP INDEX "Param_key_value_idx";
+
+-- CreateIndex
+CREATE INDEX "Param_key_idx" ON "Param"("key");
+
