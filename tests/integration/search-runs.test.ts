@@ -298,6 +298,11 @@ describe("runs/search boolean structure", () => {
     ["(user_id = 'alice' or user_id = 'bob') and metrics.acc < 0.9", ["r02", "r04"]],
     ["params.lr = '0.01' AND params.optimizer = 'adam' AND tags.team IS NULL", ["r07"]],
     ["((dataset.context = 'eval'))", ["r02", "r08"]],
+    // Conditions on one table under OR share a lookup of that table; each must still count alone.
+    ["params.optimizer = 'sgd' OR params.lr = '1e-4'", ["r03", "r06"]],
+    ["params.optimizer = 'sgd' OR params.lr = '1e-4' OR params.lr IS NULL", ["r03", "r05", "r06", "r08", "r09"]],
+    ["metrics.acc > 0.95 OR metrics.loss > 1 OR params.optimizer LIKE 'a%am' OR tags.team = 'nlp'", ["r01", "r03", "r05", "r07", "r10"]],
+    ["(params.lr = '0.1' OR params.optimizer = 'sgd') AND (tags.team = 'nlp' OR tags.team = 'Vision')", ["r02", "r03"]],
   ])("%s", async (filter, expected) => {
     expect(await matching(filter)).toEqual(expected);
   });

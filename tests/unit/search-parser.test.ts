@@ -176,6 +176,14 @@ describe("parseFilter: AND, OR and parentheses", () => {
     expect(parseFilter(filter, "run")).toEqual(expected);
   });
 
+  it("accepts parentheses 50 deep and refuses 51 with the position of the 51st", () => {
+    const nested = (depth: number) => "(".repeat(depth) + "metrics.a = 1" + ")".repeat(depth);
+    expect(parseFilter(nested(50), "run")).toEqual(a);
+    expect(() => parseFilter(nested(51), "run")).toThrow("Invalid filter at position 51: parentheses may nest at most 50 deep");
+    // Deep enough to exhaust the stack were it not refused first: still a clear bad-input error.
+    expect(() => parseFilter(nested(5000), "run")).toThrow(AppError);
+  });
+
   it("does not mistake keys or values that contain AND and OR for connectives", () => {
     expect(parseFilter("params.ORDER = 'AND' AND tags.ANDROID = 'OR'", "run")).toEqual(
       and(text(param("ORDER"), "=", "AND"), text(tag("ANDROID"), "=", "OR")),

@@ -53,10 +53,12 @@ export function compileExperimentSearch(input: ExperimentSearchInput): CompiledS
   const where = [
     `"Experiment"."projectId" = ${params.bind(input.projectId, "text")}`,
     ...lifecycleTest('"Experiment"."lifecycleStage"', input.viewType, params),
-    ...(filter ? [renderFilter(filter, (condition) => experimentCondition(condition, params))] : []),
+    ...(filter ? [renderFilter(filter, { condition: (condition) => experimentCondition(condition, params), keyedOf, params })] : []),
   ];
   return selectIds("Experiment", { where, orderBy: experimentOrdering(orderBy) }, page, params);
 }
+
+const keyedOf = (condition: Condition) => (condition.field.type === "tag" ? EXPERIMENT_TAGS : undefined);
 
 function experimentCondition(condition: Condition, params: SqlParams): string {
   const { field } = condition;

@@ -55,10 +55,13 @@ export function compileLoggedModelSearch(input: LoggedModelSearchInput): Compile
     `"LoggedModel"."projectId" = ${params.bind(input.projectId, "text")}`,
     `"LoggedModel"."experimentId" = ANY(${params.bind(experimentIds, "text[]")})`,
     `"LoggedModel"."lifecycleStage" = 'active'`,
-    ...(filter ? [renderFilter(filter, (condition) => modelCondition(condition, params))] : []),
+    ...(filter ? [renderFilter(filter, { condition: (condition) => modelCondition(condition, params), keyedOf, params })] : []),
   ];
   return selectIds("LoggedModel", { where, orderBy: modelOrdering(orderBy) }, page, params);
 }
+
+const keyedOf = (condition: Condition): KeyedTable | undefined =>
+  condition.field.type === "param" || condition.field.type === "tag" ? MODEL_KEYED[condition.field.type] : undefined;
 
 function modelCondition(condition: Condition, params: SqlParams): string {
   const { field } = condition;

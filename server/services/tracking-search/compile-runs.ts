@@ -52,6 +52,8 @@ function keyedTable(type: FieldType): KeyedTable {
   return keyed;
 }
 
+const keyedOf = (condition: Condition) => KEYED_TABLES[condition.field.type];
+
 /**
  * Compiles runs/search into one SELECT of run ids, scoped to the project and experiments, in the
  * requested order with `start_time DESC` and `run_id ASC` as tie-breakers, one row past the page.
@@ -77,7 +79,7 @@ export function compileRunSearch(input: RunSearchInput): CompiledSearch {
     `"Run"."projectId" = ${params.bind(projectId, "text")}`,
     `"Run"."experimentId" = ANY(${params.bind(experimentIds, "text[]")})`,
     ...lifecycleTest('"Run"."lifecycleStage"', viewType, params),
-    ...(filter ? [renderFilter(filter, (condition) => runCondition(condition, params))] : []),
+    ...(filter ? [renderFilter(filter, { condition: (condition) => runCondition(condition, params), keyedOf, params })] : []),
   ];
   const { joins, terms } = runOrdering(orderBy, params);
   return selectIds("Run", { joins, where, orderBy: terms }, page, params);

@@ -15,22 +15,25 @@ export function parseFilter(text: string, entity: SearchEntity): FilterExpr | nu
   const cursor = new Cursor(text, (position, message) =>
     badInput(`Invalid filter at position ${position + 1}: ${message}`),
   );
-  const expr = parseOr(cursor, entity);
+  const expr = parseOr(cursor, entity, 0);
   const rest = cursor.peek();
   if (rest.kind === ")") throw cursor.fail(rest, "this ')' has no matching '('");
   if (rest.kind !== "end") throw cursor.fail(rest, `expected AND, OR or the end of the filter, found ${describe(rest)}`);
   return expr;
 }
 
-function parseOr(cursor: Cursor, entity: SearchEntity): FilterExpr {
-  const operands = [parseAnd(cursor, entity)];
-  while (cursor.takeKeyword("OR")) operands.push(parseAnd(cursor, entity));
+/** Deep enough for any filter a person writes; deeper ones would exhaust the parser's stack. */
+export const MAX_PARENTHESES_DEPTH = 50;
+
+function parseOr(cursor: Cursor, entity: SearchEntity, depth: number): FilterExpr {
+  const operands = [parseAnd(cursor, entity, depth)];
+  while (cursor.takeKeyword("OR")) operands.push(parseAnd(cursor, entity, depth));
   return group("or", operands);
 }
 
-function parseAnd(cursor: Cursor, entity: SearchEntity): FilterExpr {
-  const operands = [parseTerm(cursor, entity)];
-  while (cursor.takeKeyword("AND")) operands.push(parseTerm(cursor, entity));
+function parseAnd(cursor: Cursor, entity: SearchEntity, depth: number): FilterExpr {
+  const operands = [parseTerm(cursor, entity, depth)];
+  while (cursor.takeKeyword("AND")) operands.push(parseTerm(cursor, entity, depth));
   return group("and", operands);
 }
 
@@ -40,11 +43,12 @@ function group(kind: "and" | "or", operands: FilterExpr[]): FilterExpr {
   return { kind, operands: operands.flatMap((operand) => (operand.kind === kind ? operand.operands : [operand])) };
 }
 
-function parseTerm(cursor: Cursor, entity: SearchEntity): FilterExpr {
+function parseTerm(cursor: Cursor, entity: SearchEntity, depth: number): FilterExpr {
   const token = cursor.peek();
   if (token.kind === "(") {
+    if (depth === MAX_PARENTHESES_DEPTH) throw cursor.fail(token, `parentheses may nest at most ${MAX_PARENTHESES_DEPTH} deep`);
     cursor.next();
-    const inner = parseOr(cursor, entity);
+    const inner = parseOr(cursor, entity, depth + 1);
     const close = cursor.next();
     if (close.kind !== ")") {
       throw cursor.fail(close, `expected ')' to close the '(' at position ${token.start + 1}, found ${describe(close)}`);

@@ -61,12 +61,45 @@ export function valueTest(
   }
 }
 
-/** Renders AND/OR, parenthesizing every group so the SQL has exactly the parsed precedence. */
-export function renderFilter(expr: FilterExpr, condition: (leaf: Condition) => string): string {
-  if ("operands" in expr) {
-    return `(${expr.operands.map((operand) => renderFilter(operand, condition)).join(` ${expr.kind.toUpperCase()} `)})`;
+/** How a compiler turns the leaves of a filter into SQL. */
+export interface LeafRenderer {
+  condition(leaf: Condition): string;
+  /** The keyed table a leaf tests, if any. */
+  keyedOf(leaf: Condition): KeyedTable | undefined;
+  params: SqlParams;
+}
+
+/**
+ * Renders AND/OR, parenthesizing every group so the SQL has exactly the parsed precedence. Under OR,
+ * value conditions on the same keyed table share one EXISTS, so the database reads that table once
+ * for all of them instead of once per condition.
+ */
+export function renderFilter(expr: FilterExpr, renderer: LeafRenderer): string {
+  if (!("operands" in expr)) return renderer.condition(expr);
+  // Each item is an operand of its own or, at its first member's place, a group sharing one table.
+  const items: (FilterExpr | { keyed: KeyedTable; members: ValueCondition[] })[] = [];
+  const groups = new Map<KeyedTable, ValueCondition[]>();
+  for (const operand of expr.operands) {
+    const keyed = expr.kind === "or" && isValueLeaf(operand) ? renderer.keyedOf(operand) : undefined;
+    if (!keyed || !isValueLeaf(operand)) {
+      items.push(operand);
+    } else if (groups.has(keyed)) {
+      groups.get(keyed)!.push(operand);
+    } else {
+      groups.set(keyed, [operand]);
+      items.push({ keyed, members: groups.get(keyed)! });
+    }
   }
-  return condition(expr);
+  const rendered = items.map((item) => {
+    if (!("members" in item)) return renderFilter(item, renderer);
+    const keys = item.members.map((leaf) => ({ key: leaf.field.key, test: (column: string) => valueTest(leaf, column, renderer.params) }));
+    return keyedExists(item.keyed, keys, renderer.params);
+  });
+  return `(${rendered.join(` ${expr.kind.toUpperCase()} `)})`;
+}
+
+function isValueLeaf(expr: FilterExpr): expr is ValueCondition {
+  return !("operands" in expr) && expr.kind !== "isNull";
 }
 
 /** A key/value table that belongs to a search row, such as "Param" to "Run". */
@@ -77,14 +110,21 @@ export interface KeyedTable {
   owner: string;
 }
 
+interface KeyTest {
+  key: string;
+  test?: (column: string) => string;
+}
+
 /**
- * EXISTS over the rows of a keyed table for one key, optionally testing the value. A semi-join: it
- * never multiplies rows, it composes under OR, and the (owner, key) primary key answers it.
+ * EXISTS over the rows of a keyed table having one of `keys` (with its value test, if any). A
+ * semi-join: it never multiplies rows, it composes under OR, and the (owner, key) primary key answers it.
  */
-function keyedExists(keyed: KeyedTable, key: string, params: SqlParams, test?: (column: string) => string): string {
-  const keyTest = `"k"."key" = ${params.bind(key, "text")}`;
-  const tests = [`"k".${keyed.ownerColumn} = ${keyed.owner}`, keyTest, ...(test ? [test('"k"."value"')] : [])];
-  return `EXISTS (SELECT 1 FROM ${keyed.table} AS "k" WHERE ${tests.join(" AND ")})`;
+function keyedExists(keyed: KeyedTable, keys: KeyTest[], params: SqlParams): string {
+  const alternatives = keys.map(({ key, test }) =>
+    [`"k"."key" = ${params.bind(key, "text")}`, ...(test ? [test('"k"."value"')] : [])].join(" AND "),
+  );
+  const match = alternatives.length === 1 ? alternatives[0]! : `(${alternatives.map((alternative) => `(${alternative})`).join(" OR ")})`;
+  return `EXISTS (SELECT 1 FROM ${keyed.table} AS "k" WHERE "k".${keyed.ownerColumn} = ${keyed.owner} AND ${match})`;
 }
 
 /**
@@ -93,10 +133,10 @@ function keyedExists(keyed: KeyedTable, key: string, params: SqlParams, test?: (
  */
 export function keyedCondition(keyed: KeyedTable, condition: Condition, params: SqlParams): string {
   if (condition.kind === "isNull") {
-    const present = keyedExists(keyed, condition.field.key, params);
+    const present = keyedExists(keyed, [{ key: condition.field.key }], params);
     return condition.negated ? present : `NOT ${present}`;
   }
-  return keyedExists(keyed, condition.field.key, params, (column) => valueTest(condition, column, params));
+  return keyedExists(keyed, [{ key: condition.field.key, test: (column) => valueTest(condition, column, params) }], params);
 }
 
 /** One LEFT JOIN per sorted key; at most one row per owner, because (owner, key) is unique. */
