@@ -96,6 +96,23 @@ describe("PostgreSQL metric store", () => {
     ]);
     expect(await metricStore().downsample(seq, "absent", 1000)).toEqual([]);
   });
+
+  it("spans the whole step range, extremes included, with any bucket count", async () => {
+    const { seq } = await newRun();
+    const steps = [-Number.MAX_SAFE_INTEGER, -1, 0, 1, Number.MAX_SAFE_INTEGER];
+    await append(seq, steps.map((step, index) => ({ key: "wide", value: index, timestamp: index, step })));
+    const oneBucket = await metricStore().downsample(seq, "wide", 1);
+    expect(oneBucket.map((b) => [b.stepMin, b.stepMax, b.count, b.min, b.max, b.last])).toEqual([
+      [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 5, 0, 4, 4],
+    ]);
+    for (const count of [2, 3, 7, 5000]) {
+      const buckets = await metricStore().downsample(seq, "wide", count);
+      expect(buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(5);
+      expect(buckets[0]!.stepMin).toBe(-Number.MAX_SAFE_INTEGER);
+      expect(buckets.at(-1)!.stepMax).toBe(Number.MAX_SAFE_INTEGER);
+      expect(buckets.map((b) => b.stepMin)).toEqual([...buckets.map((b) => b.stepMin)].sort((a, b) => a - b));
+    }
+  });
 });
 
 describe("optional point columns", () => {
