@@ -109,3 +109,34 @@ def test_search_logged_models_by_name(experiment):
         info = mlflow.sklearn.log_model(LinearRegression().fit(np.array([[0.0], [1.0]]), np.array([0.0, 1.0])), name="reg")
     found = mlflow.search_logged_models(experiment_ids=[experiment["id"]], filter_string="name = 'reg'", output_format="list")
     assert [model.model_id for model in found] == [info.model_id]
+
+
+def test_search_logged_models_by_metric_scoped_to_a_dataset(experiment):
+    import pandas as pd
+
+    evaluation = mlflow.data.from_pandas(pd.DataFrame({"x": [1.0, 2.0]}), name="eval")
+    with mlflow.start_run():
+        strong = mlflow.initialize_logged_model(name="strong")
+        weak = mlflow.initialize_logged_model(name="weak")
+        mlflow.log_metric("acc", 0.93, model_id=strong.model_id, dataset=evaluation)
+        mlflow.log_metric("acc", 0.71, model_id=weak.model_id, dataset=evaluation, step=1)
+        mlflow.log_metric("acc", 0.99, model_id=weak.model_id, step=2)
+
+    best_first = mlflow.search_logged_models(
+        experiment_ids=[experiment["id"]],
+        filter_string="metrics.acc > 0.9",
+        order_by=[{"field_name": "metrics.acc", "ascending": False}],
+        output_format="list",
+    )
+    assert [model.model_id for model in best_first] == [weak.model_id, strong.model_id]
+
+    on_eval = mlflow.search_logged_models(
+        experiment_ids=[experiment["id"]],
+        filter_string="metrics.acc > 0.9",
+        datasets=[{"dataset_name": "eval", "dataset_digest": evaluation.digest}],
+        output_format="list",
+    )
+    assert [model.model_id for model in on_eval] == [strong.model_id]
+
+    metrics = mlflow.get_logged_model(strong.model_id).metrics
+    assert [(m.key, m.value, m.dataset_name, m.dataset_digest) for m in metrics] == [("acc", 0.93, "eval", evaluation.digest)]

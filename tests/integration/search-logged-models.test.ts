@@ -34,7 +34,18 @@ async function seeded() {
     );
     return { status: response.status, body: (await response.json()) as { models?: { info: { model_id: string } }[]; next_page_token?: string; error_code?: string; message?: string } };
   };
-  return { search, forest, linear, forest2, runId: run.info.run_id };
+  const logMetric = async (modelId: string, metric: { key: string; value: number | string; step: number; dataset_name?: string; dataset_digest?: string }) => {
+    const response = await handleMlflowRequest(
+      new Request(`http://tally.test/projects/${project.slug}/api/2.0/mlflow/runs/log-metric`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${plaintext}`, "content-type": "application/json" },
+        body: JSON.stringify({ run_id: run.info.run_id, model_id: modelId, timestamp: 1_700_000_000_000 + metric.step, ...metric }),
+      }),
+      { projectSlug: project.slug, segments: ["runs", "log-metric"] },
+    );
+    expect(response.status).toBe(200);
+  };
+  return { search, logMetric, forest, linear, forest2, runId: run.info.run_id };
 }
 
 const ids = (body: { models?: { info: { model_id: string } }[] }) => (body.models ?? []).map((model) => model.info.model_id);
@@ -60,14 +71,45 @@ describe("POST logged-models/search", () => {
     expect(second.body.next_page_token).toBeUndefined();
   });
 
-  it("refuses a metric filter and a bad filter with INVALID_PARAMETER_VALUE", async () => {
+  it("filters and orders by a model's latest metric, optionally for given datasets", async () => {
+    const { search, logMetric, forest, linear, forest2 } = await seeded();
+    // forest: acc 0.7 then 0.9 on eval; linear: 0.6 on eval, 0.95 on train; forest2: no acc at all.
+    await logMetric(forest, { key: "acc", value: 0.7, step: 1, dataset_name: "eval", dataset_digest: "e1" });
+    await logMetric(forest, { key: "acc", value: 0.9, step: 2, dataset_name: "eval", dataset_digest: "e1" });
+    await logMetric(linear, { key: "acc", value: 0.6, step: 1, dataset_name: "eval", dataset_digest: "e1" });
+    await logMetric(linear, { key: "acc", value: 0.95, step: 2, dataset_name: "train", dataset_digest: "t1" });
+    await logMetric(forest2, { key: "loss", value: "NaN", step: 1 });
+
+    expect(ids((await search({ filter: "metrics.acc > 0.8" })).body).sort()).toEqual([forest, linear].sort());
+    expect(ids((await search({ filter: "metrics.acc > 0.8", datasets: [{ dataset_name: "eval" }] })).body)).toEqual([forest]);
+    expect(ids((await search({ filter: "metrics.acc < 0.8", datasets: [{ dataset_name: "eval", dataset_digest: "e1" }] })).body)).toEqual([linear]);
+    expect(ids((await search({ filter: "metrics.acc > 0", datasets: [{ dataset_name: "eval", dataset_digest: "other" }] })).body)).toEqual([]);
+    expect(ids((await search({ filter: "metrics.acc > 0.8 OR params.depth = '12'" })).body).sort()).toEqual([forest, linear, forest2].sort());
+
+    const byAcc = await search({ order_by: [{ field_name: "metrics.acc", ascending: false }] });
+    expect(ids(byAcc.body)).toEqual([linear, forest, forest2]);
+    const byEvalAcc = await search({ order_by: [{ field_name: "metrics.acc", ascending: false, dataset_name: "eval" }] });
+    expect(ids(byEvalAcc.body)).toEqual([forest, linear, forest2]);
+    // NaN after every number and before models without the metric, in both directions.
+    const byLoss = await search({ order_by: [{ field_name: "metrics.loss", ascending: false }, { field_name: "name" }] });
+    expect(ids(byLoss.body)).toEqual([forest2, forest, linear]);
+  });
+
+  it("refuses bad filters and misplaced datasets with INVALID_PARAMETER_VALUE", async () => {
     const { search } = await seeded();
-    const metric = await search({ filter: "metrics.acc > 0.5" });
-    expect(metric.status).toBe(400);
-    expect(metric.body.error_code).toBe("INVALID_PARAMETER_VALUE");
-    const broken = await search({ filter: "name = " });
-    expect(broken.status).toBe(400);
-    expect(broken.body.message).toMatch(/Invalid filter at position/);
+    for (const body of [
+      { filter: "name = " },
+      { filter: "metrics.acc > 'high'" },
+      { filter: "metrics.acc IS NULL" },
+      { order_by: [{ field_name: "name", dataset_name: "eval" }] },
+      { order_by: [{ field_name: "metrics.acc", dataset_digest: "e1" }] },
+      { datasets: [{ dataset_digest: "e1" }] },
+    ]) {
+      const refused = await search(body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body.error_code).toBe("INVALID_PARAMETER_VALUE");
+    }
+    expect((await search({ filter: "name = " })).body.message).toMatch(/Invalid filter at position/);
   });
 
   it("finds nothing in another project's experiments", async () => {

@@ -5,7 +5,7 @@ import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 import { experimentKeysOf, findExperiment } from "../experiments";
 import { findRun } from "../runs";
-import { compileLoggedModelSearch, executeSearch } from "../tracking-search";
+import { compileLoggedModelSearch, executeSearch, type LoggedModelSearchInput } from "../tracking-search";
 
 export const LOGGED_MODEL_STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"] as const;
 const FORBIDDEN_NAME_CHARACTERS = /[/:.%"']/;
@@ -26,7 +26,16 @@ export interface LoggedModelView {
   };
   data: {
     params: { key: string; value: string }[];
-    metrics: { key: string; value: number; timestamp: number; step: number; run_id?: string }[];
+    metrics: {
+      key: string;
+      value: number;
+      timestamp: number;
+      step: number;
+      run_id: string;
+      model_id: string;
+      dataset_name?: string;
+      dataset_digest?: string;
+    }[];
   };
 }
 
@@ -114,15 +123,30 @@ export async function loadLoggedModelViews(access: ProjectAccess, ids: string[])
 
 type ModelRow = Awaited<ReturnType<typeof findModel>>;
 
-/** Metrics logged with a model_id belong to that model too (MLflow 3): its latest value per key. */
+interface ModelMetricRow {
+  modelId: string;
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  runId: string;
+  datasetName: string | null;
+  datasetDigest: string | null;
+}
+
+/**
+ * Metrics logged with a model_id belong to that model too (MLflow 3): its latest value per key and
+ * dataset, by step, then timestamp, then value (the order logged-model search uses).
+ */
 async function toViews(models: ModelRow[]): Promise<LoggedModelView[]> {
   const metrics = models.length
     ? (
-        await pgPool().query<{ modelId: string; key: string; value: number; timestamp: number; step: number; runId: string }>(
-          `SELECT DISTINCT ON (m."modelId", m."key") m."modelId", m."key", m."value", m."timestamp", m."step", r."id" AS "runId"
+        await pgPool().query<ModelMetricRow>(
+          `SELECT DISTINCT ON (m."modelId", m."key", m."datasetName", m."datasetDigest")
+                  m."modelId", m."key", m."value", m."timestamp", m."step", r."id" AS "runId", m."datasetName", m."datasetDigest"
            FROM "MetricPoint" m JOIN "Run" r ON r."seq" = m."runSeq"
            WHERE m."modelId" = ANY($1::text[])
-           ORDER BY m."modelId", m."key", m."step" DESC, m."timestamp" DESC`,
+           ORDER BY m."modelId", m."key", m."datasetName", m."datasetDigest", m."step" DESC, m."timestamp" DESC, m."value" DESC`,
           [models.map((model) => model.id)],
         )
       ).rows
@@ -145,7 +169,16 @@ async function toViews(models: ModelRow[]): Promise<LoggedModelView[]> {
       params: model.params,
       metrics: metrics
         .filter((metric) => metric.modelId === model.id)
-        .map(({ key, value, timestamp, step, runId }) => ({ key, value, timestamp, step, run_id: runId })),
+        .map((metric) => ({
+          key: metric.key,
+          value: metric.value,
+          timestamp: metric.timestamp,
+          step: metric.step,
+          run_id: metric.runId,
+          model_id: metric.modelId,
+          ...(metric.datasetName !== null ? { dataset_name: metric.datasetName } : {}),
+          ...(metric.datasetDigest !== null ? { dataset_digest: metric.datasetDigest } : {}),
+        })),
     },
   }));
 }
@@ -220,13 +253,14 @@ export async function logLoggedModelParams(
 /** logged-models/search: live models of the project's given experiments, in pages. */
 export async function searchLoggedModels(
   access: ProjectAccess,
-  input: { experimentIds: string[]; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string },
+  input: Omit<LoggedModelSearchInput, "projectId" | "experimentIds"> & { experimentIds: string[] },
 ): Promise<{ models: LoggedModelView[]; next_page_token?: string }> {
   assertScope(access, "project:read");
   const search = compileLoggedModelSearch({
     projectId: access.project.id,
     experimentIds: await experimentKeysOf(access, input.experimentIds),
     filter: input.filter,
+    datasets: input.datasets,
     orderBy: input.orderBy,
     maxResults: input.maxResults,
     pageToken: input.pageToken,

@@ -1,3 +1,4 @@
+import { badInput } from "@/lib/errors";
 import type { Condition, OrderKey } from "./ast";
 import { openPage, shapeOf } from "./page-token";
 import { parseFilter } from "./parser";
@@ -5,6 +6,7 @@ import { parseOrderBy } from "./order-by";
 import {
   columnOf,
   keyedCondition,
+  metricOrderTerms,
   orderTerm,
   selectIds,
   renderFilter,
@@ -14,12 +16,21 @@ import {
   type KeyedTable,
 } from "./sql";
 
+/** A dataset as MLflow's logged-model search names one: the digest is optional. */
+export interface DatasetRef {
+  name: string;
+  digest?: string;
+}
+
 export interface LoggedModelSearchInput {
   projectId: string;
   /** Internal Experiment.id values. */
   experimentIds: readonly string[];
   filter?: string;
-  orderBy?: readonly string[];
+  /** Metric conditions read only points logged against one of these datasets (every point when empty). */
+  datasets?: readonly DatasetRef[];
+  /** MLflow order_by entries; a metric entry may name the dataset whose value it sorts by. */
+  orderBy?: readonly { entry: string; dataset?: DatasetRef }[];
   maxResults: number;
   pageToken?: string;
 }
@@ -42,37 +53,71 @@ const MODEL_KEYED: Readonly<Record<"param" | "tag", KeyedTable>> = {
 /**
  * Compiles logged-models/search into one SELECT of LoggedModel.id values of live models in the
  * given experiments of the project, newest first unless ordered otherwise (model id breaks ties).
+ * A model's metric is the latest of the points logged with its model id (by step, then timestamp,
+ * as its page shows it), among those of the given datasets when there are any; a model without
+ * that metric matches no metric condition and sorts last.
  */
 export function compileLoggedModelSearch(input: LoggedModelSearchInput): CompiledSearch {
   const filter = parseFilter(input.filter ?? "", "logged_model");
-  const orderBy = parseOrderBy(input.orderBy ?? [], "logged_model");
+  const entries = input.orderBy ?? [];
+  const orderBy = parseOrderBy(entries.map(({ entry }) => entry), "logged_model");
+  const orderDatasets = entries.map(({ dataset }) => dataset);
+  const datasets = input.datasets ?? [];
   const experimentIds = [...new Set(input.experimentIds)].sort();
-  const shape = shapeOf({ entity: "logged_model", projectId: input.projectId, experimentIds, filter, orderBy });
+  const shape = shapeOf({ entity: "logged_model", projectId: input.projectId, experimentIds, filter, orderBy, orderDatasets, datasets });
   const page = openPage(shape, input.maxResults, input.pageToken);
 
   const params = new SqlParams();
+  const condition = (leaf: Condition) => modelCondition(leaf, datasets, params);
   const where = [
     `"LoggedModel"."projectId" = ${params.bind(input.projectId, "text")}`,
     `"LoggedModel"."experimentId" = ANY(${params.bind(experimentIds, "text[]")})`,
     `"LoggedModel"."lifecycleStage" = 'active'`,
-    ...(filter ? [renderFilter(filter, { condition: (condition) => modelCondition(condition, params), keyedOf, params })] : []),
+    ...(filter ? [renderFilter(filter, { condition, keyedOf, params })] : []),
   ];
-  return selectIds("LoggedModel", { where, orderBy: modelOrdering(orderBy) }, page, params);
+  return selectIds("LoggedModel", { where, orderBy: modelOrdering(orderBy, orderDatasets, params) }, page, params);
 }
 
 const keyedOf = (condition: Condition): KeyedTable | undefined =>
   condition.field.type === "param" || condition.field.type === "tag" ? MODEL_KEYED[condition.field.type] : undefined;
 
-function modelCondition(condition: Condition, params: SqlParams): string {
+function modelCondition(condition: Condition, datasets: readonly DatasetRef[], params: SqlParams): string {
   const { field } = condition;
   if (field.type === "attribute" && condition.kind !== "isNull") {
     return valueTest(condition, columnOf(MODEL_COLUMNS, field.key), params, "bigint");
   }
+  if (field.type === "metric" && condition.kind !== "isNull") {
+    return valueTest(condition, latestModelMetric(field.key, datasets, params), params);
+  }
   return keyedCondition(MODEL_KEYED[field.type as "param" | "tag"], condition, params);
 }
 
-function modelOrdering(keys: readonly OrderKey[]): string[] {
-  const terms = keys.map(({ field, ascending }) => orderTerm(columnOf(MODEL_COLUMNS, field.key), ascending));
+/**
+ * The model's latest value of a metric as a scalar subquery (NULL when it has none). The hash index
+ * on MetricPoint.modelId finds the model's points; a model has few.
+ */
+function latestModelMetric(key: string, datasets: readonly DatasetRef[], params: SqlParams): string {
+  const tests = [`"p"."modelId" = "LoggedModel"."id"`, `"p"."key" = ${params.bind(key, "text")}`];
+  if (datasets.length) {
+    const names = params.bind(datasets.map((dataset) => dataset.name), "text[]");
+    const digests = params.bind(datasets.map((dataset) => dataset.digest ?? null), "text[]");
+    tests.push(
+      `EXISTS (SELECT 1 FROM unnest(${names}, ${digests}) AS "d"("name", "digest")` +
+        ` WHERE "d"."name" = "p"."datasetName" AND ("d"."digest" IS NULL OR "d"."digest" = "p"."datasetDigest"))`,
+    );
+  }
+  return `(SELECT "p"."value" FROM "MetricPoint" AS "p" WHERE ${tests.join(" AND ")} ORDER BY "p"."step" DESC, "p"."timestamp" DESC, "p"."value" DESC LIMIT 1)`;
+}
+
+function modelOrdering(keys: readonly OrderKey[], datasets: readonly (DatasetRef | undefined)[], params: SqlParams): string[] {
+  const terms = keys.flatMap(({ field, ascending }, index) => {
+    const dataset = datasets[index];
+    if (field.type !== "metric") {
+      if (dataset) throw badInput(`Invalid order_by '${field.key}': a dataset applies only to metrics.<key> fields`);
+      return [orderTerm(columnOf(MODEL_COLUMNS, field.key), ascending)];
+    }
+    return metricOrderTerms(latestModelMetric(field.key, dataset ? [dataset] : [], params), ascending);
+  });
   if (keys.length === 0) terms.push(orderTerm(MODEL_COLUMNS.creation_timestamp!, false));
   terms.push(orderTerm(MODEL_COLUMNS.model_id!, true));
   return terms;

@@ -7,6 +7,7 @@ import {
   keyedCondition,
   keyedJoin,
   lifecycleTest,
+  metricOrderTerms,
   orderTerm,
   selectIds,
   renderFilter,
@@ -124,9 +125,7 @@ function runOrdering(keys: readonly OrderKey[], params: SqlParams): { joins: str
     const alias = `"o${index}"`;
     joins.push(keyedJoin(keyedTable(field.type), alias, field.key, params));
     const value = `${alias}."value"`;
-    // PostgreSQL sorts NaN above every number, which would put it first in DESC order.
-    if (field.type === "metric") terms.push(`CASE WHEN ${value} IS NULL THEN 2 WHEN ${value} = 'NaN' THEN 1 ELSE 0 END`);
-    terms.push(orderTerm(value, ascending));
+    terms.push(...(field.type === "metric" ? metricOrderTerms(value, ascending) : [orderTerm(value, ascending)]));
   });
   const sortsBy = (key: string) => keys.some(({ field }) => field.type === "attribute" && field.key === key);
   if (!sortsBy("start_time")) terms.push('"Run"."startTime" DESC');

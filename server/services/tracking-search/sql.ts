@@ -150,6 +150,14 @@ export function orderTerm(expression: string, ascending: boolean): string {
   return `${expression} ${ascending ? "ASC" : "DESC"} NULLS LAST`;
 }
 
+/**
+ * A metric sorts numbers first, then NaN, then missing values, in both directions (MLflow's order);
+ * PostgreSQL alone would put NaN above every number, so first in DESC order.
+ */
+export function metricOrderTerms(value: string, ascending: boolean): string[] {
+  return [`CASE WHEN ${value} IS NULL THEN 2 WHEN ${value} = 'NaN' THEN 1 ELSE 0 END`, orderTerm(value, ascending)];
+}
+
 const LIFECYCLE_STAGES: Readonly<Record<ViewType, string | null>> = {
   ACTIVE_ONLY: "active",
   DELETED_ONLY: "deleted",

@@ -55,11 +55,10 @@ export const VOCABULARIES: Readonly<Record<SearchEntity, Vocabulary>> = {
     },
     aliases: {},
   },
-  // MLflow 3 logged models. Metric filters are not offered: a model's metrics are points logged with
-  // its model_id, and searching them needs an index the ingestion path should not pay for.
+  // MLflow 3 logged models: a model's metrics are the points logged with its model_id.
   logged_model: {
-    filterTypes: ["attribute", "param", "tag"],
-    orderTypes: ["attribute"],
+    filterTypes: ["attribute", "metric", "param", "tag"],
+    orderTypes: ["attribute", "metric"],
     attributes: {
       name: TEXT,
       model_id: { ...TEXT, lists: true },

@@ -18,12 +18,22 @@ const statusSchema = z
   .union([z.enum(LOGGED_MODEL_STATUSES), z.number().int().min(1).max(3)])
   .transform((status) => (typeof status === "number" ? LOGGED_MODEL_STATUSES[status - 1]! : status));
 
-const orderBySchema = z.object({
-  field_name: z.string().min(1).max(300),
-  ascending: z.boolean().default(true),
-  dataset_name: z.string().max(500).optional(),
-  dataset_digest: z.string().max(36).optional(),
-});
+const datasetRef = z
+  .object({ dataset_name: z.string().min(1).max(500), dataset_digest: z.string().max(36).optional() })
+  .transform(({ dataset_name, dataset_digest }) => ({ name: dataset_name, ...(dataset_digest ? { digest: dataset_digest } : {}) }));
+
+const orderBySchema = z
+  .object({
+    field_name: z.string().min(1).max(300),
+    ascending: z.boolean().default(true),
+    dataset_name: z.string().min(1).max(500).optional(),
+    dataset_digest: z.string().max(36).optional(),
+  })
+  .refine((order) => order.dataset_name !== undefined || order.dataset_digest === undefined, "dataset_digest needs a dataset_name")
+  .transform((order) => ({
+    entry: `${order.field_name} ${order.ascending ? "ASC" : "DESC"}`,
+    ...(order.dataset_name ? { dataset: { name: order.dataset_name, ...(order.dataset_digest ? { digest: order.dataset_digest } : {}) } } : {}),
+  }));
 
 export const loggedModelRoutes: MlflowRoute[] = [
   {
@@ -35,6 +45,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
         .object({
           experiment_ids: z.array(experimentIdSchema).min(1, "experiment_ids must name at least one experiment").max(1000),
           filter: z.string().max(10_000).optional(),
+          datasets: z.array(datasetRef).max(100).default([]),
           order_by: z.array(orderBySchema).max(10).default([]),
           max_results: z.number().int().min(1).max(1000).default(100),
           page_token: z.string().max(1000).optional(),
@@ -43,7 +54,8 @@ export const loggedModelRoutes: MlflowRoute[] = [
       const models = await searchLoggedModels(access, {
         experimentIds: body.experiment_ids,
         filter: body.filter,
-        orderBy: body.order_by.map((order) => `${order.field_name} ${order.ascending ? "ASC" : "DESC"}`),
+        datasets: body.datasets,
+        orderBy: body.order_by,
         maxResults: body.max_results,
         pageToken: body.page_token,
       });

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "MetricPoint_modelId_idx" ON "MetricPoint" USING HASH ("modelId");
+
