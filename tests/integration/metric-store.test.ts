@@ -38,6 +38,18 @@ describe("PostgreSQL metric store", () => {
     expect(run.data.metrics).toEqual([{ key: "acc", value: 0.7, timestamp: 6000, step: 10 }]);
   });
 
+  it("breaks a tie of step and timestamp on the value, NaN highest, within a batch and across batches", async () => {
+    const { access, runId, seq } = await newRun();
+    await append(seq, [
+      { key: "tie", value: 0.5, timestamp: 7, step: 3 },
+      { key: "tie", value: Infinity, timestamp: 7, step: 3 },
+    ]);
+    expect((await getRun(access, runId)).data.metrics).toEqual([{ key: "tie", value: Infinity, timestamp: 7, step: 3 }]);
+    await append(seq, [{ key: "tie", value: Number.NaN, timestamp: 7, step: 3 }]);
+    await append(seq, [{ key: "tie", value: 1e300, timestamp: 7, step: 3 }]);
+    expect((await getRun(access, runId)).data.metrics).toEqual([{ key: "tie", value: Number.NaN, timestamp: 7, step: 3 }]);
+  });
+
   it("round-trips NaN and infinities", async () => {
     const { seq } = await newRun();
     await append(seq, [

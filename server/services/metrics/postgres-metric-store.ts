@@ -1,4 +1,5 @@
 import { pgPool } from "@/server/db/pool";
+import { latestPerKey } from "./latest-points";
 import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointInput, MetricPointView, MetricStore } from "./metric-store";
 
 /**
@@ -14,44 +15,38 @@ export const postgresMetricStore: MetricStore = {
     // has them, which unnest pads with NULLs. Both spare the driver per-element work on the hot path.
     const optional = (pick: (point: MetricPointInput) => string | undefined) =>
       points.some((point) => pick(point) !== undefined) ? points.map((point) => pick(point) ?? null) : null;
-    const numbers = (pick: (point: MetricPointInput) => number) => `{${points.map(pick).join(",")}}`;
-    const columns = {
-      keys: points.map((point) => point.key),
-      values: numbers((point) => point.value),
-      timestamps: numbers((point) => point.timestamp),
-      steps: numbers((point) => point.step),
-      modelIds: optional((point) => point.modelId),
-      datasetNames: optional((point) => point.datasetName),
-      datasetDigests: optional((point) => point.datasetDigest),
-    };
-    // One statement (arrays sent once): the points, then the newest point per key by MLflow's order
-    // (step, timestamp, value), which replaces the stored latest value only when it is newer. Keys are
-    // sorted so concurrent batches lock latest-value rows in the same order.
+    const numbers = (from: readonly MetricPointInput[], pick: (point: MetricPointInput) => number) => `{${from.map(pick).join(",")}}`;
+    const latest = latestPerKey(points);
+    // One statement: the points, and the newest point per key, which replaces the stored latest value
+    // only when it is newer by MLflow's order (step, timestamp, value).
     await client.query(
-      `WITH p AS (
-         SELECT * FROM unnest($2::text[], $3::float8[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[])
-           AS p(key, value, ts, step, model_id, dataset_name, dataset_digest)
-       ), stored AS (
+      `WITH stored AS (
          INSERT INTO "MetricPoint" ("runSeq", "key", "value", "timestamp", "step", "modelId", "datasetName", "datasetDigest")
-         SELECT $1, p.key, p.value, p.ts, p.step, p.model_id, p.dataset_name, p.dataset_digest FROM p
+         SELECT $1, p.key, p.value, p.ts, p.step, p.model_id, p.dataset_name, p.dataset_digest
+         FROM unnest($2::text[], $3::float8[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[])
+           AS p(key, value, ts, step, model_id, dataset_name, dataset_digest)
          ON CONFLICT DO NOTHING
        )
        INSERT INTO "LatestMetric" ("runSeq", "key", "value", "timestamp", "step")
-       SELECT DISTINCT ON (p.key) $1, p.key, p.value, p.ts, p.step FROM p
-       ORDER BY p.key, p.step DESC, p.ts DESC, p.value DESC
+       SELECT $1, l.key, l.value, l.ts, l.step
+       FROM unnest($9::text[], $10::float8[], $11::int8[], $12::int8[]) AS l(key, value, ts, step)
        ON CONFLICT ("runSeq", "key") DO UPDATE
          SET "value" = EXCLUDED."value", "timestamp" = EXCLUDED."timestamp", "step" = EXCLUDED."step"
          WHERE ("LatestMetric"."step", "LatestMetric"."timestamp", "LatestMetric"."value")
              < (EXCLUDED."step", EXCLUDED."timestamp", EXCLUDED."value")`,
       [
         runSeq,
-        columns.keys,
-        columns.values,
-        columns.timestamps,
-        columns.steps,
-        columns.modelIds,
-        columns.datasetNames,
-        columns.datasetDigests,
+        points.map((point) => point.key),
+        numbers(points, (point) => point.value),
+        numbers(points, (point) => point.timestamp),
+        numbers(points, (point) => point.step),
+        optional((point) => point.modelId),
+        optional((point) => point.datasetName),
+        optional((point) => point.datasetDigest),
+        latest.map((point) => point.key),
+        numbers(latest, (point) => point.value),
+        numbers(latest, (point) => point.timestamp),
+        numbers(latest, (point) => point.step),
       ],
     );
   },
