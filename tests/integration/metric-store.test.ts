@@ -3,7 +3,7 @@ import { withPgTransaction } from "@/server/db/pool";
 import { resolveProjectAccess } from "@/server/services/access";
 import { metricStore, type MetricPointInput } from "@/server/services/metrics";
 import { createRun, getMetricHistory, getRun } from "@/server/services/runs";
-import { createTestProject, systemActor } from "../factories";
+import { callerFor, createTestProject, systemActor } from "../factories";
 
 async function newRun() {
   const { project } = await createTestProject();
@@ -124,6 +124,26 @@ describe("PostgreSQL metric store", () => {
       expect(buckets.at(-1)!.stepMax).toBe(Number.MAX_SAFE_INTEGER);
       expect(buckets.map((b) => b.stepMin)).toEqual([...buckets.map((b) => b.stepMin)].sort((a, b) => a - b));
     }
+  });
+});
+
+describe("deleting a project", () => {
+  it("deletes its runs' metric history and leaves other projects' alone", async () => {
+    const doomed = await newRun();
+    const kept = await newRun();
+    for (const { seq } of [doomed, kept]) await append(seq, [{ key: "loss", value: 1, timestamp: 1, step: 1 }]);
+    const { db } = await import("@/server/db/client");
+    const project = await db().project.findUniqueOrThrow({ where: { id: doomed.access.project.id }, include: { memberships: true } });
+    const owner = await db().user.findUniqueOrThrow({ where: { id: project.memberships[0]!.userId } });
+    await callerFor({ type: "USER", userId: owner.id, email: owner.email, isAdmin: false }).projects.delete({
+      projectSlug: project.slug,
+      confirmSlug: project.slug,
+    });
+    const { pgPool } = await import("@/server/db/pool");
+    const count = async (seq: number) =>
+      Number((await pgPool().query(`SELECT count(*) FROM "MetricPoint" WHERE "runSeq" = $1`, [seq])).rows[0].count);
+    expect(await count(doomed.seq)).toBe(0);
+    expect(await count(kept.seq)).toBe(1);
   });
 });
 

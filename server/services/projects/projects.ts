@@ -113,7 +113,12 @@ export async function deleteProject(access: ProjectAccess, confirmSlug: string):
     throw badInput(`Type the project slug "${access.project.slug}" to confirm deletion`);
   }
   await transaction(async (tx) => {
-    await tx.project.delete({ where: { id: access.project.id } });
+    // Metric points have no foreign key to cascade (see MetricPoint in the schema). Locking the runs
+    // first waits for writers that hold one and turns later writers away, so no point is left behind.
+    const projectId = access.project.id;
+    await tx.$queryRaw`SELECT 1 FROM "Run" WHERE "projectId" = ${projectId} ORDER BY "seq" FOR UPDATE`;
+    await tx.$executeRaw`DELETE FROM "MetricPoint" WHERE "runSeq" IN (SELECT "seq" FROM "Run" WHERE "projectId" = ${projectId})`;
+    await tx.project.delete({ where: { id: projectId } });
     await recordAudit(tx, access.actor, {
       projectId: access.project.id,
       action: "project.delete",

@@ -1,0 +1,3 @@
+-- DropForeignKey
+ALTER TABLE "MetricPoint" DROP CONSTRAINT "MetricPoint_runSeq_fkey";
+
