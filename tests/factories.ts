@@ -5,6 +5,7 @@ import { db } from "@/server/db/client";
 import type { SystemActor, UserActor } from "@/server/services/access";
 import { resolveProjectAccess } from "@/server/services/access";
 import { createToken } from "@/server/services/api-tokens";
+import { handleMlflowRequest } from "@/server/http/mlflow/handle-request";
 import { createCaller } from "@/server/trpc/root";
 
 /**
@@ -62,4 +63,19 @@ export async function trpcErrorOf(promise: Promise<unknown>): Promise<{ code: TR
     throw error;
   }
   throw new Error("expected the call to be refused, but it succeeded");
+}
+
+/** Calls the MLflow REST API of a project with a token, as the route handlers would, and reads the JSON answer. */
+export function mlflowCaller(projectSlug: string, token: string) {
+  return async (method: "GET" | "POST", endpoint: string, body?: Record<string, unknown>, query = "") => {
+    const response = await handleMlflowRequest(
+      new Request(`http://tally.test/projects/${projectSlug}/api/2.0/mlflow/${endpoint}${query}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }),
+      { projectSlug, segments: endpoint.split("/") },
+    );
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
 }

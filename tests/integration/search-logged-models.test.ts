@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { handleMlflowRequest } from "@/server/http/mlflow/handle-request";
 import { resolveProjectAccess } from "@/server/services/access";
 import { createLoggedModel, finalizeLoggedModel } from "@/server/services/logged-models";
 import { createRun } from "@/server/services/runs";
-import { createProjectWithToken, systemActor } from "../factories";
+import { createProjectWithToken, mlflowCaller, systemActor } from "../factories";
 
 async function seeded() {
   const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
@@ -23,27 +22,14 @@ async function seeded() {
   const linear = await model("linear", { depth: "1" }, {});
   const forest2 = await model("forest", { depth: "12" }, { team: "growth" });
   await finalizeLoggedModel(access, forest, "LOGGED_MODEL_READY");
+  const call = mlflowCaller(project.slug, plaintext);
   const search = async (body: Record<string, unknown>) => {
-    const response = await handleMlflowRequest(
-      new Request(`http://tally.test/projects/${project.slug}/api/2.0/mlflow/logged-models/search`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${plaintext}`, "content-type": "application/json" },
-        body: JSON.stringify({ experiment_ids: ["0"], ...body }),
-      }),
-      { projectSlug: project.slug, segments: ["logged-models", "search"] },
-    );
-    return { status: response.status, body: (await response.json()) as { models?: { info: { model_id: string } }[]; next_page_token?: string; error_code?: string; message?: string } };
+    const { status, body: answer } = await call("POST", "logged-models/search", { experiment_ids: ["0"], ...body });
+    return { status, body: answer as { models?: { info: { model_id: string } }[]; next_page_token?: string; error_code?: string; message?: string } };
   };
   const logMetric = async (modelId: string, metric: { key: string; value: number | string; step: number; dataset_name?: string; dataset_digest?: string }) => {
-    const response = await handleMlflowRequest(
-      new Request(`http://tally.test/projects/${project.slug}/api/2.0/mlflow/runs/log-metric`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${plaintext}`, "content-type": "application/json" },
-        body: JSON.stringify({ run_id: run.info.run_id, model_id: modelId, timestamp: 1_700_000_000_000 + metric.step, ...metric }),
-      }),
-      { projectSlug: project.slug, segments: ["runs", "log-metric"] },
-    );
-    expect(response.status).toBe(200);
+    const logged = await call("POST", "runs/log-metric", { run_id: run.info.run_id, model_id: modelId, timestamp: 1_700_000_000_000 + metric.step, ...metric });
+    expect(logged.status).toBe(200);
   };
   return { search, logMetric, forest, linear, forest2, runId: run.info.run_id };
 }

@@ -1,26 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { handleMlflowRequest } from "@/server/http/mlflow/handle-request";
 import { resolveProjectAccess } from "@/server/services/access";
 import { createExperiment } from "@/server/services/experiments";
 import { createRun } from "@/server/services/runs";
-import { createProjectWithToken, systemActor } from "../factories";
+import { createProjectWithToken, mlflowCaller, systemActor } from "../factories";
 
 async function project() {
   const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
   const access = await resolveProjectAccess(systemActor, project.slug);
   const { experiment_id: experimentId } = await createExperiment(access, { name: "searched", tags: [] });
   const run = await createRun(access, { experimentId, runName: "only", tags: [] });
-  const call = async (method: "GET" | "POST", endpoint: string, body?: Record<string, unknown>, query = "") => {
-    const response = await handleMlflowRequest(
-      new Request(`http://tally.test/projects/${project.slug}/api/2.0/mlflow/${endpoint}${query}`, {
-        method,
-        headers: { authorization: `Bearer ${plaintext}`, "content-type": "application/json" },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      }),
-      { projectSlug: project.slug, segments: endpoint.split("/") },
-    );
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const call = mlflowCaller(project.slug, plaintext);
   return { call, experimentId, runId: run.info.run_id };
 }
 

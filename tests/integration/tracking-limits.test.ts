@@ -2,8 +2,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { MAX_EXPERIMENT_TAG_VALUE_LENGTH, MAX_PARAM_VALUE_LENGTH, MAX_RUN_TAG_VALUE_LENGTH } from "@/lib/schemas/mlflow";
 import { db } from "@/server/db/client";
-import { handleMlflowRequest } from "@/server/http/mlflow/handle-request";
-import { createProjectWithToken } from "../factories";
+import { createProjectWithToken, mlflowCaller } from "../factories";
 
 /**
  * Values at MLflow's documented size limits must be stored and found again, whatever they contain.
@@ -21,17 +20,7 @@ function incompressibleWide(length: number): string {
 
 async function project() {
   const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
-  const call = async (method: "GET" | "POST", endpoint: string, body?: Record<string, unknown>, query = "") => {
-    const response = await handleMlflowRequest(
-      new Request(`http://tally.test/projects/${project.slug}/api/2.0/mlflow/${endpoint}${query}`, {
-        method,
-        headers: { authorization: `Bearer ${plaintext}`, "content-type": "application/json" },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      }),
-      { projectSlug: project.slug, segments: endpoint.split("/") },
-    );
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const call = mlflowCaller(project.slug, plaintext);
   const created = await call("POST", "runs/create", { experiment_id: "0" });
   const runId = (created.body.run as { info: { run_id: string } }).info.run_id;
   return { call, runId, projectId: project.id };
