@@ -1,6 +1,6 @@
 "use client";
 
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tanstack/react-table";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
@@ -40,12 +40,15 @@ export function RunsTable({ slug, experimentId }: { slug: string; experimentId: 
     [chosen, keys.data],
   );
   const query = { projectSlug: slug, experimentId, filter, orderBy: orderByOf(sort) };
-  const count = useQuery(trpc.runsTable.count.queryOptions({ projectSlug: slug, experimentId, filter }));
+  // A new filter, sort or column set keeps the rows on screen until its own rows arrive, so the table
+  // never flashes empty (and nothing the user is about to click disappears under the pointer).
+  const count = useQuery(trpc.runsTable.count.queryOptions({ projectSlug: slug, experimentId, filter }, { placeholderData: keepPreviousData }));
   const pages = useInfiniteQuery(
     trpc.runsTable.page.infiniteQueryOptions(
       { ...query, columns, pageSize: PAGE_SIZE },
       {
         getNextPageParam: (last) => last.nextPageToken,
+        placeholderData: keepPreviousData,
         // Runs still going change under us: poll while any is on screen.
         refetchInterval: (state) =>
           state.state.data?.pages.some((page) => page.rows.some((row) => row.status === "RUNNING")) ? 5_000 : false,
@@ -120,6 +123,7 @@ export function RunsTable({ slug, experimentId }: { slug: string; experimentId: 
       <p className="text-sm text-gray-500" aria-live="polite">
         {count.data ? `${count.data.count.toLocaleString("en")}${count.data.capped ? "+" : ""} runs` : " "}
         {rows.length && count.data && rows.length < count.data.count ? ` · ${rows.length.toLocaleString("en")} loaded` : ""}
+        {pages.isPlaceholderData ? " · updating…" : ""}
       </p>
       <div ref={scroller} className="relative h-[65vh] overflow-auto rounded-lg border border-gray-200 bg-white" data-testid="runs-table-scroller">
         <table className="min-w-full border-separate border-spacing-0 text-sm" aria-label="Runs" aria-rowcount={count.data?.count}>
