@@ -6,7 +6,7 @@
  * cannot do, so migrations are diffed schema-to-schema instead (see ../shared/STACK.md).
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startScratchPostgres } from "../server/runtime/embedded-postgres";
@@ -58,7 +58,9 @@ if (!existsSync(lock)) writeFileSync(lock, 'provider = "postgresql"\n');
 console.log(`Wrote ${path.join(dir, "migration.sql")}. Commit it; never edit a migration that was applied.`);
 
 function writeTemp(content: string): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), "tally-schema-")), "schema.prisma");
+  const folder = mkdtempSync(path.join(tmpdir(), "tally-schema-"));
+  process.once("exit", () => rmSync(folder, { recursive: true, force: true }));
+  const file = path.join(folder, "schema.prisma");
   writeFileSync(file, content);
   return file;
 }

