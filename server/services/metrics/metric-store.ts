@@ -53,4 +53,8 @@ export interface MetricStore {
   history(runSeq: number, key: string, page: { offset: number; limit: number }): Promise<MetricPointView[]>;
   /** At most `buckets` buckets over the step range, computed in the database. */
   downsample(runSeq: number, key: string, buckets: number): Promise<MetricBucket[]>;
+  /** The distinct steps at which any of the runs logged `key`, ascending, within [start, end]. */
+  steps(runSeqs: number[], key: string, range: { start?: number; end?: number }): Promise<number[]>;
+  /** Every point of `key` of the runs at the given steps, by run, step, timestamp and value. */
+  pointsAtSteps(runSeqs: number[], key: string, steps: number[]): Promise<LatestMetricView[]>;
 }

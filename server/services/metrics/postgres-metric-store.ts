@@ -51,6 +51,27 @@ export const postgresMetricStore: MetricStore = {
     );
   },
 
+  async steps(runSeqs, key, range) {
+    const result = await pgPool().query<{ step: number }>(
+      `SELECT DISTINCT "step" FROM "MetricPoint"
+       WHERE "runSeq" = ANY($1::int8[]) AND "key" = $2 AND ($3::int8 IS NULL OR "step" >= $3) AND ($4::int8 IS NULL OR "step" <= $4)
+       ORDER BY "step"`,
+      [runSeqs, key, range.start ?? null, range.end ?? null],
+    );
+    return result.rows.map((row) => row.step);
+  },
+
+  async pointsAtSteps(runSeqs, key, steps) {
+    if (runSeqs.length === 0 || steps.length === 0) return [];
+    const result = await pgPool().query<LatestMetricView>(
+      `SELECT "runSeq", "key", "value", "timestamp", "step" FROM "MetricPoint"
+       WHERE "runSeq" = ANY($1::int8[]) AND "key" = $2 AND "step" = ANY($3::int8[])
+       ORDER BY "runSeq", "step", "timestamp", "value"`,
+      [runSeqs, key, steps],
+    );
+    return result.rows;
+  },
+
   async latest(runSeqs) {
     if (runSeqs.length === 0) return [];
     const result = await pgPool().query<LatestMetricView>(

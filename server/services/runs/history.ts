@@ -1,11 +1,15 @@
-import { badInput } from "@/lib/errors";
+import { badInput, notFound } from "@/lib/errors";
+import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore, type MetricBucket } from "../metrics";
 import { findRun } from "./runs";
+import { sampleSteps } from "./sampled-steps";
 import type { MetricView } from "./views";
 
 export const MAX_HISTORY_PAGE = 25_000;
 export const MAX_DOWNSAMPLE_BUCKETS = 5_000;
+export const MAX_BULK_INTERVAL_RUNS = 100;
+export const MAX_BULK_INTERVAL_RESULTS = 2_500;
 
 function decodeOffset(pageToken: string | undefined): number {
   if (!pageToken) return 0;
@@ -49,4 +53,40 @@ export async function getDownsampledHistory(
   }
   const run = await findRun(access, input.runId);
   return metricStore().downsample(Number(run.seq), input.key, input.buckets);
+}
+
+/**
+ * MLflow's get-history-bulk-interval (what its UI charts several runs with): the points of one metric
+ * of up to 100 runs at up to `maxResults` steps sampled evenly from the steps any of them logged in
+ * [startStep, endStep], first and last included. Points come run by run, in the order asked.
+ */
+export async function getMetricHistoryBulkInterval(
+  access: ProjectAccess,
+  input: { runIds: string[]; key: string; startStep?: number; endStep?: number; maxResults: number },
+): Promise<{ metrics: (MetricView & { run_id: string })[] }> {
+  assertScope(access, "project:read");
+  const runIds = [...new Set(input.runIds)];
+  if (runIds.length === 0 || runIds.length > MAX_BULK_INTERVAL_RUNS) {
+    throw badInput(`run_ids must name from 1 to ${MAX_BULK_INTERVAL_RUNS} runs`);
+  }
+  if (!Number.isInteger(input.maxResults) || input.maxResults < 1 || input.maxResults > MAX_BULK_INTERVAL_RESULTS) {
+    throw badInput(`max_results must be an integer from 1 to ${MAX_BULK_INTERVAL_RESULTS}`);
+  }
+  if (input.startStep !== undefined && input.endStep !== undefined && input.startStep > input.endStep) {
+    throw badInput(`start_step (${input.startStep}) must not be greater than end_step (${input.endStep})`);
+  }
+  const runs = await db().run.findMany({ where: { id: { in: runIds }, projectId: access.project.id }, select: { id: true, seq: true } });
+  const seqOf = new Map(runs.map((run) => [run.id, Number(run.seq)]));
+  const missing = runIds.find((runId) => !seqOf.has(runId));
+  if (missing) throw notFound(`Run with id=${missing} not found`);
+  const seqs = runIds.map((runId) => seqOf.get(runId)!);
+  const steps = await metricStore().steps(seqs, input.key, { start: input.startStep, end: input.endStep });
+  const points = await metricStore().pointsAtSteps(seqs, input.key, sampleSteps(steps, input.maxResults));
+  const runIdOf = new Map(runs.map((run) => [Number(run.seq), run.id]));
+  const order = new Map(seqs.map((seq, index) => [seq, index]));
+  return {
+    metrics: points
+      .sort((a, b) => order.get(a.runSeq)! - order.get(b.runSeq)!)
+      .map(({ runSeq, key, value, timestamp, step }) => ({ key, value, timestamp, step, run_id: runIdOf.get(runSeq)! })),
+  };
 }

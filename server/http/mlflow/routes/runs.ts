@@ -15,6 +15,8 @@ import {
   createRun,
   deleteRunTag,
   getMetricHistory,
+  getMetricHistoryBulkInterval,
+  MAX_BULK_INTERVAL_RESULTS,
   getRun,
   logBatch,
   logInputs,
@@ -260,6 +262,29 @@ export const runRoutes: MlflowRoute[] = [
         key: body.metric_key,
         maxResults: body.max_results,
         pageToken: body.page_token,
+      });
+    },
+  },
+  {
+    method: "GET",
+    path: "/metrics/get-history-bulk-interval",
+    scope: "project:read",
+    handle: async (access, input) => {
+      const body = z
+        .object({
+          run_ids: z.union([runIdSchema, z.array(runIdSchema)], { error: "run_ids is required" }).transform((ids) => (Array.isArray(ids) ? ids : [ids])),
+          metric_key: z.string({ error: "metric_key is required" }).min(1).max(250),
+          start_step: int64.optional(),
+          end_step: int64.optional(),
+          max_results: int64.default(MAX_BULK_INTERVAL_RESULTS),
+        })
+        .parse(input);
+      return getMetricHistoryBulkInterval(access, {
+        runIds: body.run_ids,
+        key: body.metric_key,
+        startStep: body.start_step,
+        endStep: body.end_step,
+        maxResults: body.max_results,
       });
     },
   },
