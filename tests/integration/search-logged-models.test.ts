@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { resolveProjectAccess } from "@/server/services/access";
+import { putArtifact, storagePathOf } from "@/server/services/artifacts";
 import { createLoggedModel, finalizeLoggedModel } from "@/server/services/logged-models";
 import { createRun } from "@/server/services/runs";
 import { createProjectWithToken, mlflowCaller, systemActor } from "../factories";
@@ -102,5 +103,32 @@ describe("POST logged-models/search", () => {
     const mine = await seeded();
     const theirs = await seeded();
     expect(ids((await theirs.search({ filter: "name = 'forest'" })).body)).not.toContain(mine.forest);
+  });
+});
+
+describe("GET logged-models/{id}/artifacts/directories", () => {
+  it("lists a folder of the model's artifacts and refuses paths that leave it", async () => {
+    const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
+    const access = await resolveProjectAccess(systemActor, project.slug);
+    const model = await createLoggedModel(access, { experimentId: "0", name: "net", params: [], tags: [] });
+    const root = storagePathOf(model.info.artifact_uri)!;
+    await putArtifact(access, `${root}/MLmodel`, Buffer.from("flavors: {}\n"), { size: 12 });
+    await putArtifact(access, `${root}/data/weights.bin`, Buffer.from("0123456789"), { size: 10 });
+    const call = mlflowCaller(project.slug, plaintext);
+    const list = (query = "") => call("GET", `logged-models/${model.info.model_id}/artifacts/directories`, undefined, query);
+
+    const top = await list();
+    expect(top.body).toEqual({
+      root_uri: model.info.artifact_uri,
+      files: expect.arrayContaining([{ path: "MLmodel", is_dir: false, file_size: 12 }, { path: "data", is_dir: true }]),
+    });
+    expect((await list("?artifact_directory_path=data")).body.files).toEqual([{ path: "data/weights.bin", is_dir: false, file_size: 10 }]);
+    expect((await list("?artifact_directory_path=empty")).body.files).toEqual([]);
+    const escape = await list("?artifact_directory_path=../../other");
+    expect([escape.status, escape.body.error_code]).toEqual([400, "INVALID_PARAMETER_VALUE"]);
+
+    const other = await createProjectWithToken("MEMBER", ["read", "write"]);
+    const foreign = await mlflowCaller(other.project.slug, other.plaintext)("GET", `logged-models/${model.info.model_id}/artifacts/directories`);
+    expect([foreign.status, foreign.body.error_code]).toEqual([404, "RESOURCE_DOES_NOT_EXIST"]);
   });
 });

@@ -107,6 +107,13 @@ export async function listRunArtifacts(access: ProjectAccess, runId: string, rel
   return listArtifacts(access, path.posix.join(root, relativePathOf(relativePath)));
 }
 
+/** A folder under an artifact root URI such as a logged model's, `relativePath` below it. */
+export async function listArtifactsUnder(access: ProjectAccess, artifactUri: string, relativePath: string): Promise<ListEntry[]> {
+  const root = storagePathOf(artifactUri);
+  if (root === null) throw badInput(`Artifacts at ${artifactUri} are stored outside Tally`);
+  return listArtifacts(access, path.posix.join(root, relativePathOf(relativePath)));
+}
+
 /** Opens one of a run's artifacts, `relativePath` under its artifact root. */
 export async function readRunArtifact(access: ProjectAccess, runId: string, relativePath: string, range?: ByteRange) {
   const { root } = await runArtifactRoot(access, runId);
@@ -118,7 +125,7 @@ export async function readRunArtifact(access: ProjectAccess, runId: string, rela
 function relativePathOf(relativePath: string): string {
   // joinKey below refuses "..", absolute paths and backslashes; an empty path is the root itself.
   if (relativePath.startsWith("/") || relativePath.split("/").includes("..")) {
-    throw badInput(`Artifact path ${JSON.stringify(relativePath)} must stay inside the run's artifacts`);
+    throw badInput(`Artifact path ${JSON.stringify(relativePath)} must stay inside its artifact folder`);
   }
   return relativePath;
 }

@@ -5,6 +5,7 @@ export {
   deleteArtifact,
   listArtifacts,
   listRunArtifacts,
+  listArtifactsUnder,
   readRunArtifact,
   runArtifactRoot,
   storagePathOf,

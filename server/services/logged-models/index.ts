@@ -8,6 +8,7 @@ export {
   setLoggedModelTags,
   deleteLoggedModelTag,
   logLoggedModelParams,
+  listLoggedModelArtifacts,
   searchLoggedModels,
   type LoggedModelView,
 } from "./logged-models";

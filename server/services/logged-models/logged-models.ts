@@ -3,6 +3,7 @@ import { badInput, notFound } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
+import { listArtifactsUnder, type ListEntry } from "../artifacts";
 import { experimentKeysOf, findExperiment } from "../experiments";
 import { findRun } from "../runs";
 import { compileLoggedModelSearch, executeSearch, type LoggedModelSearchInput } from "../tracking-search";
@@ -181,6 +182,17 @@ async function toViews(models: ModelRow[]): Promise<LoggedModelView[]> {
         })),
     },
   }));
+}
+
+/** A folder of a logged model's artifacts, `relativePath` under its artifact root ("" for the root). */
+export async function listLoggedModelArtifacts(
+  access: ProjectAccess,
+  modelId: string,
+  relativePath: string,
+): Promise<{ rootUri: string; entries: ListEntry[] }> {
+  assertScope(access, "project:read");
+  const model = await findModel(access, modelId);
+  return { rootUri: model.artifactUri, entries: await listArtifactsUnder(access, model.artifactUri, relativePath) };
 }
 
 export async function finalizeLoggedModel(

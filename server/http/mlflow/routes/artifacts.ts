@@ -1,8 +1,17 @@
 import path from "node:path";
 import { z } from "zod";
 import { runIdSchema } from "@/lib/schemas/mlflow";
-import { listRunArtifacts, runArtifactRoot } from "@/server/services/artifacts";
+import { listRunArtifacts, runArtifactRoot, type ListEntry } from "@/server/services/artifacts";
 import type { MlflowRoute } from "../route-table";
+
+/** MLflow's FileInfo list of a folder's entries, their paths relative to the artifact root. */
+export function fileInfos(entries: ListEntry[], folder: string) {
+  return entries.map((entry) => ({
+    path: folder ? path.posix.join(folder, entry.path) : entry.path,
+    is_dir: entry.isDir,
+    ...(entry.isDir ? {} : { file_size: entry.size }),
+  }));
+}
 
 /** GET /artifacts/list: a folder of a run's artifacts, paths relative to the run's artifact root. */
 export const artifactRoutes: MlflowRoute[] = [
@@ -25,14 +34,7 @@ export const artifactRoutes: MlflowRoute[] = [
         runArtifactRoot(access, runId),
         listRunArtifacts(access, runId, body.path),
       ]);
-      return {
-        root_uri: artifactUri,
-        files: entries.map((entry) => ({
-          path: body.path ? path.posix.join(body.path, entry.path) : entry.path,
-          is_dir: entry.isDir,
-          ...(entry.isDir ? {} : { file_size: entry.size }),
-        })),
-      };
+      return { root_uri: artifactUri, files: fileInfos(entries, body.path) };
     },
   },
 ];

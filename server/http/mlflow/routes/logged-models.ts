@@ -7,11 +7,13 @@ import {
   deleteLoggedModelTag,
   finalizeLoggedModel,
   getLoggedModel,
+  listLoggedModelArtifacts,
   logLoggedModelParams,
   searchLoggedModels,
   setLoggedModelTags,
 } from "@/server/services/logged-models";
 import type { MlflowRoute } from "../route-table";
+import { fileInfos } from "./artifacts";
 
 const modelIdSchema = z.string().regex(/^m-[0-9a-f]{32}$/, "Invalid logged model id");
 const statusSchema = z
@@ -134,6 +136,16 @@ export const loggedModelRoutes: MlflowRoute[] = [
     handle: async (access, _input, params) => {
       await deleteLoggedModelTag(access, modelIdSchema.parse(params.modelId), decodeURIComponent(params.tagKey!));
       return {};
+    },
+  },
+  {
+    method: "GET",
+    path: "/logged-models/:modelId/artifacts/directories",
+    scope: "project:read",
+    handle: async (access, input, params) => {
+      const { artifact_directory_path: folder } = z.object({ artifact_directory_path: z.string().max(4096).default("") }).parse(input);
+      const { rootUri, entries } = await listLoggedModelArtifacts(access, modelIdSchema.parse(params.modelId), folder);
+      return { root_uri: rootUri, files: fileInfos(entries, folder) };
     },
   },
   {
