@@ -65,6 +65,22 @@ def test_metric_history_of_30k_points_comes_back_complete_and_in_order(experimen
     assert client.get_run(run.info.run_id).data.metrics["curve"] == pytest.approx(29_999 * 0.5)
 
 
+def test_asynchronous_logging_stores_every_point_param_and_tag(experiment):
+    client = MlflowClient()
+    with mlflow.start_run() as run:
+        pending = [mlflow.log_metric("async_loss", 1.0 / (step + 1), step=step, synchronous=False) for step in range(200)]
+        pending.append(mlflow.log_params({"optimizer": "adam", "lr": "0.01"}, synchronous=False))
+        pending.append(mlflow.set_tags({"mode": "async"}, synchronous=False))
+        for operation in pending:
+            operation.wait()
+    history = client.get_metric_history(run.info.run_id, "async_loss")
+    assert sorted(point.step for point in history) == list(range(200))
+    data = client.get_run(run.info.run_id).data
+    assert data.params == {"optimizer": "adam", "lr": "0.01"}
+    assert data.tags["mode"] == "async"
+    assert data.metrics["async_loss"] == pytest.approx(1.0 / 200)
+
+
 def test_retried_identical_points_are_stored_once(experiment):
     client = MlflowClient()
     with mlflow.start_run() as run:
