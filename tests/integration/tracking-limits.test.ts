@@ -23,7 +23,7 @@ async function project() {
   const call = mlflowCaller(project.slug, plaintext);
   const created = await call("POST", "runs/create", { experiment_id: "0" });
   const runId = (created.body.run as { info: { run_id: string } }).info.run_id;
-  return { call, runId, projectId: project.id };
+  return { call, runId };
 }
 
 type RunData = { params?: { key: string; value: string }[]; tags?: { key: string; value: string }[] };

@@ -103,8 +103,8 @@ export async function runArtifactRoot(access: ProjectAccess, runId: string): Pro
 
 /** A folder of a run's artifacts, `relativePath` under its artifact root ("" for the root). */
 export async function listRunArtifacts(access: ProjectAccess, runId: string, relativePath: string): Promise<ListEntry[]> {
-  const { root } = await runArtifactRoot(access, runId);
-  return listArtifacts(access, path.posix.join(root, relativePathOf(relativePath)));
+  const { artifactUri } = await runArtifactRoot(access, runId);
+  return listArtifactsUnder(access, artifactUri, relativePath);
 }
 
 /** A folder under an artifact root URI such as a logged model's, `relativePath` below it. */

@@ -7,7 +7,7 @@ function compareValues(a: number, b: number): number {
 }
 
 /** MLflow's order of points within a key: by step, then timestamp, then value. */
-export function comparePoints(a: MetricPointInput, b: MetricPointInput): number {
+function comparePoints(a: MetricPointInput, b: MetricPointInput): number {
   return a.step - b.step || a.timestamp - b.timestamp || compareValues(a.value, b.value);
 }
 

@@ -55,6 +55,6 @@ export interface MetricStore {
   downsample(runSeq: number, key: string, buckets: number): Promise<MetricBucket[]>;
   /** The distinct steps at which any of the runs logged `key`, ascending, within [start, end]. */
   steps(runSeqs: number[], key: string, range: { start?: number; end?: number }): Promise<number[]>;
-  /** Every point of `key` of the runs at the given steps, by run, step, timestamp and value. */
+  /** Every point of `key` of the runs at the given steps: run by run in the order given, then by step, timestamp and value. */
   pointsAtSteps(runSeqs: number[], key: string, steps: number[]): Promise<LatestMetricView[]>;
 }

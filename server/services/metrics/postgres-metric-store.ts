@@ -66,7 +66,7 @@ export const postgresMetricStore: MetricStore = {
     const result = await pgPool().query<LatestMetricView>(
       `SELECT "runSeq", "key", "value", "timestamp", "step" FROM "MetricPoint"
        WHERE "runSeq" = ANY($1::int8[]) AND "key" = $2 AND "step" = ANY($3::int8[])
-       ORDER BY "runSeq", "step", "timestamp", "value"`,
+       ORDER BY array_position($1::int8[], "runSeq"), "step", "timestamp", "value"`,
       [runSeqs, key, steps],
     );
     return result.rows;

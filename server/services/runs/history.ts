@@ -83,10 +83,5 @@ export async function getMetricHistoryBulkInterval(
   const steps = await metricStore().steps(seqs, input.key, { start: input.startStep, end: input.endStep });
   const points = await metricStore().pointsAtSteps(seqs, input.key, sampleSteps(steps, input.maxResults));
   const runIdOf = new Map(runs.map((run) => [Number(run.seq), run.id]));
-  const order = new Map(seqs.map((seq, index) => [seq, index]));
-  return {
-    metrics: points
-      .sort((a, b) => order.get(a.runSeq)! - order.get(b.runSeq)!)
-      .map(({ runSeq, key, value, timestamp, step }) => ({ key, value, timestamp, step, run_id: runIdOf.get(runSeq)! })),
-  };
+  return { metrics: points.map(({ runSeq, key, value, timestamp, step }) => ({ key, value, timestamp, step, run_id: runIdOf.get(runSeq)! })) };
 }

@@ -75,7 +75,8 @@ export function compileLoggedModelSearch(input: LoggedModelSearchInput): Compile
     `"LoggedModel"."lifecycleStage" = 'active'`,
     ...(filter ? [renderFilter(filter, { condition, keyedOf, params })] : []),
   ];
-  return selectIds("LoggedModel", { where, orderBy: modelOrdering(orderBy, orderDatasets, params) }, page, params);
+  const { joins, terms } = modelOrdering(orderBy, orderDatasets, params);
+  return selectIds("LoggedModel", { joins, where, orderBy: terms }, page, params);
 }
 
 const keyedOf = (condition: Condition): KeyedTable | undefined =>
@@ -109,16 +110,24 @@ function latestModelMetric(key: string, datasets: readonly DatasetRef[], params:
   return `(SELECT "p"."value" FROM "MetricPoint" AS "p" WHERE ${tests.join(" AND ")} ORDER BY "p"."step" DESC, "p"."timestamp" DESC, "p"."value" DESC LIMIT 1)`;
 }
 
-function modelOrdering(keys: readonly OrderKey[], datasets: readonly (DatasetRef | undefined)[], params: SqlParams): string[] {
+/** Sorted metrics join once each (LATERAL), so the ordering reads each model's value only once. */
+function modelOrdering(
+  keys: readonly OrderKey[],
+  datasets: readonly (DatasetRef | undefined)[],
+  params: SqlParams,
+): { joins: string[]; terms: string[] } {
+  const joins: string[] = [];
   const terms = keys.flatMap(({ field, ascending }, index) => {
     const dataset = datasets[index];
     if (field.type !== "metric") {
       if (dataset) throw badInput(`Invalid order_by '${field.key}': a dataset applies only to metrics.<key> fields`);
       return [orderTerm(columnOf(MODEL_COLUMNS, field.key), ascending)];
     }
-    return metricOrderTerms(latestModelMetric(field.key, dataset ? [dataset] : [], params), ascending);
+    const alias = `"o${index}"`;
+    joins.push(`LEFT JOIN LATERAL (SELECT ${latestModelMetric(field.key, dataset ? [dataset] : [], params)} AS "value") AS ${alias} ON TRUE`);
+    return metricOrderTerms(`${alias}."value"`, ascending);
   });
   if (keys.length === 0) terms.push(orderTerm(MODEL_COLUMNS.creation_timestamp!, false));
   terms.push(orderTerm(MODEL_COLUMNS.model_id!, true));
-  return terms;
+  return { joins, terms };
 }

@@ -82,7 +82,7 @@ export function renderFilter(expr: FilterExpr, renderer: LeafRenderer): string {
   for (const operand of expr.operands) {
     const keyed = expr.kind === "or" && isValueLeaf(operand) ? renderer.keyedOf(operand) : undefined;
     if (!keyed || !isValueLeaf(operand)) {
-      items.push(operand);
+      items.push(operand); // isValueLeaf again only narrows the type for the branches below
     } else if (groups.has(keyed)) {
       groups.get(keyed)!.push(operand);
     } else {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { runIdSchema } from "@/lib/schemas/mlflow";
-import { listRunArtifacts, runArtifactRoot, type ListEntry } from "@/server/services/artifacts";
+import { listArtifactsUnder, runArtifactRoot, type ListEntry } from "@/server/services/artifacts";
 import type { MlflowRoute } from "../route-table";
 
 /** MLflow's FileInfo list of a folder's entries, their paths relative to the artifact root. */
@@ -30,10 +30,8 @@ export const artifactRoutes: MlflowRoute[] = [
         .parse(input);
       const runId = body.run_id ?? body.run_uuid;
       if (!runId) throw new z.ZodError([{ code: "custom", path: ["run_id"], message: "run_id is required", input }]);
-      const [{ artifactUri }, entries] = await Promise.all([
-        runArtifactRoot(access, runId),
-        listRunArtifacts(access, runId, body.path),
-      ]);
+      const { artifactUri } = await runArtifactRoot(access, runId);
+      const entries = await listArtifactsUnder(access, artifactUri, body.path);
       return { root_uri: artifactUri, files: fileInfos(entries, body.path) };
     },
   },

@@ -20,9 +20,11 @@ const statusSchema = z
   .union([z.enum(LOGGED_MODEL_STATUSES), z.number().int().min(1).max(3)])
   .transform((status) => (typeof status === "number" ? LOGGED_MODEL_STATUSES[status - 1]! : status));
 
+const datasetRefOf = (name: string, digest: string | undefined) => ({ name, ...(digest ? { digest } : {}) });
+
 const datasetRef = z
   .object({ dataset_name: z.string().min(1).max(500), dataset_digest: z.string().max(36).optional() })
-  .transform(({ dataset_name, dataset_digest }) => ({ name: dataset_name, ...(dataset_digest ? { digest: dataset_digest } : {}) }));
+  .transform(({ dataset_name, dataset_digest }) => datasetRefOf(dataset_name, dataset_digest));
 
 const orderBySchema = z
   .object({
@@ -34,7 +36,7 @@ const orderBySchema = z
   .refine((order) => order.dataset_name !== undefined || order.dataset_digest === undefined, "dataset_digest needs a dataset_name")
   .transform((order) => ({
     entry: `${order.field_name} ${order.ascending ? "ASC" : "DESC"}`,
-    ...(order.dataset_name ? { dataset: { name: order.dataset_name, ...(order.dataset_digest ? { digest: order.dataset_digest } : {}) } } : {}),
+    ...(order.dataset_name ? { dataset: datasetRefOf(order.dataset_name, order.dataset_digest) } : {}),
   }));
 
 export const loggedModelRoutes: MlflowRoute[] = [
