@@ -60,6 +60,26 @@ export const envSchema = z
         )
         .pipe(z.array(z.email("must be a comma-separated list of email addresses"))),
     ),
+    /** Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For Tally believes. */
+    TALLY_TRUSTED_PROXIES: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .optional()
+        .transform((value) =>
+          (value ?? "")
+            .split(",")
+            .map((entry) => entry.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: "must be a comma-separated list of IP addresses or CIDR ranges" }))),
+    ),
+    /** Asked for by /setup before the first account is created. */
+    TALLY_SETUP_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
+    /** Largest request body the APIs read, in MiB. */
+    TALLY_MAX_BODY_MB: z.preprocess(emptyAsUndefined, z.coerce.number().positive().max(1024).default(8)),
+    /** Longest a single database statement may run before PostgreSQL cancels it. */
+    TALLY_STATEMENT_TIMEOUT_MS: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(100).max(3_600_000).default(60_000)),
     OIDC_ISSUER: z.preprocess(emptyAsUndefined, z.url().optional()),
     OIDC_CLIENT_ID: optionalString,
     OIDC_CLIENT_SECRET: optionalString,

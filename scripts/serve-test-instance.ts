@@ -22,7 +22,7 @@ process.once("exit", () => rmSync(home, { recursive: true, force: true }));
 
 const server = spawn(
   process.execPath,
-  [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", port, "--hostname", "127.0.0.1"],
+  ["--import", "tsx", path.join(root, "scripts/serve.ts"), "--port", port, "--hostname", "127.0.0.1"],
   {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
@@ -34,6 +34,7 @@ const server = spawn(
       TALLY_AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
     },
   },
 );

@@ -85,13 +85,13 @@ if (!dev && buildIsStale()) {
   }
 }
 
-const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "--port", String(env.PORT)], {
+const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", String(env.PORT), ...(dev ? ["--dev"] : [])], {
   cwd: root,
-  env: childEnv,
+  env: { ...childEnv, NODE_ENV: dev ? "development" : "production" },
   stdio: ["ignore", "pipe", "inherit"],
 });
 server.stdout?.on("data", (chunk: Buffer) => {
-  // next prints its own banner; keep only what is not the banner noise.
+  // Only warnings and errors: the summary below says the rest.
   const text = chunk.toString();
   if (/error|warn/i.test(text)) process.stdout.write(text);
 });

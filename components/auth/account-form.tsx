@@ -16,10 +16,13 @@ import { signInWithPassword } from "./sign-in-after";
 export function AccountForm({
   submitLabel,
   inviteToken,
+  setupToken,
   destination,
 }: {
   submitLabel: string;
   inviteToken?: string;
+  /** Present on /setup when Tally asks for the setup token it printed at start. */
+  setupToken?: { initial: string };
   destination: string;
 }) {
   const trpc = useTRPC();
@@ -28,6 +31,7 @@ export function AccountForm({
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
+  const [token, setToken] = useState(setupToken?.initial ?? "");
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -40,7 +44,13 @@ export function AccountForm({
     }
     setPending(true);
     try {
-      await signUp.mutateAsync({ email, name: name || undefined, password, inviteToken });
+      await signUp.mutateAsync({
+        email,
+        name: name || undefined,
+        password,
+        inviteToken,
+        setupToken: setupToken ? token.trim() : undefined,
+      });
       const signInError = await signInWithPassword(email, password);
       if (signInError) {
         setError(`Your account was created, but signing in failed: ${signInError}`);
@@ -57,6 +67,16 @@ export function AccountForm({
   return (
     <form onSubmit={submit} className="space-y-4" noValidate>
       <ErrorMessage>{error}</ErrorMessage>
+      {setupToken && (
+        <TextField
+          label="Setup token"
+          autoComplete="off"
+          required
+          value={token}
+          onChange={(e) => setToken(e.target.value)}
+          hint="Tally printed it in its log when it started (or it is TALLY_SETUP_TOKEN)."
+        />
+      )}
       <TextField label="Email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
       <TextField label="Name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} hint="Optional; shown to your teammates." />
       <TextField

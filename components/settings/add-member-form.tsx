@@ -43,7 +43,17 @@ export function AddMemberForm({ slug }: { slug: string }) {
           </Button>
         </form>
         <ErrorMessage error={add.error} />
-        {add.isSuccess ? <Notice tone="success">{add.data.email} was added.</Notice> : null}
+        {add.isSuccess ? (
+          add.data.emailVerified ? (
+            <Notice tone="success">{add.data.email} was added.</Notice>
+          ) : (
+            <Notice tone="warning">
+              {add.data.email} was added, but that account&apos;s email address was never verified: whoever created it
+              typed it in. Make sure the account belongs to the person you mean, or send an invite link bound to their
+              email instead.
+            </Notice>
+          )
+        ) : null}
       </CardBody>
     </Card>
   );

@@ -22,6 +22,7 @@ export function InviteLinks({ slug }: { slug: string }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.invites.list.queryKey({ projectSlug: slug }) });
   const [role, setRole] = useState<Role>("MEMBER");
   const [days, setDays] = useState("7");
+  const [email, setEmail] = useState("");
   const [created, setCreated] = useState<{ link: string; role: Role } | null>(null);
   const create = useMutation(
     trpc.invites.create.mutationOptions({
@@ -36,7 +37,7 @@ export function InviteLinks({ slug }: { slug: string }) {
   function submit(event: FormEvent) {
     event.preventDefault();
     setCreated(null);
-    create.mutate({ projectSlug: slug, role, expiresInDays: Number(days) });
+    create.mutate({ projectSlug: slug, role, expiresInDays: Number(days), email: email.trim() || undefined });
   }
 
   return (
@@ -46,7 +47,14 @@ export function InviteLinks({ slug }: { slug: string }) {
         description="An invite link lets one person sign up (or sign in) and join this project with the role you choose."
       />
       <CardBody className="space-y-4">
-        <form onSubmit={submit} className="grid gap-4 sm:grid-cols-[10rem_10rem_auto_1fr] sm:items-end" noValidate>
+        <form onSubmit={submit} className="grid gap-4 sm:grid-cols-[1fr_10rem_10rem_auto] sm:items-end" noValidate>
+          <TextField
+            label="For email (optional)"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            hint="Only that person can use the link."
+          />
           <SelectField label="Invite role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
             <RoleOptions />
           </SelectField>
@@ -79,6 +87,7 @@ export function InviteLinks({ slug }: { slug: string }) {
         <Table label="Pending invites">
           <THead>
             <Th>Role</Th>
+            <Th>For</Th>
             <Th>Created</Th>
             <Th>Expires</Th>
             <Th>
@@ -87,15 +96,16 @@ export function InviteLinks({ slug }: { slug: string }) {
           </THead>
           <TBody>
             {invites.isPending ? (
-              <EmptyRow colSpan={4}>Loading invites…</EmptyRow>
+              <EmptyRow colSpan={5}>Loading invites…</EmptyRow>
             ) : (invites.data ?? []).length === 0 ? (
-              <EmptyRow colSpan={4}>No pending invites.</EmptyRow>
+              <EmptyRow colSpan={5}>No pending invites.</EmptyRow>
             ) : (
               invites.data?.map((invite) => (
                 <tr key={invite.id}>
                   <Td>
                     <RoleBadge role={invite.role} />
                   </Td>
+                  <Td>{invite.email ?? "anyone with the link"}</Td>
                   <Td>{formatDateTime(invite.createdAt)}</Td>
                   <Td>{formatDateTime(invite.expiresAt)}</Td>
                   <Td className="text-right">

@@ -21,6 +21,7 @@ interface Member {
   email: string;
   name: string | null;
   role: Role;
+  emailVerified: boolean;
 }
 
 export function MembersTable({ slug, canManage, myUserId }: { slug: string; canManage: boolean; myUserId: string }) {
@@ -87,6 +88,7 @@ export function MembersTable({ slug, canManage, myUserId }: { slug: string; canM
                   <tr key={member.userId} data-testid="member-row">
                     <Td className="font-medium text-gray-900">
                       {member.email} {self ? <Badge>You</Badge> : null}
+                      {member.emailVerified ? null : <Badge tone="amber">Email not verified</Badge>}
                     </Td>
                     <Td>{member.name ?? "—"}</Td>
                     <Td>

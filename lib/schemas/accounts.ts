@@ -24,6 +24,8 @@ export const signUpInput = z.object({
   name: displayNameSchema.optional(),
   /** Secret from an invite link; required when sign-up is invite-only. */
   inviteToken: z.string().min(1).max(200).optional(),
+  /** Asked for by /setup when the first account is created (TALLY_SETUP_TOKEN or the generated one). */
+  setupToken: z.string().max(200).optional(),
 });
 export type SignUpInput = z.infer<typeof signUpInput>;
 

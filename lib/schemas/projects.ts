@@ -32,6 +32,8 @@ export const INVITE_MAX_DAYS = 30;
 export const createInviteInput = projectRef.extend({
   role: roleSchema,
   expiresInDays: z.number().int().min(1).max(INVITE_MAX_DAYS).default(7),
+  /** Binds the invite to one email: only that account can use it. */
+  email: emailSchema.optional(),
 });
 export const inviteRef = projectRef.extend({ inviteId: z.string().min(1).max(64) });
 export const inviteTokenInput = z.object({ token: z.string().min(1).max(200) });

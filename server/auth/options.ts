@@ -4,11 +4,19 @@ import { oidcEnabled } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { credentialsInput, emailSchema } from "@/lib/schemas/accounts";
 import { config } from "../config";
-import { findOrProvisionSsoUser, verifyCredentials } from "../services/users";
+import { requestClientAddress } from "../http/client-address";
+import { signInWithSso, verifyCredentials, type SsoRefusal } from "../services/users";
 import { accountPolicy } from "./account-policy";
 import { authSecret } from "./secret";
 
 const SESSION_MAX_AGE_S = 30 * 24 * 3600;
+
+/** The sign-in page's error codes for each refusal (components/auth/sign-in-errors.ts). */
+const SSO_ERRORS: Record<SsoRefusal, string> = {
+  "email-unverified": "SsoEmailUnverified",
+  "account-unverified": "SsoAccountUnverified",
+  "signup-closed": "SsoSignupClosed",
+};
 
 /**
  * next-auth with JWT sessions in an httpOnly, SameSite=Lax cookie. The JWT carries only the user id;
@@ -24,10 +32,9 @@ export function authOptions(): NextAuthOptions {
       async authorize(credentials, request) {
         const parsed = credentialsInput.safeParse(credentials);
         if (!parsed.success) return null;
-        const forwarded = request?.headers?.["x-forwarded-for"];
-        const clientIp = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+        const address = request?.headers ? requestClientAddress(request.headers) : undefined;
         try {
-          const user = await verifyCredentials(accountPolicy(), parsed.data.email, parsed.data.password, clientIp);
+          const user = await verifyCredentials(parsed.data.email, parsed.data.password, address);
           return user ? { id: user.id, email: user.email, name: user.name } : null;
         } catch (error) {
           // next-auth passes the message to the sign-in page as ?error=...
@@ -65,12 +72,16 @@ export function authOptions(): NextAuthOptions {
       async signIn({ user, account, profile }) {
         if (account?.provider !== "oidc") return true;
         const email = emailSchema.safeParse(user.email);
-        const verified = (profile as { email_verified?: boolean } | undefined)?.email_verified !== false;
-        if (!email.success || !verified) return "/signin?error=SsoEmailMissing";
-        const local = await findOrProvisionSsoUser(accountPolicy(), { email: email.data, name: user.name });
-        if (!local) return "/signin?error=SsoSignupClosed";
+        if (!email.success) return "/signin?error=SsoEmailMissing";
+        const result = await signInWithSso(accountPolicy(), {
+          email: email.data,
+          // Only a literal `true` counts: a missing claim is not the provider vouching for the email.
+          emailVerified: (profile as { email_verified?: unknown } | undefined)?.email_verified,
+          name: user.name,
+        });
+        if (!result.ok) return `/signin?error=${SSO_ERRORS[result.reason]}`;
         // Replace the provider's subject with our own user id for the JWT callback.
-        user.id = local.id;
+        user.id = result.user.id;
         return true;
       },
       async jwt({ token, user }) {

@@ -3,13 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parseEnv } from "@/lib/env";
 import { credentialsInput, signUpInput } from "@/lib/schemas/accounts";
 import { db } from "@/server/db/client";
-import {
-  createUser,
-  findOrProvisionSsoUser,
-  signUp,
-  verifyCredentials,
-  type AccountPolicy,
-} from "@/server/services/users";
+import { createUser, signInWithSso, signUp, verifyCredentials, type AccountPolicy } from "@/server/services/users";
 import { hashPassword } from "@/server/services/users/password";
 import { callerFor, createTestProject, createTestUser, systemActor, trpcErrorOf, uniqueSuffix } from "../factories";
 import { withEmptyDatabase } from "../support/databases";
@@ -17,7 +11,16 @@ import { withEmptyDatabase } from "../support/databases";
 /** Accounts: who may sign up, who becomes an instance admin, and signing in. */
 
 const PASSWORD = "a-long-enough-password";
-const policy = (signup: AccountPolicy["signup"], adminEmails: string[] = []): AccountPolicy => ({ signup, adminEmails });
+const policy = (signup: AccountPolicy["signup"], adminEmails: string[] = []): AccountPolicy => ({
+  signup,
+  adminEmails,
+  setupToken: null,
+});
+/** Single sign-on with the provider vouching for the email; the account, or null when refused. */
+const ssoUser = async (accountPolicy: AccountPolicy, profile: { email: string; name?: string }) => {
+  const result = await signInWithSso(accountPolicy, { ...profile, emailVerified: true });
+  return result.ok ? result.user : null;
+};
 const newEmail = (label = "user") => `${label}-${uniqueSuffix()}@example.test`;
 const newIp = () => `192.0.2.${randomBytes(1)[0]}-${uniqueSuffix()}`;
 const userCount = (email: string) => db().user.count({ where: { email } });
@@ -70,9 +73,9 @@ describe("the first account", () => {
 
   it("becomes the instance admin when it arrives through single sign-on", async () => {
     await withEmptyDatabase(async () => {
-      const first = await findOrProvisionSsoUser(policy("closed"), { email: newEmail("sso-first"), name: "First" });
+      const first = await ssoUser(policy("closed"), { email: newEmail("sso-first"), name: "First" });
       expect(first).toMatchObject({ isAdmin: true, name: "First" });
-      expect(await findOrProvisionSsoUser(policy("closed"), { email: newEmail("sso-second") })).toBeNull();
+      expect(await ssoUser(policy("closed"), { email: newEmail("sso-second") })).toBeNull();
     });
   });
 });
@@ -100,7 +103,7 @@ describe("sign-up policy (TALLY_SIGNUP)", () => {
     const email = newEmail();
     const user = await signUp(policy("open"), { email, password: PASSWORD, name: "Ada" });
     expect(user).toEqual({ id: expect.any(String), email, name: "Ada", isAdmin: false });
-    expect(await verifyCredentials(policy("open"), email, PASSWORD)).toEqual(user);
+    expect(await verifyCredentials(email, PASSWORD)).toEqual(user);
     // The password is stored hashed.
     const row = await db().user.findUniqueOrThrow({ where: { email } });
     expect(row.passwordHash).toMatch(/^scrypt\$/);
@@ -125,7 +128,7 @@ describe("sign-up policy (TALLY_SIGNUP)", () => {
       code: "CONFLICT",
     });
     expect(await userCount(email)).toBe(1);
-    expect(await verifyCredentials(policy("open"), email, PASSWORD)).not.toBeNull();
+    expect(await verifyCredentials(email, PASSWORD)).not.toBeNull();
   });
 
   it("writes an audit event for the new account", async () => {
@@ -139,29 +142,50 @@ describe("sign-up policy (TALLY_SIGNUP)", () => {
 });
 
 describe("TALLY_ADMIN_EMAILS", () => {
-  it("makes a listed email an admin at sign-up, even when sign-up is closed (matching case-insensitively)", async () => {
+  it("grants nothing at sign-up: a listed email typed into the form is an ordinary account, and closed stays closed", async () => {
     await notFirstAccount();
     const email = newEmail("boss");
     const env = parseEnv({ TALLY_SIGNUP: "closed", TALLY_ADMIN_EMAILS: `someone@example.test, ${email.toUpperCase()}` });
-    const configured: AccountPolicy = { signup: env.TALLY_SIGNUP, adminEmails: env.TALLY_ADMIN_EMAILS };
+    const closed: AccountPolicy = { signup: env.TALLY_SIGNUP, adminEmails: env.TALLY_ADMIN_EMAILS, setupToken: null };
     const input = signUpInput.parse({ email: email.replace("boss", "BOSS"), password: PASSWORD });
-    const user = await signUp(configured, input);
-    expect(user).toMatchObject({ email, isAdmin: true });
+    await expect(signUp(closed, input)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(await userCount(email)).toBe(0);
+    const user = await signUp({ ...closed, signup: "open" }, input);
+    expect(user).toMatchObject({ email, isAdmin: false });
   });
 
-  it("promotes an existing account to admin when it next signs in", async () => {
+  it("does not promote a listed account when it signs in with its password", async () => {
     await notFirstAccount();
     const { email } = await accountWithPassword();
-    const signedIn = await verifyCredentials(policy("closed", [email]), email, PASSWORD);
-    expect(signedIn?.isAdmin).toBe(true);
-    expect((await db().user.findUniqueOrThrow({ where: { email } })).isAdmin).toBe(true);
-  });
-
-  it("does not promote an account that is not listed", async () => {
-    await notFirstAccount();
-    const { email } = await accountWithPassword();
-    const signedIn = await verifyCredentials(policy("closed", [newEmail()]), email, PASSWORD);
+    const signedIn = await verifyCredentials(email, PASSWORD);
     expect(signedIn?.isAdmin).toBe(false);
+    expect((await db().user.findUniqueOrThrow({ where: { email } })).isAdmin).toBe(false);
+  });
+});
+
+describe("the setup token", () => {
+  const guarded = (token: string): AccountPolicy => ({ ...policy("closed"), setupToken: token });
+
+  it("is required for the first account when configured: a missing or wrong token creates nothing", async () => {
+    await withEmptyDatabase(async () => {
+      const token = randomBytes(16).toString("hex");
+      for (const setupToken of [undefined, "", `${token}x`, token.slice(1)]) {
+        await expect(signUp(guarded(token), { email: newEmail("early"), password: PASSWORD, setupToken })).rejects.toMatchObject({
+          code: "FORBIDDEN",
+          message: expect.stringMatching(/setup token/),
+        });
+      }
+      expect(await db().user.count()).toBe(0);
+      const admin = await signUp(guarded(token), { email: newEmail("admin"), password: PASSWORD, setupToken: token });
+      expect(admin.isAdmin).toBe(true);
+    });
+  });
+
+  it("is told to the setup page, and only while no account exists", async () => {
+    await withEmptyDatabase(async () => {
+      // Integration tests run outside production mode with no TALLY_SETUP_TOKEN: no token asked.
+      expect(await callerFor(null).account.status()).toMatchObject({ setupNeeded: true, setupTokenRequired: false });
+    });
   });
 });
 
@@ -169,7 +193,7 @@ describe("signing in with a password", () => {
   it("returns the account for the right password, and never its hash", async () => {
     await notFirstAccount();
     const created = await accountWithPassword();
-    const signedIn = await verifyCredentials(policy("open"), created.email, PASSWORD, newIp());
+    const signedIn = await verifyCredentials(created.email, PASSWORD, newIp());
     expect(signedIn).toEqual(created);
     expect(Object.keys(signedIn!).sort()).toEqual(["email", "id", "isAdmin", "name"]);
   });
@@ -177,12 +201,12 @@ describe("signing in with a password", () => {
   it("returns null for a wrong password, an unknown email, and an SSO-only account", async () => {
     await notFirstAccount();
     const { email } = await accountWithPassword();
-    expect(await verifyCredentials(policy("open"), email, "not-the-password")).toBeNull();
-    expect(await verifyCredentials(policy("open"), newEmail(), PASSWORD)).toBeNull();
-    const ssoOnly = await findOrProvisionSsoUser(policy("open"), { email: newEmail("sso") });
+    expect(await verifyCredentials(email, "not-the-password")).toBeNull();
+    expect(await verifyCredentials(newEmail(), PASSWORD)).toBeNull();
+    const ssoOnly = await ssoUser(policy("open"), { email: newEmail("sso") });
     expect(ssoOnly).not.toBeNull();
-    expect(await verifyCredentials(policy("open"), ssoOnly!.email, "")).toBeNull();
-    expect(await verifyCredentials(policy("open"), ssoOnly!.email, PASSWORD)).toBeNull();
+    expect(await verifyCredentials(ssoOnly!.email, "")).toBeNull();
+    expect(await verifyCredentials(ssoOnly!.email, PASSWORD)).toBeNull();
   });
 
   it("treats the email case-insensitively: stored lower-cased, found whatever the case typed", async () => {
@@ -205,7 +229,7 @@ describe("signing in with a password", () => {
     expect(duplicate.code).toBe("CONFLICT");
 
     const credentials = credentialsInput.parse({ email: mixed.toUpperCase(), password: PASSWORD });
-    expect(await verifyCredentials(policy("invite"), credentials.email, credentials.password)).toMatchObject({
+    expect(await verifyCredentials(credentials.email, credentials.password)).toMatchObject({
       id: created.id,
     });
   });
@@ -214,51 +238,55 @@ describe("signing in with a password", () => {
     await notFirstAccount();
     const { email } = await accountWithPassword();
     const ip = newIp();
-    for (let i = 0; i < 5; i++) expect(await verifyCredentials(policy("open"), email, `wrong-${i}`, ip)).toBeNull();
-    await expect(verifyCredentials(policy("open"), email, PASSWORD, ip)).rejects.toMatchObject({
+    for (let i = 0; i < 5; i++) expect(await verifyCredentials(email, `wrong-${i}`, ip)).toBeNull();
+    await expect(verifyCredentials(email, PASSWORD, ip)).rejects.toMatchObject({
       code: "TOO_MANY_REQUESTS",
       message: expect.stringMatching(/Try again in \d+ s/),
     });
-    // The lock is on the account, from any address.
-    await expect(verifyCredentials(policy("open"), email, PASSWORD, newIp())).rejects.toMatchObject({
-      code: "TOO_MANY_REQUESTS",
-    });
+    // The owner, from an address that has not failed on the account, still signs in.
+    expect(await verifyCredentials(email, PASSWORD, newIp())).not.toBeNull();
   });
 
   it("throttles an address that guesses across many accounts", async () => {
     await notFirstAccount();
     const { email } = await accountWithPassword();
     const ip = newIp();
-    for (let i = 0; i < 5; i++) expect(await verifyCredentials(policy("open"), newEmail(), PASSWORD, ip)).toBeNull();
-    await expect(verifyCredentials(policy("open"), email, PASSWORD, ip)).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
-    expect(await verifyCredentials(policy("open"), email, PASSWORD, newIp())).not.toBeNull();
+    for (let i = 0; i < 5; i++) expect(await verifyCredentials(newEmail(), PASSWORD, ip)).toBeNull();
+    await expect(verifyCredentials(email, PASSWORD, ip)).rejects.toMatchObject({ code: "TOO_MANY_REQUESTS" });
+    expect(await verifyCredentials(email, PASSWORD, newIp())).not.toBeNull();
   });
 
   it("forgets an account's failures after a successful sign-in", async () => {
     await notFirstAccount();
     const { email } = await accountWithPassword();
-    for (let i = 0; i < 4; i++) expect(await verifyCredentials(policy("open"), email, "wrong-password")).toBeNull();
-    expect(await verifyCredentials(policy("open"), email, PASSWORD)).not.toBeNull();
+    for (let i = 0; i < 4; i++) expect(await verifyCredentials(email, "wrong-password")).toBeNull();
+    expect(await verifyCredentials(email, PASSWORD)).not.toBeNull();
     // Had the four failures been kept, this fifth one would lock the account.
-    expect(await verifyCredentials(policy("open"), email, "wrong-password")).toBeNull();
-    expect(await verifyCredentials(policy("open"), email, PASSWORD)).not.toBeNull();
+    expect(await verifyCredentials(email, "wrong-password")).toBeNull();
+    expect(await verifyCredentials(email, PASSWORD)).not.toBeNull();
   });
 });
 
 describe("single sign-on provisioning", () => {
-  it("signs an existing account in by its email, without creating another", async () => {
+  it("signs an existing account with a verified email in by its email, without creating another", async () => {
     await notFirstAccount();
-    const existing = await accountWithPassword();
-    const email = existing.email;
-    const found = await findOrProvisionSsoUser(policy("closed"), { email, name: "Someone Else" });
+    const existing = await createUser(systemActor, { email: newEmail(), password: PASSWORD });
+    const found = await ssoUser(policy("closed"), { email: existing.email, name: "Someone Else" });
     expect(found).toEqual(existing);
+    expect(await userCount(existing.email)).toBe(1);
+  });
+
+  it("refuses to enter an account whose email was only typed in, and creates nothing", async () => {
+    await notFirstAccount();
+    const { email } = await accountWithPassword();
+    expect(await signInWithSso(policy("open"), { email, emailVerified: true })).toEqual({ ok: false, reason: "account-unverified" });
     expect(await userCount(email)).toBe(1);
   });
 
   it("creates a password-less, ordinary account when sign-up is open", async () => {
     await notFirstAccount();
     const email = newEmail();
-    const user = await findOrProvisionSsoUser(policy("open"), { email, name: "Lin" });
+    const user = await ssoUser(policy("open"), { email, name: "Lin" });
     expect(user).toEqual({ id: expect.any(String), email, name: "Lin", isAdmin: false });
     const row = await db().user.findUniqueOrThrow({ where: { email } });
     expect(row.passwordHash).toBeNull();
@@ -267,23 +295,24 @@ describe("single sign-on provisioning", () => {
   it.each(["invite", "closed"] as const)("creates nothing when sign-up is %s", async (mode) => {
     await notFirstAccount();
     const email = newEmail();
-    expect(await findOrProvisionSsoUser(policy(mode), { email })).toBeNull();
+    expect(await ssoUser(policy(mode), { email })).toBeNull();
     expect(await userCount(email)).toBe(0);
   });
 
   it("creates a listed admin email as an admin even when sign-up is closed", async () => {
     await notFirstAccount();
     const email = newEmail("sso-admin");
-    const user = await findOrProvisionSsoUser(policy("closed", [email]), { email });
+    const user = await ssoUser(policy("closed", [email]), { email });
     expect(user).toMatchObject({ email, isAdmin: true });
   });
 
-  it("promotes an existing account whose email is listed as admin", async () => {
+  it("promotes an existing verified account whose email is listed as admin, and audits it", async () => {
     await notFirstAccount();
-    const { email } = await accountWithPassword();
-    const user = await findOrProvisionSsoUser(policy("closed", [email]), { email });
+    const { id, email } = await createUser(systemActor, { email: newEmail(), password: PASSWORD });
+    const user = await ssoUser(policy("closed", [email]), { email });
     expect(user?.isAdmin).toBe(true);
     expect((await db().user.findUniqueOrThrow({ where: { email } })).isAdmin).toBe(true);
+    expect(await db().auditEvent.count({ where: { action: "user.promote_admin", resourceId: id } })).toBe(1);
   });
 });
 

@@ -355,7 +355,7 @@ describe("audit events are written in the same transaction as the change", () =>
     // user.create (no project) is written first; invite.accept (this project) is refused after it.
     await withFailingAuditWrites(project.id, async () => {
       await expect(
-        signUp({ signup: "invite", adminEmails: [] }, { email, password: "a-long-enough-password", inviteToken: token }),
+        signUp({ signup: "invite", adminEmails: [], setupToken: null }, { email, password: "a-long-enough-password", inviteToken: token }),
       ).rejects.toThrow(/test trigger/);
     });
     expect(await db().user.count({ where: { email } })).toBe(0);

@@ -156,6 +156,7 @@ describe("invite links", () => {
       projectName: project.name,
       projectSlug: slug,
       role: "MAINTAINER",
+      email: null,
       expiresAt: invite.expiresAt,
     });
 
@@ -232,7 +233,7 @@ describe("invite links", () => {
     await createTestUser(); // not the first account of the instance, whatever ran before
     const { project, slug, caller } = await ownedProject();
     const { token } = await caller.invites.create({ projectSlug: slug, role: "MEMBER", expiresInDays: 7 });
-    const policy = { signup: "invite" as const, adminEmails: [] };
+    const policy = { signup: "invite" as const, adminEmails: [], setupToken: null };
     const email = `invited-${uniqueSuffix()}@example.test`;
 
     // Without the link, invite-only sign-up is refused.
@@ -262,7 +263,7 @@ describe("invite links", () => {
     await caller.invites.revoke({ projectSlug: slug, inviteId: invite.id });
     const email = `late-${uniqueSuffix()}@example.test`;
     await expect(
-      signUp({ signup: "invite", adminEmails: [] }, { email, password: "a-long-enough-password", inviteToken: token }),
+      signUp({ signup: "invite", adminEmails: [], setupToken: null }, { email, password: "a-long-enough-password", inviteToken: token }),
     ).rejects.toMatchObject({ code: "BAD_INPUT" });
     expect(await db().user.count({ where: { email } })).toBe(0);
   });

@@ -58,7 +58,7 @@ describe("login throttle", () => {
     const who = email();
     fail(7, who, undefined);
     expect(loginRetryAfterMs(who, undefined, T0)).toBeGreaterThan(0);
-    recordLoginSuccess(who);
+    recordLoginSuccess(who, undefined);
     expect(loginRetryAfterMs(who, undefined, T0)).toBe(0);
     // The count starts over: five more free failures.
     fail(4, who, undefined);
@@ -83,17 +83,32 @@ describe("login throttle", () => {
     expect(loginRetryAfterMs(fresh, undefined, T0)).toBe(0);
   });
 
-  it("keeps an account locked from every address once it is throttled", () => {
+  it("locks an account that is guessed from many addresses for each address that failed on it, not for a clean one", () => {
     const who = email();
-    fail(5, who, ip());
-    expect(loginRetryAfterMs(who, ip(), T0)).toBe(1000);
+    const guessers = [ip(), ip(), ip(), ip(), ip()];
+    for (const address of guessers) recordLoginFailure(who, address, T0);
+    // Every address that already failed on the account waits; the owner's clean address does not.
+    for (const address of guessers) expect(loginRetryAfterMs(who, address, T0)).toBe(1000);
+    expect(loginRetryAfterMs(who, ip(), T0)).toBe(0);
+  });
+
+  it("never locks the owner out from a clean address, however long someone else keeps failing", () => {
+    const who = email();
+    const attacker = ip();
+    fail(30, who, attacker);
+    expect(loginRetryAfterMs(who, attacker, T0)).toBe(15 * 60_000);
+    const owner = ip();
+    expect(loginRetryAfterMs(who, owner, T0)).toBe(0);
+    // The owner signs in: the account's overall count is cleared, the attacker's address stays locked.
+    recordLoginSuccess(who, owner);
+    expect(loginRetryAfterMs(who, attacker, T0)).toBe(15 * 60_000);
   });
 
   it("does not clear the address's failures when one account signs in", () => {
     const address = ip();
     const who = email();
     for (let i = 0; i < 6; i++) recordLoginFailure(i === 0 ? who : email(), address, T0);
-    recordLoginSuccess(who);
+    recordLoginSuccess(who, address);
     expect(loginRetryAfterMs(email(), address, T0)).toBe(2000);
   });
 

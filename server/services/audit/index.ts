@@ -1,2 +1,2 @@
-export { recordAudit, type AuditEntry, type AuditResourceType } from "./record";
+export { recordAudit, type AnonymousActor, type AuditActor, type AuditEntry, type AuditResourceType } from "./record";
 export { listAuditEvents, type AuditEventView } from "./list";

@@ -1,7 +1,26 @@
 import type { Tx } from "@/server/db/transaction";
 import { actorLabel, type Actor } from "../access";
 
-export type AuditResourceType = "project" | "membership" | "invite" | "apiToken" | "user" | "experiment" | "run";
+export type AuditResourceType =
+  | "project"
+  | "membership"
+  | "invite"
+  | "apiToken"
+  | "user"
+  | "experiment"
+  | "run"
+  | "request";
+
+/**
+ * Someone not signed in (a failed sign-in, a refused cross-site request). Only the audit log knows
+ * this kind of actor: it can never be passed where permissions are decided.
+ */
+export interface AnonymousActor {
+  type: "ANONYMOUS";
+  address: string | undefined;
+}
+
+export type AuditActor = Actor | AnonymousActor;
 
 export interface AuditEntry {
   projectId: string | null;
@@ -18,13 +37,13 @@ export interface AuditEntry {
  * Appends one audit event. Always called with the transaction of the change it records, so the event
  * exists exactly when the change does.
  */
-export async function recordAudit(tx: Tx, actor: Actor, entry: AuditEntry): Promise<void> {
+export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
   await tx.auditEvent.create({
     data: {
       projectId: entry.projectId,
       actorType: actor.type,
       actorId: actor.type === "USER" ? actor.userId : actor.type === "TOKEN" ? actor.tokenId : null,
-      actorLabel: actorLabel(actor),
+      actorLabel: actor.type === "ANONYMOUS" ? `anonymous (${actor.address ?? "unknown address"})` : actorLabel(actor),
       actorRole: entry.actorRole,
       action: entry.action,
       resourceType: entry.resourceType,

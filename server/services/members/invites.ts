@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Role } from "@/lib/rbac";
-import { conflict, notFound } from "@/lib/errors";
+import { conflict, forbidden, notFound } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { transaction, type Tx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess, type UserActor } from "../access";
@@ -12,13 +12,17 @@ const hashInviteToken = (token: string) => createHash("sha256").update(token).di
 export interface InviteView {
   id: string;
   role: Role;
+  /** When set, only the account with this email may use the invite. */
+  email: string | null;
   createdAt: Date;
   expiresAt: Date;
 }
 
+const inviteView = { id: true, role: true, email: true, createdAt: true, expiresAt: true } as const;
+
 export async function createInvite(
   access: ProjectAccess,
-  input: { role: Role; expiresInDays: number },
+  input: { role: Role; expiresInDays: number; email?: string },
   now = new Date(),
 ): Promise<{ invite: InviteView; token: string }> {
   assertScope(access, "members:manage");
@@ -28,11 +32,12 @@ export async function createInvite(
       data: {
         projectId: access.project.id,
         role: input.role,
+        email: input.email ?? null,
         tokenHash: hashInviteToken(token),
         createdById: access.actor.type === "USER" ? access.actor.userId : "system",
         expiresAt: new Date(now.getTime() + input.expiresInDays * 86_400_000),
       },
-      select: { id: true, role: true, createdAt: true, expiresAt: true },
+      select: inviteView,
     });
     await recordAudit(tx, access.actor, {
       projectId: access.project.id,
@@ -52,7 +57,7 @@ export async function listPendingInvites(access: ProjectAccess, now = new Date()
   return db().invite.findMany({
     where: { projectId: access.project.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
     orderBy: { createdAt: "desc" },
-    select: { id: true, role: true, createdAt: true, expiresAt: true },
+    select: inviteView,
   });
 }
 
@@ -65,10 +70,7 @@ export async function revokeInvite(access: ProjectAccess, inviteId: string): Pro
     });
     if (revoked.count === 0) throw notFound("No pending invite with that id in this project");
     // What was revoked (the pending invite as invite.create recorded it), for the audit log.
-    const before = await tx.invite.findUniqueOrThrow({
-      where: { id: inviteId },
-      select: { id: true, role: true, createdAt: true, expiresAt: true },
-    });
+    const before = await tx.invite.findUniqueOrThrow({ where: { id: inviteId }, select: inviteView });
     await recordAudit(tx, access.actor, {
       projectId: access.project.id,
       action: "invite.revoke",
@@ -83,6 +85,7 @@ export async function revokeInvite(access: ProjectAccess, inviteId: string): Pro
 export interface UsableInvite {
   id: string;
   role: Role;
+  email: string | null;
   expiresAt: Date;
   project: { id: string; slug: string; name: string };
 }
@@ -90,7 +93,7 @@ export interface UsableInvite {
 export async function findUsableInvite(tx: Tx, token: string, now = new Date()): Promise<UsableInvite | null> {
   return tx.invite.findFirst({
     where: { tokenHash: hashInviteToken(token), acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
-    select: { id: true, role: true, expiresAt: true, project: { select: { id: true, slug: true, name: true } } },
+    select: { id: true, role: true, email: true, expiresAt: true, project: { select: { id: true, slug: true, name: true } } },
   });
 }
 
@@ -109,6 +112,9 @@ export async function acceptInvite(user: UserActor, token: string): Promise<{ pr
 }
 
 export async function acceptInviteInTx(tx: Tx, invite: UsableInvite, user: UserActor): Promise<void> {
+  if (invite.email && invite.email !== user.email) {
+    throw forbidden(`This invite link is for a different email address than ${user.email}; ask the project owner for your own`);
+  }
   // Conditional update: of two people racing on one link, exactly one gets it.
   const claimed = await tx.invite.updateMany({
     where: { id: invite.id, acceptedAt: null },

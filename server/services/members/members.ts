@@ -11,14 +11,18 @@ export interface MemberView {
   name: string | null;
   role: Role;
   joinedAt: Date;
+  /** Whether the account's email was shown to belong to its owner (SSO, an admin, a bound invite). */
+  emailVerified: boolean;
 }
+
+const memberUser = { id: true, email: true, name: true, emailVerifiedAt: true } as const;
 
 export async function listMembers(access: ProjectAccess): Promise<MemberView[]> {
   assertScope(access, "project:read");
   const rows = await db().membership.findMany({
     where: { projectId: access.project.id },
     orderBy: [{ role: "asc" }, { createdAt: "asc" }],
-    select: { role: true, createdAt: true, user: { select: { id: true, email: true, name: true } } },
+    select: { role: true, createdAt: true, user: { select: memberUser } },
   });
   return rows.map((row) => ({
     userId: row.user.id,
@@ -26,13 +30,14 @@ export async function listMembers(access: ProjectAccess): Promise<MemberView[]> 
     name: row.user.name,
     role: row.role,
     joinedAt: row.createdAt,
+    emailVerified: row.user.emailVerifiedAt !== null,
   }));
 }
 
 export async function addMember(access: ProjectAccess, email: string, role: Role): Promise<MemberView> {
   assertScope(access, "members:manage");
   return transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
+    const user = await tx.user.findUnique({ where: { email }, select: memberUser });
     if (!user) throw notFound(`No account exists for ${email}. Send them an invite link instead.`);
     const existing = await tx.membership.findUnique({
       where: { projectId_userId: { projectId: access.project.id, userId: user.id } },
@@ -51,7 +56,14 @@ export async function addMember(access: ProjectAccess, email: string, role: Role
       actorRole: access.roleSnapshot,
       after: { userId: user.id, email: user.email, role },
     });
-    return { userId: user.id, email: user.email, name: user.name, role, joinedAt: membership.createdAt };
+    return {
+      userId: user.id,
+      email: user.email,
+      name: user.name,
+      role,
+      joinedAt: membership.createdAt,
+      emailVerified: user.emailVerifiedAt !== null,
+    };
   });
 }
 

@@ -3,9 +3,13 @@ export {
   signUp,
   createUser,
   verifyCredentials,
-  findOrProvisionSsoUser,
+  signInWithSso,
   getUser,
   type UserView,
   type AccountPolicy,
+  type EmailVerification,
+  type SignUpRequest,
+  type SsoRefusal,
+  type SsoSignIn,
 } from "./accounts";
 export { resetLoginThrottle } from "./login-throttle";

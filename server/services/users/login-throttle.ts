@@ -1,9 +1,14 @@
 import { LRUCache } from "lru-cache";
 
 /**
- * Slows password guessing per account and per client address. After FREE_ATTEMPTS failures in the
- * window, each further attempt must wait twice as long as the last (capped); a success clears the
- * account's record. Kept in memory: Tally runs as one server process.
+ * Slows password guessing without handing anyone a way to lock a chosen person out.
+ * Failures are counted three ways: per client address (any account), per account from one address,
+ * and per account overall. After FREE_ATTEMPTS failures under one count, each further attempt waits
+ * twice as long as the last (capped). The address counts always apply. The overall account count
+ * applies only to addresses that have already failed on that account: the owner signing in from a
+ * clean address with the right password gets in even while someone else hammers the account, and a
+ * guesser spreading over many addresses gets one attempt per address. Kept in memory: Tally runs as
+ * one server process.
  */
 const FREE_ATTEMPTS = 5;
 const WINDOW_MS = 15 * 60_000;
@@ -16,9 +21,10 @@ interface Failures {
 
 const failures = new LRUCache<string, Failures>({ max: 50_000, ttl: WINDOW_MS });
 
-function keysFor(email: string, ip: string | undefined): string[] {
-  return ip ? [`email:${email}`, `ip:${ip}`] : [`email:${email}`];
-}
+const addressKey = (ip: string) => `ip:${ip}`;
+const accountKey = (email: string) => `account:${email}`;
+/** Without a known address every attempt counts as coming from the same unknown one. */
+const accountFromAddressKey = (email: string, ip: string | undefined) => `account:${email}|ip:${ip ?? "unknown"}`;
 
 function lockRemainingMs(entry: Failures | undefined, now: number): number {
   if (!entry || entry.count < FREE_ATTEMPTS) return 0;
@@ -28,18 +34,26 @@ function lockRemainingMs(entry: Failures | undefined, now: number): number {
 
 /** Milliseconds until another attempt is allowed (0 when allowed now). */
 export function loginRetryAfterMs(email: string, ip: string | undefined, now = Date.now()): number {
-  return Math.max(...keysFor(email, ip).map((key) => lockRemainingMs(failures.get(key), now)));
+  const fromAddress = failures.get(accountFromAddressKey(email, ip));
+  return Math.max(
+    ip ? lockRemainingMs(failures.get(addressKey(ip)), now) : 0,
+    lockRemainingMs(fromAddress, now),
+    fromAddress ? lockRemainingMs(failures.get(accountKey(email)), now) : 0,
+  );
 }
 
 export function recordLoginFailure(email: string, ip: string | undefined, now = Date.now()): void {
-  for (const key of keysFor(email, ip)) {
+  const keys = [accountKey(email), accountFromAddressKey(email, ip), ...(ip ? [addressKey(ip)] : [])];
+  for (const key of keys) {
     const entry = failures.get(key);
     failures.set(key, { count: (entry?.count ?? 0) + 1, lastFailureAt: now });
   }
 }
 
-export function recordLoginSuccess(email: string): void {
-  failures.delete(`email:${email}`);
+/** The account's own counts are cleared; the address keeps its record of other accounts' failures. */
+export function recordLoginSuccess(email: string, ip: string | undefined): void {
+  failures.delete(accountKey(email));
+  failures.delete(accountFromAddressKey(email, ip));
 }
 
 export function resetLoginThrottle(): void {

@@ -9,8 +9,11 @@ export const accountRouter = router({
   /** What the sign-in and sign-up pages need to know before anyone is signed in. */
   status: publicProcedure.query(async () => {
     const env = config();
+    const needed = await setupNeeded();
     return {
-      setupNeeded: await setupNeeded(),
+      setupNeeded: needed,
+      /** /setup then shows a field for the token Tally printed when it started. */
+      setupTokenRequired: needed && accountPolicy().setupToken !== null,
       signup: env.TALLY_SIGNUP,
       sso: oidcEnabled(env) ? { name: env.OIDC_DISPLAY_NAME } : null,
     };

@@ -14,7 +14,13 @@ export const invitesRouter = router({
   preview: publicProcedure.input(inviteTokenInput).query(async ({ input }) => {
     const invite = await previewInvite(input.token);
     return invite
-      ? { projectName: invite.project.name, projectSlug: invite.project.slug, role: invite.role, expiresAt: invite.expiresAt }
+      ? {
+          projectName: invite.project.name,
+          projectSlug: invite.project.slug,
+          role: invite.role,
+          email: invite.email,
+          expiresAt: invite.expiresAt,
+        }
       : null;
   }),
   accept: authedProcedure.input(inviteTokenInput).mutation(({ ctx, input }) => acceptInvite(ctx.actor, input.token)),

@@ -36,7 +36,14 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const here = `/invite/${encodeURIComponent(token)}`;
   return (
     <AuthCard title={`Join ${invite.projectName}`} description={<InviteSummary projectName={invite.projectName} role={invite.role} />}>
-      <p className="mb-4 text-xs text-gray-500">This link expires on {formatDate(invite.expiresAt)} and works once.</p>
+      <p className="mb-4 text-xs text-gray-500">
+        {invite.email ? (
+          <>
+            This invite is for <span className="font-medium text-gray-900">{invite.email}</span> only.{" "}
+          </>
+        ) : null}
+        This link expires on {formatDate(invite.expiresAt)} and works once.
+      </p>
       {user ? (
         <div className="space-y-3">
           <p className="text-sm text-gray-600">

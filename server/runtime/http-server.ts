@@ -1,0 +1,33 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import next from "next";
+import { PEER_ADDRESS_HEADER } from "../http/client-address";
+
+/**
+ * Tally's HTTP server: Next.js behind a plain node:http listener, so that every request carries the
+ * TCP peer's address in a header no client can forge (Next.js itself keeps a client's own
+ * X-Forwarded-For and offers route handlers no socket). The sign-in throttle and the audit log rely
+ * on it; see docs/security.md.
+ */
+export async function serveTally(options: { dir: string; port: number; hostname?: string; dev: boolean }): Promise<void> {
+  const app = next({ dev: options.dev, dir: options.dir, hostname: options.hostname ?? "localhost", port: options.port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "";
+    void handle(request, response);
+  });
+  // Development mode's hot reload talks over WebSocket upgrades.
+  if (options.dev) server.on("upgrade", app.getUpgradeHandler());
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.hostname, () => resolve());
+  });
+  const stop = () => {
+    server.close();
+    void app.close().finally(() => process.exit(0));
+    // Open keep-alive connections would hold close() back; the process ends regardless.
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
