@@ -8,7 +8,11 @@ export type AppErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
-  | "TOO_MANY_REQUESTS";
+  | "TOO_MANY_REQUESTS"
+  /** The request body is larger than the configured limit (TALLY_MAX_BODY_MB). */
+  | "PAYLOAD_TOO_LARGE"
+  /** The database cancelled a statement that ran past TALLY_STATEMENT_TIMEOUT_MS. */
+  | "TIMEOUT";
 
 export class AppError extends Error {
   constructor(
@@ -27,6 +31,8 @@ export const forbidden = (message: string) => new AppError("FORBIDDEN", message)
 export const notFound = (message: string) => new AppError("NOT_FOUND", message);
 export const conflict = (message: string) => new AppError("CONFLICT", message);
 export const tooManyRequests = (message: string) => new AppError("TOO_MANY_REQUESTS", message);
+export const payloadTooLarge = (message: string) => new AppError("PAYLOAD_TOO_LARGE", message);
+export const timedOut = (message: string) => new AppError("TIMEOUT", message);
 
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   BAD_INPUT: 400,
@@ -35,4 +41,6 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   TOO_MANY_REQUESTS: 429,
+  PAYLOAD_TOO_LARGE: 413,
+  TIMEOUT: 503,
 };

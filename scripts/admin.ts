@@ -155,6 +155,21 @@ const commands: CommandSpec[] = [
     },
   },
   {
+    name: "verify-email",
+    summary: "Mark an account's email as verified (after you checked it), so single sign-on may enter it.",
+    flags: {
+      email: { type: "string", required: true, value: "E", help: "Email of the account" },
+    },
+    prepare(values) {
+      const email = validate(emailSchema, str(values, "email"), { "": "--email" });
+      return async () => {
+        const { verifyEmail } = await loadServices();
+        const user = await verifyEmail(actor, email);
+        await out(`The email of ${user.email} is verified.`);
+      };
+    },
+  },
+  {
     name: "create-token",
     summary: "Create a project API token; prints only the token on stdout (it is shown once).",
     flags: {

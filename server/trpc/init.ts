@@ -17,6 +17,8 @@ const TRPC_CODES: Record<AppErrorCode, TRPCError["code"]> = {
   NOT_FOUND: "NOT_FOUND",
   CONFLICT: "CONFLICT",
   TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  TIMEOUT: "TIMEOUT",
 };
 
 const t = initTRPC.context<TrpcContext>().create({

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { authOptions } from "@/server/auth/options";
-import { createUser } from "@/server/services/users";
+import { createUser, verifyEmail } from "@/server/services/users";
 import { callerFor, createTestProject, createTestUser, systemActor, trpcErrorOf, uniqueSuffix } from "../factories";
 
 /**
@@ -73,6 +73,18 @@ describe("single sign-on and accounts created with a typed-in email", () => {
     const { result, signedInAs } = await ssoSignIn(email, { email_verified: true });
     expect(result).toBe(true);
     expect(signedInAs).toBe(created.id);
+  });
+
+  it("enters a typed-in account once an administrator verified its email, and only an administrator may", async () => {
+    const email = newEmail("checked");
+    const account = await callerFor(null).account.signUp({ email, password: PASSWORD });
+    const someone = await createTestUser();
+    await expect(verifyEmail(someone, email)).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect((await ssoSignIn(email, { email_verified: true })).result).toBe("/signin?error=SsoAccountUnverified");
+    await verifyEmail(systemActor, email);
+    expect(await db().user.findUniqueOrThrow({ where: { email } })).toMatchObject({ emailVerifiedBy: "admin" });
+    expect((await ssoSignIn(email, { email_verified: true })).signedInAs).toBe(account.id);
+    expect(await db().auditEvent.count({ where: { action: "user.verify_email", resourceId: account.id } })).toBe(1);
   });
 
   it.each([

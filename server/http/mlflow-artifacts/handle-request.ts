@@ -17,7 +17,8 @@ import {
 } from "@/server/services/artifacts";
 import type { ProjectAccess } from "@/server/services/access";
 import { authorizeMlflowRequest } from "../mlflow/authorize";
-import { mlflowError, mlflowErrorResponse, mlflowJson } from "../mlflow/wire";
+import { apiBodyLimitBytes } from "../body";
+import { mlflowError, mlflowErrorResponse, mlflowJson, readMlflowInput } from "../mlflow/wire";
 import { contentTypeFor } from "./content-types";
 import { parseRange } from "./range";
 
@@ -124,9 +125,7 @@ const completeBody = z.object({
 const abortBody = z.object({ path: z.string().min(1).max(4096), upload_id: z.string().min(1).max(1024) });
 
 async function multipart(request: Request, access: ProjectAccess, action: "create" | "complete" | "abort", rawFolder: string) {
-  const input: unknown = await request.json().catch(() => {
-    throw badInput("Request body is not valid JSON");
-  });
+  const input = await readMlflowInput(request, apiBodyLimitBytes());
   if (action === "create") {
     const body = createBody.parse(input);
     const created = await createArtifactUpload(access, rawFolder, body.path, body.num_parts);

@@ -1,5 +1,6 @@
 import { authorizeMlflowRequest } from "./authorize";
-import { matchRoute } from "./route-table";
+import { apiBodyLimitBytes } from "../body";
+import { LARGE_BODY_FACTOR, matchRoute } from "./route-table";
 import { mlflowRoutes } from "./routes";
 import { mlflowError, mlflowErrorResponse, mlflowJson, readMlflowInput } from "./wire";
 
@@ -19,7 +20,7 @@ export async function handleMlflowRequest(
       return mlflowError(405, "BAD_REQUEST", `Method ${request.method} is not allowed on ${endpoint}`);
     }
     const access = await authorizeMlflowRequest(request, target.projectSlug, match.route.scope);
-    const input = await readMlflowInput(request);
+    const input = await readMlflowInput(request, apiBodyLimitBytes(match.route.largeBody ? LARGE_BODY_FACTOR : 1));
     return mlflowJson(await match.route.handle(access, input, match.params));
   } catch (error) {
     return mlflowErrorResponse(error);

@@ -8,8 +8,15 @@ export interface MlflowRoute {
   /** Path after /api/2.0/mlflow, e.g. "/runs/log-batch"; `:name` matches one segment, `*name` the rest. */
   path: string;
   scope: Scope;
+  /**
+   * The body carries dataset schemas and profiles (MLflow allows up to 1 MiB and 16 MiB each), so it
+   * may be LARGE_BODY_FACTOR times TALLY_MAX_BODY_MB instead of once.
+   */
+  largeBody?: true;
   handle: (access: ProjectAccess, input: Record<string, unknown>, params: Record<string, string>) => Promise<unknown>;
 }
+
+export const LARGE_BODY_FACTOR = 4;
 
 /** Finds the route for a method and path, with its captured path parameters. */
 export function matchRoute(

@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
+import { readBodyWithin } from "../body";
 import { jsonResponse } from "../json";
 
 /** MLflow's error body and status per code (../shared/mlflow-rest-compat.md section 2). */
@@ -10,6 +11,8 @@ const MLFLOW_ERRORS: Record<AppErrorCode, { code: string; status: number }> = {
   NOT_FOUND: { code: "RESOURCE_DOES_NOT_EXIST", status: 404 },
   CONFLICT: { code: "RESOURCE_ALREADY_EXISTS", status: 400 },
   TOO_MANY_REQUESTS: { code: "REQUEST_LIMIT_EXCEEDED", status: 429 },
+  PAYLOAD_TOO_LARGE: { code: "REQUEST_LIMIT_EXCEEDED", status: 413 },
+  TIMEOUT: { code: "TEMPORARILY_UNAVAILABLE", status: 503 },
 };
 
 export function mlflowError(status: number, code: string, message: string, headers?: HeadersInit): Response {
@@ -45,7 +48,7 @@ export function mlflowJson(body: unknown): Response {
  * The request's fields: the query string for GET (a repeated key becomes a list, as the client sends
  * repeated proto fields), the JSON body otherwise.
  */
-export async function readMlflowInput(request: Request): Promise<Record<string, unknown>> {
+export async function readMlflowInput(request: Request, maxBodyBytes: number): Promise<Record<string, unknown>> {
   if (request.method === "GET") {
     const params = new URL(request.url).searchParams;
     const input: Record<string, unknown> = {};
@@ -55,7 +58,7 @@ export async function readMlflowInput(request: Request): Promise<Record<string, 
     }
     return input;
   }
-  const text = await request.text();
+  const text = await readBodyWithin(request, maxBodyBytes);
   if (!text.trim()) return {};
   let parsed: unknown;
   try {

@@ -1,2 +1,3 @@
 export { recordAudit, type AnonymousActor, type AuditActor, type AuditEntry, type AuditResourceType } from "./record";
 export { listAuditEvents, type AuditEventView } from "./list";
+export { recordAnonymousEvent } from "./anonymous";

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { SignupMode } from "@/lib/env";
-import { badInput, conflict, forbidden, tooManyRequests } from "@/lib/errors";
+import { badInput, conflict, forbidden, notFound, tooManyRequests } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { transaction, type Tx } from "@/server/db/transaction";
 import type { Actor, UserActor } from "../access";
@@ -232,6 +232,35 @@ export async function signInWithSso(
     });
   });
   return created ? { ok: true, user: created } : refuse("signup-closed");
+}
+
+/**
+ * An instance admin (or the admin CLI) confirms that an account's email belongs to its owner, after
+ * checking it outside Tally; single sign-on may then enter that account.
+ */
+export async function verifyEmail(actor: Actor, email: string): Promise<UserView> {
+  if (actor.type === "TOKEN" || (actor.type === "USER" && !actor.isAdmin)) {
+    throw forbidden("Only instance administrators can verify an account's email");
+  }
+  return transaction(async (tx) => {
+    const updated = await tx.user.updateMany({
+      where: { email, emailVerifiedAt: null },
+      data: { emailVerifiedAt: new Date(), emailVerifiedBy: "admin" },
+    });
+    const user = await tx.user.findUnique({ where: { email }, select: userView });
+    if (!user) throw notFound(`No account exists for ${email}`);
+    if (updated.count === 1) {
+      await recordAudit(tx, actor, {
+        projectId: null,
+        action: "user.verify_email",
+        resourceType: "user",
+        resourceId: user.id,
+        actorRole: actor.type === "SYSTEM" ? "SYSTEM" : "ADMIN",
+        after: { email, emailVerifiedBy: "admin" },
+      });
+    }
+    return user;
+  });
 }
 
 export async function getUser(userId: string): Promise<UserView | null> {

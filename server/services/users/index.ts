@@ -4,6 +4,7 @@ export {
   createUser,
   verifyCredentials,
   signInWithSso,
+  verifyEmail,
   getUser,
   type UserView,
   type AccountPolicy,

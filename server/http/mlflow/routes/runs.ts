@@ -197,6 +197,7 @@ export const runRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/runs/log-inputs",
     scope: "runs:write",
+    largeBody: true,
     handle: async (access, input) => {
       const body = z
         .object({

@@ -1,0 +1,39 @@
+import { payloadTooLarge } from "@/lib/errors";
+import { config } from "../config";
+
+const MIB = 1024 * 1024;
+
+/** The API body limit (TALLY_MAX_BODY_MB) in bytes, times `factor` for routes that carry more. */
+export function apiBodyLimitBytes(factor = 1): number {
+  return Math.floor(config().TALLY_MAX_BODY_MB * MIB * factor);
+}
+
+function tooLarge(limitBytes: number) {
+  const limit = limitBytes >= MIB ? `${+(limitBytes / MIB).toFixed(2)} MiB` : `${limitBytes} bytes`;
+  return payloadTooLarge(`The request body is larger than this server's limit of ${limit}`);
+}
+
+/**
+ * The request body as text, refused with PAYLOAD_TOO_LARGE past `limitBytes`: at once when the
+ * declared Content-Length says so (nothing is read), otherwise as soon as the bytes received exceed
+ * it (the rest is not read).
+ */
+export async function readBodyWithin(request: Request, limitBytes: number): Promise<string> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (declared > limitBytes) throw tooLarge(limitBytes);
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    if (received > limitBytes) {
+      await reader.cancel();
+      throw tooLarge(limitBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
