@@ -52,7 +52,10 @@ export interface ObjectStore {
   /** Discards an upload and its parts; aborting an unknown upload succeeds. */
   abortMultipartUpload(key: string, uploadId: string): Promise<void>;
 
-  /** A URL that downloads the object without credentials, or null when the backend cannot sign (the caller proxies). */
+  /**
+   * A URL that downloads the object without credentials, as an application/octet-stream attachment
+   * (never rendered inline), or null when the backend cannot sign (the caller proxies).
+   */
   presignGet(key: string, expirySeconds: number): Promise<string | null>;
 
   /** A URL that uploads the object with a plain PUT, or null when the backend cannot sign. */

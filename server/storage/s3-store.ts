@@ -1,4 +1,5 @@
 import { IncomingMessage } from "node:http";
+import path from "node:path";
 import { Client } from "minio";
 import { folderKey, objectKey } from "./keys";
 import {
@@ -237,9 +238,16 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * The bucket serves the download with the signed response-* overrides, so whatever type the uploader
+   * gave (HTML, SVG...) arrives as an opaque attachment and never runs on the bucket's origin.
+   */
   async presignGet(key: string, expirySeconds: number): Promise<string> {
     checkArguments.presign(key, expirySeconds);
-    return this.signer.presignedGetObject(this.bucket, key, expirySeconds);
+    return this.signer.presignedGetObject(this.bucket, key, expirySeconds, {
+      "response-content-disposition": attachmentDisposition(path.posix.basename(key)),
+      "response-content-type": "application/octet-stream",
+    });
   }
 
   async presignPut(key: string, expirySeconds: number): Promise<string> {
@@ -309,4 +317,11 @@ function clientFor(endpoint: string, settings: S3Settings): Client {
     region: settings.region,
     pathStyle: settings.pathStyle,
   });
+}
+
+/** `attachment` with an ASCII fallback name (quotes, backslashes and the rest replaced) and the exact UTF-8 one. */
+function attachmentDisposition(fileName: string): string {
+  const fallback = fileName.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }

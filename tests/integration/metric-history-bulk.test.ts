@@ -1,4 +1,8 @@
-import { describe, expect, it } from "vitest";
+import type pg from "pg";
+import { describe, expect, it, vi } from "vitest";
+import { db } from "@/server/db/client";
+import { pgPool } from "@/server/db/pool";
+import { sampleSteps } from "@/server/services/runs/sampled-steps";
 import { createProjectWithToken, mlflowCaller } from "../factories";
 
 type Point = { key: string; value: number; step: number; run_id: string };
@@ -58,6 +62,46 @@ describe("GET metrics/get-history-bulk-interval", () => {
     ] as const) {
       const answer = await bulk(query);
       expect([answer.status, answer.body.error_code], query).toEqual([status, code]);
+    }
+  });
+
+  it("samples 100,000 distinct steps in the database: the server reads at most the sampled rows, with the same answer", async () => {
+    const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
+    const call = mlflowCaller(project.slug, plaintext);
+    const createRun = async () => ((await call("POST", "runs/create", { experiment_id: "0" })).body.run as { info: { run_id: string } }).info.run_id;
+    const [a, b] = [await createRun(), await createRun()];
+    const seqOf = async (runId: string) => Number((await db().run.findUniqueOrThrow({ where: { id: runId }, select: { seq: true } })).seq);
+    // Run a: the even steps 0..199,998; run b: three odd steps, one past a's last.
+    await pgPool().query(
+      `INSERT INTO "MetricPoint" ("runSeq", "key", "step", "timestamp", "value")
+       SELECT $1::int8, 'loss', 2 * s, s, s FROM generate_series(0, 99999) AS s
+       UNION ALL SELECT $2::int8, 'loss', s, s, s FROM unnest(ARRAY[1, 3, 200001]) AS s`,
+      [await seqOf(a), await seqOf(b)],
+    );
+    const allSteps = [...Array.from({ length: 100_000 }, (_, index) => 2 * index), 1, 3, 200_001].sort((x, y) => x - y);
+
+    const pool = pgPool();
+    const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<pg.QueryResult>;
+    let rowsRead = 0;
+    const spy = vi.spyOn(pool, "query").mockImplementation((async (...args: unknown[]) => {
+      const result = await query(...args);
+      rowsRead += result.rows.length;
+      return result;
+    }) as typeof pool.query);
+    try {
+      for (const maxResults of [2_500, 7, 1]) {
+        rowsRead = 0;
+        const answer = await call("GET", "metrics/get-history-bulk-interval", undefined, `?run_ids=${a}&run_ids=${b}&metric_key=loss&max_results=${maxResults}`);
+        expect(answer.status).toBe(200);
+        const steps = [...new Set((answer.body.metrics as Point[]).map((point) => point.step))].sort((x, y) => x - y);
+        expect(steps).toEqual(sampleSteps(allSteps, maxResults));
+        expect(steps[0]).toBe(0);
+        expect(steps.at(-1)).toBe(200_001);
+        // The sampled steps, then the points at them (one per step here): never the 100,003 steps.
+        expect(rowsRead).toBeLessThanOrEqual(2 * (maxResults + 1));
+      }
+    } finally {
+      spy.mockRestore();
     }
   });
 });

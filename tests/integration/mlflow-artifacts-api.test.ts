@@ -258,6 +258,31 @@ describe.each(backends)("MLflow artifact API on $name", (backend) => {
     expect(Buffer.from(await got.arrayBuffer()).equals(Buffer.concat([first, second]))).toBe(true);
   }, 60_000);
 
+  it("signs presigned downloads as inert attachments: an uploaded HTML page never renders from the bucket", async () => {
+    const p = await project();
+    const page = "<html><body><script>document.title = 'pwned'</script></body></html>";
+    const put = await call("PUT", `${p.prefix}/artifacts/${p.root}/report "q".html`, p.token, {
+      body: page,
+      headers: { "content-type": "text/html" },
+    });
+    expect(put.status).toBe(200);
+    const presigned = await call("GET", `${p.prefix}/presigned/${p.root}/report "q".html`, p.token);
+    if (!multipart) {
+      expect(presigned.status).toBe(501);
+      return;
+    }
+    expect(presigned.status).toBe(200);
+    const { url } = (await presigned.json()) as { url: string };
+    const signed = new URL(url).searchParams;
+    expect(signed.get("response-content-disposition")).toMatch(/^attachment; filename="report _q_.html"/);
+    expect(signed.get("response-content-type")).toBe("application/octet-stream");
+    const download = await fetch(url);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-disposition")).toMatch(/^attachment; filename="report _q_.html"/);
+    expect(download.headers.get("content-type")).toBe("application/octet-stream");
+    expect(await download.text()).toBe(page);
+  });
+
   it("lists a run's artifacts through GET /api/2.0/mlflow/artifacts/list relative to the run", async () => {
     const p = await project();
     await call("PUT", `${p.prefix}/artifacts/${p.root}/plots/loss.png`, p.token, { body: "png" });

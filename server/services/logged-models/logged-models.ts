@@ -109,7 +109,7 @@ async function findModel(access: ProjectAccess, modelId: string, allowDeleted = 
 
 export async function getLoggedModel(access: ProjectAccess, modelId: string, allowDeleted = false): Promise<LoggedModelView> {
   assertScope(access, "project:read");
-  const [view] = await toViews([await findModel(access, modelId, allowDeleted)]);
+  const [view] = await toViews(access.project.id, [await findModel(access, modelId, allowDeleted)]);
   return view!;
 }
 
@@ -118,7 +118,7 @@ export async function loadLoggedModelViews(access: ProjectAccess, ids: string[])
     where: { id: { in: ids }, projectId: access.project.id },
     select: modelSelect,
   });
-  const byId = new Map((await toViews(models)).map((view) => [view.info.model_id, view]));
+  const byId = new Map((await toViews(access.project.id, models)).map((view) => [view.info.model_id, view]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
@@ -137,18 +137,19 @@ interface ModelMetricRow {
 
 /**
  * Metrics logged with a model_id belong to that model too (MLflow 3): its latest value per key and
- * dataset, by step, then timestamp, then value (the order logged-model search uses).
+ * dataset, by step, then timestamp, then value (the order logged-model search uses). Only points of
+ * the project's own runs count: a model id is no licence for another project to write its metrics.
  */
-async function toViews(models: ModelRow[]): Promise<LoggedModelView[]> {
+async function toViews(projectId: string, models: ModelRow[]): Promise<LoggedModelView[]> {
   const metrics = models.length
     ? (
         await pgPool().query<ModelMetricRow>(
           `SELECT DISTINCT ON (m."modelId", m."key", m."datasetName", m."datasetDigest")
                   m."modelId", m."key", m."value", m."timestamp", m."step", r."id" AS "runId", m."datasetName", m."datasetDigest"
-           FROM "MetricPoint" m JOIN "Run" r ON r."seq" = m."runSeq"
+           FROM "MetricPoint" m JOIN "Run" r ON r."seq" = m."runSeq" AND r."projectId" = $2
            WHERE m."modelId" = ANY($1::text[])
            ORDER BY m."modelId", m."key", m."datasetName", m."datasetDigest", m."step" DESC, m."timestamp" DESC, m."value" DESC`,
-          [models.map((model) => model.id)],
+          [models.map((model) => model.id), projectId],
         )
       ).rows
     : [];

@@ -53,8 +53,12 @@ export interface MetricStore {
   history(runSeq: number, key: string, page: { offset: number; limit: number }): Promise<MetricPointView[]>;
   /** At most `buckets` buckets over the step range, computed in the database. */
   downsample(runSeq: number, key: string, buckets: number): Promise<MetricBucket[]>;
-  /** The distinct steps at which any of the runs logged `key`, ascending, within [start, end]. */
-  steps(runSeqs: number[], key: string, range: { start?: number; end?: number }): Promise<number[]>;
+  /**
+   * Of the distinct steps at which any of the runs logged `key` within [start, end], at most
+   * `maxResults` + 1, ascending: evenly spread, first and last kept (`sampleSteps` of runs/sampled-steps).
+   * Sampled where the points are, so memory does not grow with the number of steps.
+   */
+  sampledSteps(runSeqs: number[], key: string, range: { start?: number; end?: number }, maxResults: number): Promise<number[]>;
   /** Every point of `key` of the runs at the given steps: run by run in the order given, then by step, timestamp and value. */
   pointsAtSteps(runSeqs: number[], key: string, steps: number[]): Promise<LatestMetricView[]>;
 }

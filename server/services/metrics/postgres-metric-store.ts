@@ -51,13 +51,8 @@ export const postgresMetricStore: MetricStore = {
     );
   },
 
-  async steps(runSeqs, key, range) {
-    const result = await pgPool().query<{ step: number }>(
-      `SELECT DISTINCT "step" FROM "MetricPoint"
-       WHERE "runSeq" = ANY($1::int8[]) AND "key" = $2 AND ($3::int8 IS NULL OR "step" >= $3) AND ($4::int8 IS NULL OR "step" <= $4)
-       ORDER BY "step"`,
-      [runSeqs, key, range.start ?? null, range.end ?? null],
-    );
+  async sampledSteps(runSeqs, key, range, maxResults) {
+    const result = await pgPool().query<{ step: number }>(SAMPLED_STEPS_SQL, [runSeqs, key, range.start ?? null, range.end ?? null, maxResults]);
     return result.rows.map((row) => row.step);
   },
 
@@ -156,3 +151,21 @@ const BUCKETS_SQL = `
   ) last
   WHERE agg."count" > 0
   ORDER BY e.i`;
+
+/**
+ * The distinct steps numbered 0..n-1 in order; step i is kept when some k in [0, max) has
+ * floor(k * n / max) = i, i.e. when ceil(i * max / n) < (i + 1) * max / n, and the last one always.
+ * Only the kept steps (at most max + 1) leave the database.
+ */
+const SAMPLED_STEPS_SQL = `
+  WITH ranked AS (
+    SELECT "step", row_number() OVER (ORDER BY "step") - 1 AS i, count(*) OVER () AS n
+    FROM (
+      SELECT DISTINCT "step" FROM "MetricPoint"
+      WHERE "runSeq" = ANY($1::int8[]) AND "key" = $2 AND ($3::int8 IS NULL OR "step" >= $3) AND ($4::int8 IS NULL OR "step" <= $4)
+    ) AS steps
+  )
+  SELECT "step" FROM ranked
+  WHERE i = n - 1 OR ((i * $5::int8 + n - 1) / n) * n < (i + 1) * $5::int8
+  ORDER BY "step"
+  LIMIT $5::int8 + 1`;

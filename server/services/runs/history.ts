@@ -3,7 +3,6 @@ import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore, type MetricBucket } from "../metrics";
 import { findRun } from "./runs";
-import { sampleSteps } from "./sampled-steps";
 import type { MetricView } from "./views";
 
 export const MAX_HISTORY_PAGE = 25_000;
@@ -80,8 +79,8 @@ export async function getMetricHistoryBulkInterval(
   const missing = runIds.find((runId) => !seqOf.has(runId));
   if (missing) throw notFound(`Run with id=${missing} not found`);
   const seqs = runIds.map((runId) => seqOf.get(runId)!);
-  const steps = await metricStore().steps(seqs, input.key, { start: input.startStep, end: input.endStep });
-  const points = await metricStore().pointsAtSteps(seqs, input.key, sampleSteps(steps, input.maxResults));
+  const steps = await metricStore().sampledSteps(seqs, input.key, { start: input.startStep, end: input.endStep }, input.maxResults);
+  const points = await metricStore().pointsAtSteps(seqs, input.key, steps);
   const runIdOf = new Map(runs.map((run) => [Number(run.seq), run.id]));
   return { metrics: points.map(({ runSeq, key, value, timestamp, step }) => ({ key, value, timestamp, step, run_id: runIdOf.get(runSeq)! })) };
 }

@@ -27,6 +27,7 @@ export async function logBatch(access: ProjectAccess, runId: string, batch: LogB
     const row = run.rows[0];
     if (!row) throw notFound(`Run with id=${runId} not found`);
     assertActive({ id: runId, lifecycleStage: row.lifecycleStage });
+    await assertModelsInProject(client, access, batch.metrics);
     if (batch.params.length) await logParams(client, runId, batch.params);
     if (batch.tags.length) await setTags(client, runId, batch.tags);
     if (batch.metrics.length) {
@@ -45,6 +46,22 @@ export async function logBatch(access: ProjectAccess, runId: string, batch: LogB
       );
     }
   });
+}
+
+/**
+ * Points logged with a model_id also count as that logged model's metrics, so every model named
+ * must be of the caller's project; otherwise the whole batch is refused before anything is written.
+ */
+async function assertModelsInProject(client: pg.ClientBase, access: ProjectAccess, metrics: MetricInput[]) {
+  const modelIds = [...new Set(metrics.flatMap((metric) => (metric.model_id ? [metric.model_id] : [])))];
+  if (modelIds.length === 0) return;
+  const known = await client.query<{ id: string }>(
+    `SELECT "id" FROM "LoggedModel" WHERE "id" = ANY($1::text[]) AND "projectId" = $2`,
+    [modelIds, access.project.id],
+  );
+  const knownIds = new Set(known.rows.map((model) => model.id));
+  const missing = modelIds.find((id) => !knownIds.has(id));
+  if (missing) throw notFound(`Logged model with id=${missing} not found`);
 }
 
 /** Params are immutable: the same value again is fine, a different one is refused. */

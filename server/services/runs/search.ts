@@ -1,10 +1,15 @@
 import { assertScope, type ProjectAccess } from "../access";
 import { experimentKeysOf } from "../experiments";
-import { compileRunSearch, executeSearch, type ViewType } from "../tracking-search";
+import { compileRunSearch, executeSearch, pageTokenAfter, type ViewType } from "../tracking-search";
+import { runsWithinPageBudget } from "./page-budget";
 import { loadRunViews } from "./runs";
 import type { RunView } from "./views";
 
-/** runs/search: full runs of the given experiments (MLflow ids) matching the filter, in the requested order. */
+/**
+ * runs/search: full runs of the given experiments (MLflow ids) matching the filter, in the requested
+ * order; a page holds fewer than max_results runs, with a token for the rest, when they would pass
+ * MAX_SEARCH_PAGE_BYTES.
+ */
 export async function searchRuns(
   access: ProjectAccess,
   input: { experimentIds: string[]; filter?: string; orderBy?: string[]; viewType: ViewType; maxResults: number; pageToken?: string },
@@ -20,6 +25,8 @@ export async function searchRuns(
     pageToken: input.pageToken,
   });
   const page = await executeSearch(search);
-  const runs = await loadRunViews(access, page.ids);
-  return { runs, ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
+  const ids = await runsWithinPageBudget(access.project.id, page.ids);
+  const nextPageToken = ids.length < page.ids.length ? pageTokenAfter(search.page, ids.length) : page.nextPageToken;
+  const runs = await loadRunViews(access, ids);
+  return { runs, ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
 }

@@ -94,8 +94,9 @@ function modelCondition(condition: Condition, datasets: readonly DatasetRef[], p
 }
 
 /**
- * The model's latest value of a metric as a scalar subquery (NULL when it has none). The hash index
- * on MetricPoint.modelId finds the model's points; a model has few.
+ * The model's latest value of a metric as a scalar subquery (NULL when it has none), among points
+ * of its own project's runs only. The hash index on MetricPoint.modelId finds the model's points; a
+ * model has few.
  */
 function latestModelMetric(key: string, datasets: readonly DatasetRef[], params: SqlParams): string {
   const tests = [`"p"."modelId" = "LoggedModel"."id"`, `"p"."key" = ${params.bind(key, "text")}`];
@@ -107,7 +108,9 @@ function latestModelMetric(key: string, datasets: readonly DatasetRef[], params:
         ` WHERE "d"."name" = "p"."datasetName" AND ("d"."digest" IS NULL OR "d"."digest" = "p"."datasetDigest"))`,
     );
   }
-  return `(SELECT "p"."value" FROM "MetricPoint" AS "p" WHERE ${tests.join(" AND ")} ORDER BY "p"."step" DESC, "p"."timestamp" DESC, "p"."value" DESC LIMIT 1)`;
+  return `(SELECT "p"."value" FROM "MetricPoint" AS "p"` +
+    ` JOIN "Run" AS "pr" ON "pr"."seq" = "p"."runSeq" AND "pr"."projectId" = "LoggedModel"."projectId"` +
+    ` WHERE ${tests.join(" AND ")} ORDER BY "p"."step" DESC, "p"."timestamp" DESC, "p"."value" DESC LIMIT 1)`;
 }
 
 /** Sorted metrics join once each (LATERAL), so the ordering reads each model's value only once. */

@@ -8,6 +8,6 @@ export { parseOrderBy } from "./order-by";
 export { compileRunSearch, type RunSearchInput } from "./compile-runs";
 export { compileExperimentSearch, type ExperimentSearchInput } from "./compile-experiments";
 export { compileLoggedModelSearch, type DatasetRef, type LoggedModelSearchInput } from "./compile-logged-models";
-export { nextPageToken, MAX_RESULTS, type Page } from "./page-token";
+export { nextPageToken, pageTokenAfter, MAX_RESULTS, type Page } from "./page-token";
 export { executeSearch } from "./execute";
 export type { CompiledSearch, ViewType } from "./sql";

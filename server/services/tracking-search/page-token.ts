@@ -34,8 +34,12 @@ export function openPage(shape: string, maxResults: number, pageToken: string | 
  * for one row more than `maxResults`, and that extra row is what says another page exists.
  */
 export function nextPageToken(page: Page, rowsReturned: number): string | undefined {
-  if (rowsReturned <= page.maxResults) return undefined;
-  const token: TokenBody = { offset: page.offset + page.maxResults, shape: page.shape };
+  return rowsReturned <= page.maxResults ? undefined : pageTokenAfter(page, page.maxResults);
+}
+
+/** The token for the rows after the first `taken` of `page`: for a page its caller ends early. */
+export function pageTokenAfter(page: Page, taken: number): string {
+  const token: TokenBody = { offset: page.offset + taken, shape: page.shape };
   return Buffer.from(JSON.stringify(token)).toString("base64url");
 }
 

@@ -21,6 +21,7 @@ import {
   logBatch,
   logInputs,
   logOutputs,
+  recordLoggedModel,
   searchRuns,
   setRunLifecycle,
   updateRun,
@@ -51,8 +52,6 @@ const datasetSchema = z.object({
   schema: z.string().max(1_048_575).optional(),
   profile: z.string().max(16_777_215).optional(),
 });
-
-const LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history";
 
 export const runRoutes: MlflowRoute[] = [
   {
@@ -234,15 +233,7 @@ export const runRoutes: MlflowRoute[] = [
       } catch {
         throw badInput("model_json must be valid JSON");
       }
-      const runId = runIdOf(input);
-      const run = await getRun(access, runId);
-      const previous = run.data.tags.find((tag) => tag.key === LOG_MODEL_HISTORY_TAG)?.value;
-      const history = previous ? (JSON.parse(previous) as unknown[]) : [];
-      await logBatch(access, runId, {
-        metrics: [],
-        params: [],
-        tags: [{ key: LOG_MODEL_HISTORY_TAG, value: JSON.stringify([...history, model]) }],
-      });
+      await recordLoggedModel(access, runIdOf(input), model);
       return {};
     },
   },

@@ -1,0 +1,41 @@
+import { badInput, notFound } from "@/lib/errors";
+import { MAX_RUN_TAG_VALUE_LENGTH } from "@/lib/schemas/mlflow";
+import { withPgTransaction } from "@/server/db/pool";
+import { assertScope, type ProjectAccess } from "../access";
+import { assertActive } from "./runs";
+
+export const LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history";
+
+/**
+ * MLflow's runs/log-model: appends `model` to the run's mlflow.log-model.history tag. The new value
+ * is held to the run tag limit as MLflow's server does: past it the call is refused and the stored
+ * history stays as it was. The run's row is locked, so concurrent calls never lose an entry.
+ */
+export async function recordLoggedModel(access: ProjectAccess, runId: string, model: unknown): Promise<void> {
+  assertScope(access, "runs:write");
+  await withPgTransaction(async (client) => {
+    const run = await client.query<{ lifecycleStage: string }>(
+      `SELECT "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR UPDATE`,
+      [runId, access.project.id],
+    );
+    const row = run.rows[0];
+    if (!row) throw notFound(`Run with id=${runId} not found`);
+    assertActive({ id: runId, lifecycleStage: row.lifecycleStage });
+    const previous = await client.query<{ value: string }>(`SELECT "value" FROM "RunTag" WHERE "runId" = $1 AND "key" = $2`, [
+      runId,
+      LOG_MODEL_HISTORY_TAG,
+    ]);
+    const history = previous.rows[0] ? (JSON.parse(previous.rows[0].value) as unknown[]) : [];
+    const value = JSON.stringify([...history, model]);
+    if (value.length > MAX_RUN_TAG_VALUE_LENGTH) {
+      throw badInput(
+        `'value' exceeds the maximum length of ${MAX_RUN_TAG_VALUE_LENGTH} characters: the run's ${LOG_MODEL_HISTORY_TAG} tag is full`,
+      );
+    }
+    await client.query(
+      `INSERT INTO "RunTag" ("runId", "key", "value") VALUES ($1, $2, $3)
+       ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"`,
+      [runId, LOG_MODEL_HISTORY_TAG, value],
+    );
+  });
+}

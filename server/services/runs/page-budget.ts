@@ -1,0 +1,49 @@
+import { pgPool } from "@/server/db/pool";
+
+/**
+ * The most stored text one runs/search page carries. Runs are returned whole, as MLflow's server
+ * returns them (dataset schema and profile included), so a page ends early once its runs reach this
+ * size and the page token continues from the first run left out; a page always holds at least one run.
+ */
+export const MAX_SEARCH_PAGE_BYTES = 32 * 1024 * 1024;
+
+/** Fixed JSON of a run, and of each param, tag, metric, dataset input and model output, beyond their text. */
+const RUN_OVERHEAD = 512;
+const ENTRY_OVERHEAD = 32;
+const METRIC_OVERHEAD = 96;
+const INPUT_OVERHEAD = 128;
+const OUTPUT_OVERHEAD = 96;
+
+/**
+ * How much of a run its JSON carries, from stored sizes only: octet_length reads the size of a
+ * large (TOASTed) value without reading the value, so weighing thousands of runs stays cheap. One
+ * row per id, in order (0 for a run gone since the search).
+ */
+const RUN_WEIGHTS_SQL = `
+  SELECT COALESCE(${RUN_OVERHEAD} + octet_length(r."name") + octet_length(r."userId") + octet_length(r."artifactUri")
+    + COALESCE((SELECT sum(octet_length("key") + octet_length("value") + ${ENTRY_OVERHEAD}) FROM "Param" WHERE "runId" = r."id"), 0)
+    + COALESCE((SELECT sum(octet_length("key") + octet_length("value") + ${ENTRY_OVERHEAD}) FROM "RunTag" WHERE "runId" = r."id"), 0)
+    + COALESCE((SELECT sum(octet_length("key") + ${METRIC_OVERHEAD}) FROM "LatestMetric" WHERE "runSeq" = r."seq"), 0)
+    + COALESCE((
+        SELECT sum(octet_length(i."tags"::text) + octet_length(d."name") + octet_length(d."digest") + octet_length(d."sourceType")
+                   + octet_length(d."source") + COALESCE(octet_length(d."schema"), 0) + COALESCE(octet_length(d."profile"), 0)
+                   + ${INPUT_OVERHEAD})
+        FROM "RunInput" i JOIN "Dataset" d ON d."id" = i."datasetId" WHERE i."runId" = r."id"), 0)
+    + (SELECT count(*) * ${OUTPUT_OVERHEAD} FROM "RunOutput" WHERE "runId" = r."id"), 0)::int8 AS "bytes"
+  FROM unnest($1::text[]) WITH ORDINALITY AS page("id", "position")
+  LEFT JOIN "Run" r ON r."id" = page."id" AND r."projectId" = $2
+  ORDER BY page."position"`;
+
+/** The longest run of `runIds` (in order, at least the first) whose runs fit in MAX_SEARCH_PAGE_BYTES. */
+export async function runsWithinPageBudget(projectId: string, runIds: string[]): Promise<string[]> {
+  if (runIds.length === 0) return [];
+  const weights = await pgPool().query<{ bytes: number }>(RUN_WEIGHTS_SQL, [runIds, projectId]);
+  let total = 0;
+  let fitting = 0;
+  for (const { bytes } of weights.rows) {
+    total += bytes;
+    if (fitting > 0 && total > MAX_SEARCH_PAGE_BYTES) break;
+    fitting++;
+  }
+  return runIds.slice(0, fitting);
+}
