@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import { poolConfig } from "./connection";
 import { PrismaClient } from "./generated/client";
 
 export type Db = PrismaClient;
@@ -7,13 +8,7 @@ export type { Prisma } from "./generated/client";
 const globalForPrisma = globalThis as unknown as { tallyPrisma?: PrismaClient };
 
 function createClient(): PrismaClient {
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) {
-    throw new Error(
-      "DATABASE_URL is not set. Start Tally with `npm start` (which runs the embedded PostgreSQL) or set DATABASE_URL.",
-    );
-  }
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  return new PrismaClient({ adapter: new PrismaPg(poolConfig()) });
 }
 
 /**

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { poolConfig } from "./connection";
 
 /**
  * A plain node-postgres pool for the hot paths (metric ingestion and history) where one
@@ -12,9 +13,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function pgPool(): pg.Pool {
   if (!globalForPool.tallyPgPool) {
-    const connectionString = process.env.DATABASE_URL;
-    if (!connectionString) throw new Error("DATABASE_URL is not set");
-    const pool = new pg.Pool({ connectionString, max: 10 });
+    const pool = new pg.Pool({ ...poolConfig(), max: 10 });
     // An idle connection can be closed by the server (restart, admin command); the pool replaces it.
     // Without a listener that event would crash the process.
     pool.on("error", (error) => console.error(`PostgreSQL connection lost: ${error.message}`));

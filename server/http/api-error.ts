@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import { AppError, HTTP_STATUS, type AppErrorCode } from "@/lib/errors";
+import { databaseErrorAsAppError } from "@/server/db/errors";
 
 /** Tally REST error body: `{ "error": { "code": "...", "message": "..." } }`. */
 export function apiError(status: number, code: AppErrorCode | "INTERNAL", message: string): Response {
@@ -7,7 +8,8 @@ export function apiError(status: number, code: AppErrorCode | "INTERNAL", messag
 }
 
 export function errorResponse(error: unknown): Response {
-  if (error instanceof AppError) return apiError(HTTP_STATUS[error.code], error.code, error.message);
+  const domain = error instanceof AppError ? error : databaseErrorAsAppError(error);
+  if (domain) return apiError(HTTP_STATUS[domain.code], domain.code, domain.message);
   if (error instanceof ZodError) {
     return apiError(400, "BAD_INPUT", error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "));
   }

@@ -3,6 +3,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import type { Scope } from "@/lib/rbac";
+import { databaseErrorAsAppError } from "@/server/db/errors";
 import { projectRef } from "@/lib/schemas/projects";
 import { requireProjectScope, type UserActor } from "../services/access";
 
@@ -36,10 +37,9 @@ const t = initTRPC.context<TrpcContext>().create({
 /** Services throw AppError; this turns them into tRPC errors with the matching code. */
 const mapDomainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok && result.error.cause instanceof AppError) {
-    const cause = result.error.cause;
-    throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
-  }
+  if (result.ok) return result;
+  const cause = result.error.cause instanceof AppError ? result.error.cause : databaseErrorAsAppError(result.error.cause);
+  if (cause) throw new TRPCError({ code: TRPC_CODES[cause.code], message: cause.message, cause });
   return result;
 });
 

@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
+import { databaseErrorAsAppError } from "@/server/db/errors";
 import { readBodyWithin } from "../body";
 import { jsonResponse } from "../json";
 
@@ -23,9 +24,10 @@ export function mlflowError(status: number, code: string, message: string, heade
 const MAX_ISSUES_SHOWN = 5;
 
 export function mlflowErrorResponse(error: unknown): Response {
-  if (error instanceof AppError) {
-    const { code, status } = MLFLOW_ERRORS[error.code];
-    return mlflowError(status, code, error.message);
+  const domain = error instanceof AppError ? error : databaseErrorAsAppError(error);
+  if (domain) {
+    const { code, status } = MLFLOW_ERRORS[domain.code];
+    return mlflowError(status, code, domain.message);
   }
   if (error instanceof ZodError) {
     const shown = error.issues
