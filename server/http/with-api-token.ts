@@ -2,6 +2,7 @@ import type { Scope } from "@/lib/rbac";
 import { authenticateToken, tokenFromAuthorization, type TokenPrincipal } from "../services/api-tokens";
 import { requireProjectScope, type ProjectAccess } from "../services/access";
 import { errorResponse } from "./api-error";
+import { requestClientAddress } from "./client-address";
 
 /**
  * Wraps a REST handler: verifies the API token (Bearer, or Basic with the token as password),
@@ -13,7 +14,10 @@ export function withApiToken(
 ) {
   return async (request: Request): Promise<Response> => {
     try {
-      const token = await authenticateToken(tokenFromAuthorization(request.headers.get("authorization")));
+      const token = await authenticateToken(
+        tokenFromAuthorization(request.headers.get("authorization")),
+        requestClientAddress(request.headers),
+      );
       const access = await requireProjectScope(token, token.project.slug, scope);
       return await handler(request, { token, access });
     } catch (error) {

@@ -1,11 +1,12 @@
 import { describe, expect, it, vi } from "vitest";
 import { db } from "@/server/db/client";
+import type * as PasswordModule from "@/server/services/users/password";
 import { callerFor, createTestProject, createTestUser, trpcErrorOf, uniqueSuffix } from "../factories";
 
 /** Password hashing is the expensive step of a sign-up; count how often it runs. */
 const hashes = vi.hoisted(() => ({ count: 0 }));
 vi.mock("@/server/services/users/password", async (importOriginal) => {
-  const original = await importOriginal<typeof import("@/server/services/users/password")>();
+  const original = await importOriginal<typeof PasswordModule>();
   return {
     ...original,
     hashPassword: (password: string) => {

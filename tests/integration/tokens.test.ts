@@ -4,7 +4,8 @@ import { db } from "@/server/db/client";
 import { resolveProjectAccess, requireProjectScope } from "@/server/services/access";
 import { authenticateToken } from "@/server/services/api-tokens";
 import type { TokenScope } from "@/lib/rbac";
-import { callerFor, createTestProject, trpcErrorOf, uniqueSuffix } from "../factories";
+import { handleMlflowRequest } from "@/server/http/mlflow/handle-request";
+import { callerFor, createProjectWithToken, createTestProject, trpcErrorOf, uniqueSuffix } from "../factories";
 
 /** The token lifecycle as a CI job sees it: created in the web app, used against the REST API. */
 
@@ -93,7 +94,7 @@ describe("API token lifecycle through GET /api/v1/whoami", () => {
     const { token, plaintext } = await projectWithToken({ expiresInDays: 1 });
     await authenticateToken(plaintext); // cached now
     const afterExpiry = new Date(token.expiresAt!.getTime() + 1);
-    await expect(authenticateToken(plaintext, afterExpiry)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    await expect(authenticateToken(plaintext, undefined, afterExpiry)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
   });
 
   it.each([
@@ -189,5 +190,28 @@ describe("API token lifecycle through GET /api/v1/whoami", () => {
     const refused = await trpcErrorOf(a.caller.tokens.revoke({ projectSlug: a.project.slug, tokenId: b.token.id }));
     expect(refused.code).toBe("NOT_FOUND");
     expect((await callWhoami(bearer(b.plaintext))).status).toBe(200);
+  });
+});
+
+describe("token use from a new client address", () => {
+  it("is written to the project's audit log once per address, through the REST and MLflow edges alike", async () => {
+    const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
+    const events = () =>
+      db().auditEvent.findMany({ where: { projectId: project.id, action: "token.new_address" }, orderBy: { id: "asc" } });
+    const from = (address: string) => ({ ...bearer(plaintext), "x-tally-peer-address": address });
+
+    expect((await callWhoami(from("203.0.113.10"))).status).toBe(200);
+    expect((await callWhoami(from("203.0.113.10"))).status).toBe(200);
+    const mlflow = await handleMlflowRequest(
+      new Request(`http://t/api/2.0/mlflow/experiments/search?max_results=1`, { headers: from("203.0.113.11") }),
+      { segments: ["experiments", "search"] },
+    );
+    expect(mlflow.status).toBe(200);
+    expect((await events()).map((event) => [event.actorType, (event.after as { address: string }).address])).toEqual([
+      ["TOKEN", "203.0.113.10"],
+      ["TOKEN", "203.0.113.11"],
+    ]);
+    // The token itself never appears in the log.
+    expect(JSON.stringify((await events()).map((event) => event.after))).not.toContain(plaintext.split("_")[2]);
   });
 });

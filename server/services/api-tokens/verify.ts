@@ -4,6 +4,7 @@ import { TOKEN_SCOPES, type TokenScope } from "@/lib/rbac";
 import { unauthenticated } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import type { TokenActor } from "../access";
+import { noteTokenAddress } from "./addresses";
 import { isExpired, parseToken, secretMatches } from "./token-format";
 
 export interface TokenPrincipal extends TokenActor {
@@ -31,8 +32,17 @@ export function clearTokenCache(): void {
   cache.clear();
 }
 
-/** The one verification path for every REST route. Throws UNAUTHENTICATED with the reason. */
-export async function authenticateToken(plaintext: string | null, now = new Date()): Promise<TokenPrincipal> {
+/**
+ * The one verification path for every REST route. Throws UNAUTHENTICATED with the reason. The
+ * client address, when known, is noted for the token (a new one is audited).
+ */
+export async function authenticateToken(plaintext: string | null, clientAddress?: string, now = new Date()): Promise<TokenPrincipal> {
+  const principal = await verifyToken(plaintext, now);
+  await noteTokenAddress(principal, clientAddress);
+  return principal;
+}
+
+async function verifyToken(plaintext: string | null, now: Date): Promise<TokenPrincipal> {
   if (!plaintext) throw unauthenticated("An API token is required (Authorization: Bearer tly_...)");
   const key = cacheKey(plaintext);
   const cached = cache.get(key);
