@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations } from "../server/db/migrate";
 import { startScratchPostgres } from "../server/runtime/embedded-postgres";
+import { TEST_INSTANCE_AUTH_SECRET, TEST_INSTANCE_SETUP_TOKEN } from "./test-instance-settings";
 
 const port = process.env.TALLY_TEST_PORT ?? "3100";
 const root = path.resolve(import.meta.dirname, "..");
@@ -31,7 +32,8 @@ const server = spawn(
       DATABASE_URL: postgres.url,
       TALLY_HOME: home,
       TALLY_SIGNUP: "invite",
-      TALLY_AUTH_SECRET: "e2e-secret-0123456789abcdef0123456789",
+      TALLY_AUTH_SECRET: TEST_INSTANCE_AUTH_SECRET,
+      TALLY_SETUP_TOKEN: TEST_INSTANCE_SETUP_TOKEN,
       NEXTAUTH_URL: `http://127.0.0.1:${port}`,
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_ENV: "production",

@@ -6,7 +6,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { EnvError, parseEnv } from "../lib/env";
+import { EnvError, parseEnv, type Env } from "../lib/env";
+import pg from "pg";
+import { setupToken } from "../server/auth/secret";
 import { applyMigrations } from "../server/db/migrate";
 import { ensureEmbeddedPostgres, type RunningPostgres } from "../server/runtime/embedded-postgres";
 
@@ -20,7 +22,7 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-let env;
+let env: Env;
 try {
   env = parseEnv(process.env);
 } catch (error) {
@@ -67,6 +69,7 @@ if (!databaseUrl) {
 }
 const applied = await applyMigrations(databaseUrl).catch((error: Error) => fail(error.message));
 if (applied.length) console.log(`Applied ${applied.length} database migration(s).`);
+const setupLink = (await accountsExist(databaseUrl)) ? null : setupUrl();
 
 const childEnv = {
   ...process.env,
@@ -105,10 +108,31 @@ Tally is running at ${publicUrl}  (ready in ${seconds} s${dev ? ", development m
 ${postgres ? `Database: embedded PostgreSQL, data in ${path.join(home, "pg")}` : "Database: DATABASE_URL"}
 
 How to sign in:
-  - First time? Open ${publicUrl}/setup and create the administrator account,
-    or headlessly: npm run admin -- create-user --email you@example.com --password '…' --admin
+${
+  setupLink
+    ? `  - No account exists yet. Open ${setupLink}
+    to create the administrator account (only someone with this link, or the setup token in it, can),
+    or headlessly: npm run admin -- create-user --email you@example.com --password '…' --admin`
+    : "  - Sign in with your account. Accounts are created with: npm run admin -- create-user …"
+}
   - Sign-up for others follows TALLY_SIGNUP (now: ${env.TALLY_SIGNUP}); project owners send invite links.
 Press Ctrl-C to stop.`);
+
+async function accountsExist(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query("SELECT 1 FROM \"User\" LIMIT 1")).rowCount !== 0;
+  } finally {
+    await client.end();
+  }
+}
+
+/** /setup, with the setup token when this mode asks for one (see server/auth/secret.ts). */
+function setupUrl(): string {
+  const token = setupToken({ ...env, TALLY_HOME: home }, !dev);
+  return token ? `${publicUrl}/setup?token=${encodeURIComponent(token)}` : `${publicUrl}/setup`;
+}
 
 async function waitForHttp(url: string): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
