@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { watchCspViolations } from "./support/csp";
 
 /**
  * The foundation from a user's point of view, on a fresh instance (no accounts, TALLY_SIGNUP=invite):
@@ -21,6 +22,7 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
   const projectUrl = `/projects/${PROJECT.slug}`;
   let inviteLink = "";
   let plaintext = "";
+  const cspViolations = watchCspViolations(page.context());
 
   await test.step("first visit lands on setup; create the administrator", async () => {
     await page.goto("/");
@@ -132,6 +134,7 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
   });
 
   const viewerContext = await browser.newContext({ baseURL });
+  const viewerCspViolations = watchCspViolations(viewerContext);
   const viewer = await viewerContext.newPage();
 
   await test.step("a stranger opens the invite link and signs up with it", async () => {
@@ -180,6 +183,7 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
     await expect(viewer.getByRole("button", { name: "Create token" })).toHaveCount(0);
   });
   await viewerContext.close();
+  expect(viewerCspViolations, "Content Security Policy violations").toEqual([]);
 
   await test.step("back as admin: make the viewer a member", async () => {
     await page.getByLabel("Email").fill(ADMIN.email);
@@ -203,4 +207,5 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
     await expect(page.getByLabel(`Role of ${VIEWER.email}`)).toHaveValue("MEMBER");
     await expect(page.getByLabel(`Role of ${VIEWER.email}`).locator("option:checked")).toHaveText("Member");
   });
+  expect(cspViolations, "Content Security Policy violations").toEqual([]);
 });
