@@ -6,7 +6,8 @@ import { OWNER, signedIn, startDemoInstance, type DemoInstance } from "./support
 
 /**
  * Every kind of page and API response carries the security headers, each page its own script nonce,
- * and a remote image in a run note is never fetched (no tracking pixel can see who reads it).
+ * a remote image in a run note is never fetched (no tracking pixel can see who reads it), and sign-in
+ * never redirects off-site.
  */
 
 let tally: DemoInstance;
@@ -113,6 +114,18 @@ test("every page kind is served with the security headers and its own script non
   });
   expect(api.status()).toBe(200);
   expectCommonHeaders(api);
+});
+
+test("sign-in sends a signed-in user to a path on this site only", async () => {
+  for (const target of ["/.//evil.com", "/./\\evil.com", "/%2F%2Fevil.com", "/\t/evil.com", "https://evil.com"]) {
+    const response = await owner.request.get(`${tally.url}/signin?callbackUrl=${encodeURIComponent(target)}`, { maxRedirects: 0 });
+    expect(response.status(), target).toBe(307);
+    expect(response.headers().location, target).toBe("/projects");
+  }
+  const kept = await owner.request.get(`${tally.url}/signin?callbackUrl=${encodeURIComponent("/projects/demo?tab=runs")}`, {
+    maxRedirects: 0,
+  });
+  expect(kept.headers().location).toBe("/projects/demo?tab=runs");
 });
 
 test("an artifact keeps its sandboxing policy", async () => {
