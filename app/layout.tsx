@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { TrpcProviders } from "@/lib/trpc-client";
 import "./globals.css";
@@ -8,7 +9,9 @@ export const metadata: Metadata = {
   description: "ML experiment tracking, lineage and model registry",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/** Rendered per request, never prerendered: each response needs its own script nonce (see proxy.ts). */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await connection();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans">

@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { TEST_INSTANCE_SETUP_TOKEN } from "../scripts/test-instance-settings";
+import { watchCspViolations } from "./support/csp";
 
 /**
  * The foundation from a user's point of view, on a fresh instance (no accounts, TALLY_SIGNUP=invite):
@@ -22,6 +23,7 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
   const projectUrl = `/projects/${PROJECT.slug}`;
   let inviteLink = "";
   let plaintext = "";
+  const cspViolations = watchCspViolations(page.context());
 
   await test.step("first visit lands on setup; create the administrator with the setup token", async () => {
     await page.goto("/");
@@ -139,6 +141,7 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
   });
 
   const viewerContext = await browser.newContext({ baseURL });
+  const viewerCspViolations = watchCspViolations(viewerContext);
   const viewer = await viewerContext.newPage();
 
   await test.step("a stranger opens the invite link and signs up with it", async () => {
@@ -187,6 +190,7 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
     await expect(viewer.getByRole("button", { name: "Create token" })).toHaveCount(0);
   });
   await viewerContext.close();
+  expect(viewerCspViolations, "Content Security Policy violations").toEqual([]);
 
   await test.step("back as admin: make the viewer a member", async () => {
     await page.getByLabel("Email").fill(ADMIN.email);
@@ -210,4 +214,5 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
     await expect(page.getByLabel(`Role of ${VIEWER.email}`)).toHaveValue("MEMBER");
     await expect(page.getByLabel(`Role of ${VIEWER.email}`).locator("option:checked")).toHaveText("Member");
   });
+  expect(cspViolations, "Content Security Policy violations").toEqual([]);
 });

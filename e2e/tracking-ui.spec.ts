@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { expect, test, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { OWNER, startDemoInstance, VIEWER, type DemoInstance } from "./support/demo-instance";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { watchCspViolations } from "./support/csp";
+import { OWNER, signedIn, startDemoInstance, VIEWER, type DemoInstance } from "./support/demo-instance";
 
 /**
  * The tracking web app on the demo data (`npm run demo`), as a lead and as a viewer see it: the
@@ -14,21 +15,10 @@ let tally: DemoInstance;
 let owner: BrowserContext;
 let viewer: BrowserContext;
 const timings: Record<string, number> = {};
+let cspViolations: string[] = [];
 
 test.describe.configure({ mode: "serial" });
 test.use({ actionTimeout: 15_000 });
-
-async function signedIn(browser: Browser, account: { email: string; password: string }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
-  await page.goto(`${tally.url}/signin`);
-  await page.getByLabel("Email").fill(account.email);
-  await page.getByLabel("Password").fill(account.password);
-  await page.getByRole("button", { name: /sign in/i }).click();
-  await page.waitForURL(/\/projects/);
-  await page.close();
-  return context;
-}
 
 async function shot(page: Page, name: string) {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
@@ -49,8 +39,13 @@ const firstMetricValue = async (page: Page, column: number) =>
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(180_000);
   tally = await startDemoInstance();
-  owner = await signedIn(browser, OWNER);
-  viewer = await signedIn(browser, VIEWER);
+  owner = await signedIn(browser, tally.url, OWNER);
+  viewer = await signedIn(browser, tally.url, VIEWER);
+  cspViolations = watchCspViolations(owner, viewer);
+});
+
+test.afterEach(() => {
+  expect(cspViolations, "Content Security Policy violations").toEqual([]);
 });
 
 test.afterAll(async () => {

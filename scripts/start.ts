@@ -154,7 +154,7 @@ function buildIsStale(): boolean {
   if (!existsSync(buildId)) return true;
   const builtAt = statSync(buildId).mtimeMs;
   const sources = ["app", "components", "lib", "server", "public"].map((dir) => path.join(root, dir));
-  const files = ["next.config.mjs", "package-lock.json", "tailwind.config.ts", "prisma/schema.prisma"].map((file) =>
+  const files = ["next.config.mjs", "proxy.ts", "package-lock.json", "tailwind.config.ts", "prisma/schema.prisma"].map((file) =>
     path.join(root, file),
   );
   return [...files, ...sources].some((entry) => newerThan(entry, builtAt));

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import type { Browser, BrowserContext } from "@playwright/test";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -70,4 +71,17 @@ export async function startDemoInstance(): Promise<DemoInstance> {
       await new Promise((resolve) => server.once("exit", resolve));
     },
   };
+}
+
+/** A browser context signed in to `url` as `account`. */
+export async function signedIn(browser: Browser, url: string, account: { email: string; password: string }): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  await page.goto(`${url}/signin`);
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password").fill(account.password);
+  await page.getByRole("button", { name: /sign in/i }).click();
+  await page.waitForURL(/\/projects/);
+  await page.close();
+  return context;
 }

@@ -2,6 +2,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { oidcEnabled } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { sameOriginRedirect } from "@/lib/safe-callback";
 import { credentialsInput, emailSchema } from "@/lib/schemas/accounts";
 import { config } from "../config";
 import { requestClientAddress } from "../http/client-address";
@@ -84,6 +85,8 @@ export function authOptions(): NextAuthOptions {
         user.id = result.user.id;
         return true;
       },
+      // Where next-auth sends the browser after an SSO sign-in or a sign-out: only paths on this origin.
+      redirect: sameOriginRedirect,
       async jwt({ token, user }) {
         if (user) token.uid = user.id;
         return token;

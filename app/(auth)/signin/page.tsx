@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { AuthCard } from "@/components/auth/auth-card";
-import { safeCallbackUrl } from "@/components/auth/safe-callback";
+import { safeCallbackUrl } from "@/lib/safe-callback";
 import { signInErrorMessage } from "@/components/auth/sign-in-errors";
 import { SignInForm } from "@/components/auth/signin-form";
 import { serverCaller, signedInUser } from "@/server/trpc/rsc";
