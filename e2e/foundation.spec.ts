@@ -37,7 +37,7 @@ test("setup, project, invite, token shown once, audit, viewer restrictions, role
     await page.getByLabel("Confirm password").fill(ADMIN.password);
     await page.getByRole("button", { name: "Create administrator account" }).click();
     // Whoever reaches a fresh instance first, without the token from the server log, gets nothing.
-    await expect(page.getByRole("alert")).toContainText("The setup token is missing or wrong");
+    await expect(page.getByRole("main").getByRole("alert")).toContainText("The setup token is missing or wrong");
     await expect(page).toHaveURL(/\/setup$/);
     await page.getByLabel("Setup token").fill(TEST_INSTANCE_SETUP_TOKEN);
     await page.getByRole("button", { name: "Create administrator account" }).click();
