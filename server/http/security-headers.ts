@@ -12,8 +12,9 @@ export interface SecurityHeaders {
 }
 
 /**
- * Route handlers answer JSON, files and redirects: nothing in them may load, run or be framed. Next keeps
- * the proxy's header over a handler's own, so this includes the artifact routes' sandbox.
+ * Route handlers answer JSON, files and redirects: nothing in them may load, run or be framed. Tally's
+ * HTTP server sets these before Next runs the handler, so a handler's own header (the artifact
+ * routes' sandbox policy) still takes precedence.
  */
 const ROUTE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 

@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
+import { config } from "../config";
 import { PEER_ADDRESS_HEADER } from "../http/client-address";
+import { routeSecurityHeaders, servedByRouteHandler } from "../http/security-headers";
 
 /**
  * Tally's HTTP server: Next.js behind a plain node:http listener, so that every request carries the
@@ -14,6 +16,10 @@ export async function serveTally(options: { dir: string; port: number; hostname?
   await app.prepare();
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "";
+    // Pages get theirs (with a script nonce) from proxy.ts; a handler's own headers still win.
+    if (servedByRouteHandler((request.url ?? "/").split("?")[0]!)) {
+      for (const [name, value] of Object.entries(routeSecurityHeaders(config()))) response.setHeader(name, value);
+    }
     void handle(request, response);
   });
   // Development mode's hot reload talks over WebSocket upgrades.
