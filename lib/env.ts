@@ -26,6 +26,22 @@ const booleanFlag = (fallback: boolean) =>
       .transform((value) => value === "true" || value === "1"),
   );
 
+/** A comma-separated list (empty when unset), each trimmed entry normalized and then checked. */
+const commaList = (entry: z.ZodType<string, string>, normalize: (value: string) => string = (value) => value) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .optional()
+      .transform((value) =>
+        (value ?? "")
+          .split(",")
+          .map((item) => normalize(item.trim()))
+          .filter(Boolean),
+      )
+      .pipe(z.array(entry)),
+  );
+
 export const SIGNUP_MODES = ["invite", "open", "closed"] as const;
 export type SignupMode = (typeof SIGNUP_MODES)[number];
 
@@ -47,32 +63,10 @@ export const envSchema = z
       z.string().min(32, "must be at least 32 characters (try: openssl rand -hex 32)").optional(),
     ),
     TALLY_SIGNUP: z.preprocess(emptyAsUndefined, z.enum(SIGNUP_MODES).default("invite")),
-    TALLY_ADMIN_EMAILS: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .optional()
-        .transform((value) =>
-          (value ?? "")
-            .split(",")
-            .map((email) => email.trim().toLowerCase())
-            .filter(Boolean),
-        )
-        .pipe(z.array(z.email("must be a comma-separated list of email addresses"))),
-    ),
+    TALLY_ADMIN_EMAILS: commaList(z.email("must be a comma-separated list of email addresses"), (email) => email.toLowerCase()),
     /** Addresses (or CIDR ranges) of reverse proxies whose X-Forwarded-For Tally believes. */
-    TALLY_TRUSTED_PROXIES: z.preprocess(
-      emptyAsUndefined,
-      z
-        .string()
-        .optional()
-        .transform((value) =>
-          (value ?? "")
-            .split(",")
-            .map((entry) => entry.trim())
-            .filter(Boolean),
-        )
-        .pipe(z.array(z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: "must be a comma-separated list of IP addresses or CIDR ranges" }))),
+    TALLY_TRUSTED_PROXIES: commaList(
+      z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], { error: "must be a comma-separated list of IP addresses or CIDR ranges" }),
     ),
     /** Asked for by /setup before the first account is created. */
     TALLY_SETUP_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
@@ -149,7 +143,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
 
 /** Error messages end up in logs: never repeat a secret, nor the password inside a connection URL. */
 function redacted(name: string, value: string): string {
-  if (name.includes("SECRET")) return "***";
+  if (name.includes("SECRET") || name.includes("TOKEN")) return "***";
   return value.replace(/(\/\/[^/?#@\s:]*:)[^@\s]*@/, "$1***@");
 }
 

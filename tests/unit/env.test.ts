@@ -153,3 +153,36 @@ describe("parseEnv refuses bad values and names each one", () => {
     expect(error.name).toBe("EnvError");
   });
 });
+
+describe("security settings", () => {
+  it("defaults to no trusted proxy, no fixed setup token, an 8 MiB body limit and a 60 s statement timeout", () => {
+    expect(parseEnv({})).toMatchObject({
+      TALLY_TRUSTED_PROXIES: [],
+      TALLY_MAX_BODY_MB: 8,
+      TALLY_STATEMENT_TIMEOUT_MS: 60_000,
+    });
+    expect(parseEnv({}).TALLY_SETUP_TOKEN).toBeUndefined();
+  });
+
+  it("reads trusted proxies as addresses and CIDR ranges, and names a bad entry", () => {
+    expect(parseEnv({ TALLY_TRUSTED_PROXIES: " 10.0.0.0/8, 192.0.2.7 ,::1,fd00::/8" }).TALLY_TRUSTED_PROXIES).toEqual([
+      "10.0.0.0/8",
+      "192.0.2.7",
+      "::1",
+      "fd00::/8",
+    ]);
+    const error = envError({ TALLY_TRUSTED_PROXIES: "10.0.0.1, proxy.internal" });
+    expect(error.problems).toEqual([expect.stringMatching(/^TALLY_TRUSTED_PROXIES .*IP addresses or CIDR ranges/)]);
+  });
+
+  it("refuses a short setup token, a body limit that is not a positive number, and a statement timeout under 100 ms", () => {
+    expect(envError({ TALLY_SETUP_TOKEN: "short" }).problems).toEqual([expect.stringMatching(/^TALLY_SETUP_TOKEN.*16 characters/)]);
+    expect(envError({ TALLY_MAX_BODY_MB: "0" }).problems).toEqual([expect.stringMatching(/^TALLY_MAX_BODY_MB/)]);
+    expect(envError({ TALLY_MAX_BODY_MB: "lots" }).problems).toEqual([expect.stringMatching(/^TALLY_MAX_BODY_MB/)]);
+    expect(envError({ TALLY_STATEMENT_TIMEOUT_MS: "50" }).problems).toEqual([expect.stringMatching(/^TALLY_STATEMENT_TIMEOUT_MS/)]);
+  });
+
+  it("never repeats the setup token in an error", () => {
+    expect(envError({ TALLY_SETUP_TOKEN: "short-secret" }).message).not.toContain("short-secret");
+  });
+});
