@@ -14,6 +14,8 @@ const [CONFIGURED_ADMIN, LISTED_SSO, LISTED_UNVERIFIED] = ["typed", "sso", "unve
   (label) => `configured-admin-${label}-${uniqueSuffix()}@example.test`,
 ) as [string, string, string];
 process.env.TALLY_SIGNUP = "open";
+const TRUSTED_PROXY = "192.0.2.250";
+process.env.TALLY_TRUSTED_PROXIES = TRUSTED_PROXY;
 process.env.TALLY_ADMIN_EMAILS = [CONFIGURED_ADMIN, LISTED_SSO, LISTED_UNVERIFIED].join(",");
 
 const PASSWORD = "a-long-enough-password";
@@ -195,17 +197,19 @@ describe("the sign-in throttle and client addresses", () => {
     expect(next.error).toMatch(/Too many failed sign-in attempts/);
   });
 
-  it("does not let anyone lock out another address by naming it in X-Forwarded-For", async () => {
+  it("does not let anyone lock out another address by naming it in X-Forwarded-For behind a trusted proxy", async () => {
+    // Behind the reverse proxy, the attacker's own X-Forwarded-For names the victim's address; the
+    // proxy appends the attacker's real one, and only that hop is believed.
     const victimAddress = address();
     const email = newEmail("victim");
     await callerFor(null).account.signUp({ email, password: PASSWORD });
     for (let attempt = 0; attempt < 6; attempt++) {
       await passwordSignIn(newEmail("guess"), "wrong-password", {
-        "x-tally-peer-address": address(),
-        "x-forwarded-for": victimAddress,
+        "x-tally-peer-address": TRUSTED_PROXY,
+        "x-forwarded-for": `${victimAddress}, ${address()}`,
       });
     }
-    const victim = await passwordSignIn(email, PASSWORD, { "x-tally-peer-address": victimAddress });
+    const victim = await passwordSignIn(email, PASSWORD, { "x-tally-peer-address": TRUSTED_PROXY, "x-forwarded-for": victimAddress });
     expect(victim.user).toBeTruthy();
   });
 
