@@ -97,6 +97,14 @@ describe("admin CLI", () => {
     expect(added.stdout).toBe(`${viewer.email} is now VIEWER of project "${slug}".\n`);
     const membership = await db().membership.findFirstOrThrow({ where: { projectId: projectRow.id, userId: viewer.userId } });
     expect(membership.role).toBe("VIEWER");
+    // The viewer's account was not created with a vouched-for email; the operator confirms it.
+    expect((await db().user.findUniqueOrThrow({ where: { id: viewer.userId } })).emailVerifiedAt).toBeNull();
+    const verified = await admin(["verify-email", "--email", viewer.email.toUpperCase()]);
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toBe(`The email of ${viewer.email} is verified.\n`);
+    expect(await db().user.findUniqueOrThrow({ where: { id: viewer.userId } })).toMatchObject({ emailVerifiedBy: "admin" });
+    expect((await admin(["verify-email", "--email", "nobody-here@example.test"])).code).toBe(1);
+    expect(row.emailVerifiedBy).toBe("admin");
     const badRole = await admin(["add-member", "--project", slug, "--email", viewer.email, "--role", "emperor"]);
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toMatch(/^error: --role: /);
