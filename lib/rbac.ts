@@ -9,11 +9,13 @@ export const SCOPES = [
   "project:read",
   "audit:read",
   "runs:write",
+  "registry:write",
   "modelCards:write",
   "promotions:request",
   "promotions:approveUngated",
   "promotions:approveGated",
   "runs:delete",
+  "registry:delete",
   "apiTokens:manage",
   "webhooks:manage",
   "policy:manage",
@@ -27,6 +29,7 @@ const VIEWER_SCOPES: readonly Scope[] = ["project:read", "audit:read"];
 const MEMBER_SCOPES: readonly Scope[] = [
   ...VIEWER_SCOPES,
   "runs:write",
+  "registry:write",
   "modelCards:write",
   "promotions:request",
 ];
@@ -34,6 +37,7 @@ const MAINTAINER_SCOPES: readonly Scope[] = [
   ...MEMBER_SCOPES,
   "promotions:approveUngated",
   "runs:delete",
+  "registry:delete",
   "apiTokens:manage",
   "webhooks:manage",
 ];
@@ -65,7 +69,8 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
 const TOKEN_SCOPE_GRANTS: Record<TokenScope, readonly Scope[]> = {
   read: ["project:read"],
   // Tracking clients soft-delete and restore runs and experiments through the MLflow API.
-  write: ["project:read", "runs:write", "runs:delete", "modelCards:write"],
+  // …and register, tag, transition and delete model versions, as MLflow's clients do.
+  write: ["project:read", "runs:write", "runs:delete", "registry:write", "registry:delete", "modelCards:write"],
   promote: ["project:read", "promotions:request"],
 };
 

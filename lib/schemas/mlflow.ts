@@ -30,7 +30,7 @@ export function keyProblem(key: string): string | null {
   return null;
 }
 
-const keySchema = (what: string) =>
+export const keySchema = (what: string) =>
   z.string({ error: `${what} key is required` }).superRefine((key, ctx) => {
     const problem = keyProblem(key);
     if (problem) ctx.addIssue({ code: "custom", message: `Invalid ${what} key '${key}': ${problem}` });

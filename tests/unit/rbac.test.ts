@@ -13,10 +13,12 @@ const ROLE_MATRIX: Record<Scope, Record<Role, boolean>> = {
   "project:read": /*            */ { VIEWER: Y, MEMBER: Y, MAINTAINER: Y, OWNER: Y },
   "audit:read": /*              */ { VIEWER: Y, MEMBER: Y, MAINTAINER: Y, OWNER: Y },
   "runs:write": /*              */ { VIEWER: N, MEMBER: Y, MAINTAINER: Y, OWNER: Y },
+  "registry:write": /*          */ { VIEWER: N, MEMBER: Y, MAINTAINER: Y, OWNER: Y },
   "modelCards:write": /*        */ { VIEWER: N, MEMBER: Y, MAINTAINER: Y, OWNER: Y },
   "promotions:request": /*      */ { VIEWER: N, MEMBER: Y, MAINTAINER: Y, OWNER: Y },
   "promotions:approveUngated": /**/ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
   "runs:delete": /*             */ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
+  "registry:delete": /*         */ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
   "apiTokens:manage": /*        */ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
   "webhooks:manage": /*         */ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
   // Maintainers approve gated targets only when the project's policy names them; that is decided by
@@ -31,7 +33,7 @@ const ROLE_MATRIX: Record<Scope, Record<Role, boolean>> = {
 /** What each API token scope grants (lib/rbac.ts). Tokens never approve and never manage anything. */
 const TOKEN_MATRIX: Record<TokenScope, readonly Scope[]> = {
   read: ["project:read"],
-  write: ["project:read", "runs:write", "runs:delete", "modelCards:write"],
+  write: ["project:read", "runs:write", "runs:delete", "registry:write", "registry:delete", "modelCards:write"],
   promote: ["project:read", "promotions:request"],
 };
 

@@ -9,7 +9,9 @@ export type AuditResourceType =
   | "user"
   | "experiment"
   | "run"
-  | "request";
+  | "request"
+  | "registeredModel"
+  | "modelVersion";
 
 /**
  * Someone not signed in (a failed sign-in, a refused cross-site request). Only the audit log knows

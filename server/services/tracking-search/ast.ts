@@ -4,7 +4,7 @@
  * never re-validate.
  */
 
-export type SearchEntity = "run" | "experiment" | "logged_model";
+export type SearchEntity = "run" | "experiment" | "logged_model" | "registered_model" | "model_version";
 
 export type FieldType = "attribute" | "metric" | "param" | "tag" | "dataset";
 

@@ -8,6 +8,7 @@ export { parseOrderBy } from "./order-by";
 export { compileRunSearch, type RunSearchInput } from "./compile-runs";
 export { compileExperimentSearch, type ExperimentSearchInput } from "./compile-experiments";
 export { compileLoggedModelSearch, type DatasetRef, type LoggedModelSearchInput } from "./compile-logged-models";
+export { compileRegisteredModelSearch, compileModelVersionSearch, type RegistrySearchInput } from "./compile-registry";
 export { nextPageToken, pageTokenAfter, MAX_RESULTS, type Page } from "./page-token";
 export { executeSearch } from "./execute";
 export type { CompiledSearch, ViewType } from "./sql";

@@ -70,6 +70,25 @@ export const VOCABULARIES: Readonly<Record<SearchEntity, Vocabulary>> = {
     },
     aliases: { creation_time: "creation_timestamp", last_updated_time: "last_updated_timestamp" },
   },
+  registered_model: {
+    filterTypes: ["attribute", "tag"],
+    orderTypes: ["attribute"],
+    attributes: { name: TEXT, creation_timestamp: TIME, last_updated_timestamp: TIME },
+    aliases: { timestamp: "creation_timestamp" },
+  },
+  model_version: {
+    filterTypes: ["attribute", "tag"],
+    orderTypes: ["attribute"],
+    attributes: {
+      name: TEXT,
+      run_id: { ...TEXT, lists: true },
+      source_path: TEXT,
+      version_number: TIME,
+      creation_timestamp: TIME,
+      last_updated_timestamp: TIME,
+    },
+    aliases: { timestamp: "creation_timestamp" },
+  },
 };
 
 /** Every spelling of a type prefix (`metrics.`, `parameter.`, `attr.` ...), matched case-insensitively. */

@@ -1,0 +1,25 @@
+export {
+  createRegisteredModel,
+  getRegisteredModel,
+  renameRegisteredModel,
+  updateRegisteredModel,
+  deleteRegisteredModel,
+  setRegisteredModelTag,
+  deleteRegisteredModelTag,
+} from "./models";
+export {
+  createModelVersion,
+  getModelVersion,
+  modelVersionDownloadUri,
+  updateModelVersion,
+  deleteModelVersion,
+  transitionModelVersionStage,
+  latestModelVersions,
+  setModelVersionTag,
+  deleteModelVersionTag,
+  type NewModelVersion,
+} from "./versions";
+export { setModelAlias, deleteModelAlias, modelVersionByAlias } from "./aliases";
+export { modelHistory } from "./history";
+export type { RegisteredModel, ModelVersion, RegistryHistoryEntry, RegistryEventKind } from "./types";
+export { searchRegisteredModels, searchModelVersions, type RegistrySearch } from "./search";

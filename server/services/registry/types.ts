@@ -1,0 +1,62 @@
+import type { ModelStage } from "@/lib/schemas/registry";
+
+/** A registered model as Tally speaks of it; the MLflow edge maps it to its wire shape. */
+export interface RegisteredModel {
+  name: string;
+  description: string | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  tags: Record<string, string>;
+  /** Each alias with the version it points at, by alias name. */
+  aliases: { alias: string; version: number }[];
+  /** The highest version in each stage that has one. */
+  latestVersions: ModelVersion[];
+}
+
+export interface ModelVersion {
+  modelName: string;
+  version: number;
+  source: string;
+  storageLocation: string;
+  runId: string | null;
+  loggedModelId: string | null;
+  status: "READY";
+  statusMessage: string | null;
+  stage: ModelStage;
+  description: string | null;
+  runLink: string | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  tags: Record<string, string>;
+  aliases: string[];
+}
+
+/** One entry of a model's history: what changed, who did it, before and after. */
+export interface RegistryHistoryEntry {
+  id: string;
+  kind: RegistryEventKind;
+  modelName: string;
+  version: number | null;
+  actorLabel: string;
+  before: unknown;
+  after: unknown;
+  createdAt: Date;
+}
+
+export type RegistryEventKind =
+  | "model.create"
+  | "model.rename"
+  | "model.update"
+  | "model.delete"
+  | "model.tag_set"
+  | "model.tag_delete"
+  | "version.create"
+  | "version.update"
+  | "version.delete"
+  | "version.tag_set"
+  | "version.tag_delete"
+  | "version.stage"
+  | "alias.set"
+  | "alias.delete";
