@@ -1,5 +1,6 @@
 /**
- * The layering rules of ARCHITECTURE.md, enforced in `npm test` (npm run lint:deps).
+ * The layering rules (docs/architecture.md, "Dependency rules"), enforced in `npm test`
+ * (npm run lint:deps).
  * @type {import('dependency-cruiser').IConfiguration}
  */
 module.exports = {

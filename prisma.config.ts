@@ -1,7 +1,7 @@
 // Prisma CLI configuration. The CLI talks to PostgreSQL through a JavaScript driver adapter and the
 // WebAssembly schema engine, because the native engines cannot be downloaded on offline machines
-// (see ../shared/STACK.md). The 7.x adapter is used here because the 6.19 one cannot decode the
-// `name` columns the schema engine reads while migrating (prisma/orm#27403).
+// (docs/architecture.md, "Prisma offline recipe"). The 7.x adapter is used here because the 6.19
+// one cannot decode the `name` columns the schema engine reads while migrating (prisma/orm#27403).
 import { defineConfig } from "prisma/config";
 import { PrismaPg } from "pg-adapter-migrate";
 

@@ -4,7 +4,7 @@ import colors from "tailwindcss/colors";
 /**
  * Tremor builds chart colours from class names at run time (e.g. `stroke-blue-500` for a series),
  * so those classes must be generated even though no source file spells them: without the safelist a
- * LineChart draws its axes and legend but no line (STACK.md).
+ * LineChart draws its axes and legend but no line (docs/architecture.md, "Environment notes").
  */
 const CHART_COLORS = "slate|gray|red|orange|amber|yellow|lime|green|emerald|teal|cyan|sky|blue|indigo|violet|purple|fuchsia|pink|rose";
 const SHADES = "50|100|200|300|400|500|600|700|800|900|950";

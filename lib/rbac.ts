@@ -1,6 +1,6 @@
 /**
  * Roles, scopes and the one function (`hasScope`) that both server guards and the UI use, so the UI
- * hides exactly what the server refuses. The matrix follows DESIGN.md "Roles and permissions".
+ * hides exactly what the server refuses. The matrix is written out in docs/permissions.md.
  */
 export const ROLES = ["OWNER", "MAINTAINER", "MEMBER", "VIEWER"] as const;
 export type Role = (typeof ROLES)[number];

@@ -3,7 +3,8 @@
  *
  * Writes the SQL that takes the last committed prisma/schema.prisma to the working copy's, as the
  * next migration. `prisma migrate dev` needs database introspection, which the offline WASM engine
- * cannot do, so migrations are diffed schema-to-schema instead (see ../shared/STACK.md).
+ * cannot do, so migrations are diffed schema-to-schema instead (docs/architecture.md, "Prisma
+ * offline recipe").
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from "node:fs";

@@ -1,8 +1,9 @@
 import { z } from "zod";
 
 /**
- * Wire-level schemas of the MLflow REST API (../shared/mlflow-rest-compat.md sections 0, 6, 7).
- * MLflow's REST store sends values unchecked, so the server enforces every limit here.
+ * Wire-level schemas of the MLflow REST API (docs/mlflow-compat.md: "Wire rules", "Entities",
+ * "Validation limits"). MLflow's REST store sends values unchecked, so the server enforces every
+ * limit here.
  */
 
 export const MAX_KEY_LENGTH = 250;

@@ -16,7 +16,7 @@ export interface TestS3Server {
 
 /**
  * A real S3-protocol server for tests: s3rver, in-process, on a free loopback port, storing in its
- * own temporary folder. No MinIO can be installed here (see STACK.md).
+ * own temporary folder. No MinIO can be installed here (docs/architecture.md, "Environment notes").
  *
  * s3rver 3.7 differs from real S3 in three ways that these tests touch, filled in here:
  * - it has no AbortMultipartUpload (DELETE ?uploadId=), and

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { hasScope, ROLES, SCOPES, scopesOf, tokenHasScope, TOKEN_SCOPES, type Role, type Scope, type TokenScope } from "@/lib/rbac";
 
 /**
- * The permission matrix of DESIGN.md ("Roles and permissions"), written out cell by cell so that a
+ * The permission matrix (docs/permissions.md, "Roles and scopes"), written out cell by cell so that a
  * change to lib/rbac.ts has to be a deliberate change to this table too.
  *   V = viewer, M = member, T = maintainer, O = owner.
  */

@@ -4,7 +4,7 @@ import { databaseErrorAsAppError } from "@/server/db/errors";
 import { readBodyWithin } from "../body";
 import { jsonResponse } from "../json";
 
-/** MLflow's error body and status per code (../shared/mlflow-rest-compat.md section 2). */
+/** MLflow's error body and status per code (docs/mlflow-compat.md, "Errors"). */
 const MLFLOW_ERRORS: Record<AppErrorCode, { code: string; status: number }> = {
   BAD_INPUT: { code: "INVALID_PARAMETER_VALUE", status: 400 },
   UNAUTHENTICATED: { code: "UNAUTHENTICATED", status: 401 },

@@ -41,8 +41,9 @@ export interface MetricExtremes {
 }
 
 /**
- * Metric history behind one interface (ARCHITECTURE.md): append-only points plus the latest value
- * per (run, key). PostgreSQL first; a columnar engine can implement the same contract later.
+ * Metric history behind one interface (docs/architecture.md, "The metric hot path"): append-only
+ * points plus the latest value per (run, key). PostgreSQL first; a columnar engine can implement the
+ * same contract later.
  */
 export interface MetricStore {
   /** Appends points in one statement; identical points already stored are skipped, never doubled. */

@@ -1,4 +1,4 @@
-/** MLflow wire shapes of a run (../shared/mlflow-rest-compat.md section 6). */
+/** MLflow wire shapes of a run (docs/mlflow-compat.md, "Entities"). */
 export interface RunInfoView {
   run_id: string;
   run_uuid: string;

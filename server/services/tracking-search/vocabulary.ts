@@ -27,7 +27,7 @@ interface Vocabulary {
 const TEXT: AttributeRules = { kind: "string", lists: false, nullChecks: false, filter: true, order: true };
 const TIME: AttributeRules = { kind: "integer", lists: false, nullChecks: false, filter: true, order: true };
 
-/** The MLflow grammar (compat spec section 5), per entity. */
+/** The MLflow grammar (docs/mlflow-compat.md, "Search"), per entity. */
 export const VOCABULARIES: Readonly<Record<SearchEntity, Vocabulary>> = {
   run: {
     filterTypes: ["attribute", "metric", "param", "tag", "dataset"],
