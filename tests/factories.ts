@@ -66,6 +66,29 @@ export async function trpcErrorOf(promise: Promise<unknown>): Promise<{ code: TR
 }
 
 /** Calls the MLflow REST API of a project with a token, as the route handlers would, and reads the JSON answer. */
+/**
+ * One MLflow REST request as the client sends it (GET fields in the query, other methods a JSON
+ * body), on `/projects/<slug>/…` or, with no slug, on the bare URL where the token names the project.
+ */
+export async function mlflowRequest(
+  target: { projectSlug?: string; token: string },
+  method: "GET" | "POST" | "PATCH" | "DELETE",
+  endpoint: string,
+  fields: Record<string, unknown> = {},
+) {
+  const base = target.projectSlug ? `http://tally.test/projects/${target.projectSlug}` : "http://tally.test";
+  const query = method === "GET" ? `?${new URLSearchParams(Object.entries(fields).map(([key, value]) => [key, String(value)]))}` : "";
+  const response = await handleMlflowRequest(
+    new Request(`${base}/api/2.0/mlflow/${endpoint}${query}`, {
+      method,
+      headers: { authorization: `Bearer ${target.token}`, "content-type": "application/json" },
+      ...(method === "GET" ? {} : { body: JSON.stringify(fields) }),
+    }),
+    { projectSlug: target.projectSlug, segments: endpoint.split("/") },
+  );
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
 export function mlflowCaller(projectSlug: string, token: string) {
   return async (method: "GET" | "POST", endpoint: string, body?: Record<string, unknown>, query = "") => {
     const response = await handleMlflowRequest(

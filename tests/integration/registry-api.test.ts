@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import type { TokenScope } from "@/lib/rbac";
 import { resolveProjectAccess } from "@/server/services/access";
-import { createProjectWithToken, mlflowCaller, systemActor, uniqueSuffix } from "../factories";
+import { createProjectWithToken, mlflowCaller, mlflowRequest, systemActor, uniqueSuffix } from "../factories";
 
 /** The model registry through MLflow's REST API, as its client calls it. */
 
@@ -12,26 +12,8 @@ let call: Call;
 let runId: string;
 let artifactUri: string;
 
-async function request(method: "GET" | "POST" | "PATCH" | "DELETE", endpoint: string, body: Record<string, unknown> = {}) {
-  if (method === "GET") {
-    const query = new URLSearchParams(Object.entries(body).map(([key, value]) => [key, String(value)])).toString();
-    return call("GET", endpoint, undefined, `?${query}`);
-  }
-  return mlflowCallerWithMethod(method, endpoint, body);
-}
-
-async function mlflowCallerWithMethod(method: "POST" | "PATCH" | "DELETE", endpoint: string, body: Record<string, unknown>) {
-  const { handleMlflowRequest } = await import("@/server/http/mlflow/handle-request");
-  const response = await handleMlflowRequest(
-    new Request(`http://tally.test/projects/${project.project.slug}/api/2.0/mlflow/${endpoint}`, {
-      method,
-      headers: { authorization: `Bearer ${project.plaintext}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    }),
-    { projectSlug: project.project.slug, segments: endpoint.split("/") },
-  );
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
+const request = (method: "GET" | "POST" | "PATCH" | "DELETE", endpoint: string, fields: Record<string, unknown> = {}) =>
+  mlflowRequest({ projectSlug: project.project.slug, token: project.plaintext }, method, endpoint, fields);
 
 const history = async (name: string) => {
   const model = await db().registeredModel.findFirstOrThrow({ where: { projectId: project.project.id, name } });
