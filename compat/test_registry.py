@@ -41,7 +41,7 @@ def test_log_model_with_registered_model_name_is_ready_at_once(experiment):
     assert version.status == "READY"
     assert version.run_id == run.info.run_id
     assert version.current_stage == "None"
-    assert info.registered_model_version == 1
+    assert str(info.registered_model_version) == "1"
     loaded = mlflow.sklearn.load_model(f"models:/{name}/1")
     assert np.array_equal(loaded.predict(FEATURES), model.predict(FEATURES))
 
