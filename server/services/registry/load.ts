@@ -18,17 +18,18 @@ export async function findVersionRow(tx: Tx, model: { id: string; name: string }
   return row;
 }
 
-const versionInclude = { tags: true, aliases: { select: { alias: true } }, model: { select: { name: true } } } as const;
+type VersionRow = NonNullable<Awaited<ReturnType<Tx["modelVersion"]["findFirst"]>>>;
 
-type VersionRow = NonNullable<Awaited<ReturnType<Tx["modelVersion"]["findFirst"]>>> & {
-  tags: { key: string; value: string }[];
-  aliases: { alias: string }[];
-  model: { name: string };
-};
+/** Key/value rows grouped by their owner's id. */
+function grouped<T extends Record<K, string>, K extends string>(rows: T[], owner: K): Map<string, T[]> {
+  const byOwner = new Map<string, T[]>();
+  for (const row of rows) byOwner.set(row[owner], [...(byOwner.get(row[owner]) ?? []), row]);
+  return byOwner;
+}
 
-function toVersion(row: VersionRow): ModelVersion {
+function toVersion(row: VersionRow, modelName: string, tags: { key: string; value: string }[], aliases: string[]): ModelVersion {
   return {
-    modelName: row.model.name,
+    modelName,
     version: row.version,
     source: row.source,
     storageLocation: row.storageLocation,
@@ -42,16 +43,28 @@ function toVersion(row: VersionRow): ModelVersion {
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
-    tags: Object.fromEntries(row.tags.map((tag) => [tag.key, tag.value])),
-    aliases: row.aliases.map((alias) => alias.alias).sort(),
+    tags: Object.fromEntries(tags.map((tag) => [tag.key, tag.value])),
+    aliases: aliases.sort(),
   };
 }
 
-/** Versions by their row ids, in the order given. */
+/**
+ * Versions by their row ids, in the order given. One query per kind of row, one after the other: a
+ * transaction has one connection, which must never be asked two things at once.
+ */
 export async function loadVersions(tx: Tx, ids: readonly string[]): Promise<ModelVersion[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.modelVersion.findMany({ where: { id: { in: [...ids] } }, include: versionInclude });
-  const byId = new Map(rows.map((row) => [row.id, toVersion(row)]));
+  const rows = await tx.modelVersion.findMany({ where: { id: { in: [...ids] } } });
+  const tags = grouped(await tx.modelVersionTag.findMany({ where: { versionId: { in: [...ids] } } }), "versionId");
+  const aliases = grouped(await tx.modelAlias.findMany({ where: { versionId: { in: [...ids] } }, select: { versionId: true, alias: true } }), "versionId");
+  const models = await tx.registeredModel.findMany({ where: { id: { in: [...new Set(rows.map((row) => row.modelId))] } }, select: { id: true, name: true } });
+  const nameOf = new Map(models.map((model) => [model.id, model.name]));
+  const byId = new Map(
+    rows.map((row) => [
+      row.id,
+      toVersion(row, nameOf.get(row.modelId)!, tags.get(row.id) ?? [], (aliases.get(row.id) ?? []).map((alias) => alias.alias)),
+    ]),
+  );
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
@@ -74,26 +87,27 @@ async function latestVersionIds(tx: Tx, modelIds: readonly string[]): Promise<Ma
 /** Registered models by their row ids, in the order given, with tags, aliases and latest versions. */
 export async function loadModels(tx: Tx, ids: readonly string[]): Promise<RegisteredModel[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.registeredModel.findMany({
-    where: { id: { in: [...ids] } },
-    include: { tags: true, aliases: { select: { alias: true, version: { select: { version: true } } } } },
-  });
+  const rows = await tx.registeredModel.findMany({ where: { id: { in: [...ids] } } });
+  const tags = grouped(await tx.registeredModelTag.findMany({ where: { modelId: { in: [...ids] } } }), "modelId");
+  const aliases = grouped(
+    await tx.$queryRaw<{ modelId: string; alias: string; version: number }[]>`
+      SELECT a."modelId", a."alias", v."version" FROM "ModelAlias" a JOIN "ModelVersion" v ON v."id" = a."versionId"
+      WHERE a."modelId" = ANY(${[...ids]}::text[]) ORDER BY a."alias"`,
+    "modelId",
+  );
   const latest = await latestVersionIds(tx, ids);
-  const versions = new Map((await loadVersions(tx, [...latest.values()].flat())).map((version) => [`${version.modelName}/${version.version}`, version]));
+  const versions = grouped(await loadVersions(tx, [...latest.values()].flat()), "modelName");
   const byId = new Map(
     rows.map((row) => {
-      const latestVersions = [...versions.values()]
-        .filter((version) => version.modelName === row.name)
-        .sort(byStage);
       const model: RegisteredModel = {
         name: row.name,
         description: row.description,
         createdBy: row.createdBy,
         createdAt: row.createdAt,
         updatedAt: row.updatedAt,
-        tags: Object.fromEntries(row.tags.map((tag) => [tag.key, tag.value])),
-        aliases: row.aliases.map((alias) => ({ alias: alias.alias, version: alias.version.version })).sort((a, b) => a.alias.localeCompare(b.alias)),
-        latestVersions,
+        tags: Object.fromEntries((tags.get(row.id) ?? []).map((tag) => [tag.key, tag.value])),
+        aliases: (aliases.get(row.id) ?? []).map(({ alias, version }) => ({ alias, version })),
+        latestVersions: (versions.get(row.name) ?? []).sort(byStage),
       };
       return [row.id, model] as const;
     }),
