@@ -5,7 +5,7 @@ import { FilesystemObjectStore } from "./fs-store";
 import type { ObjectStore } from "./object-store";
 import { S3ObjectStore } from "./s3-store";
 
-export { joinKey, normalizeArtifactPath } from "./keys";
+export { decodeArtifactPath, joinKey, normalizeArtifactPath } from "./keys";
 export { MAX_PROXIED_PART_BYTES, MIN_PART_BYTES } from "./rules";
 export {
   DEFAULT_CONTENT_TYPE,

@@ -42,12 +42,7 @@ export function cleanPath(path: string): string {
  * double-encoded ".."), is refused too, because some proxy or client on the way may decode it twice.
  */
 export function normalizeArtifactPath(raw: string): string {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(raw);
-  } catch {
-    throw badInput(`Artifact path ${show(raw)} is not valid percent-encoding`);
-  }
+  const decoded = decodeArtifactPath(raw);
   const fullyDecoded = decodeSeparatorsRepeatedly(decoded);
   if (fullyDecoded !== decoded) {
     try {
@@ -57,6 +52,18 @@ export function normalizeArtifactPath(raw: string): string {
     }
   }
   return cleanPath(decoded);
+}
+
+/**
+ * Decodes a percent-encoded path once, without cleaning it. A malformed escape ("%zz", a truncated
+ * UTF-8 sequence such as "%E0%A4%A", a lone "%") is BAD_INPUT, never a URIError.
+ */
+export function decodeArtifactPath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw badInput(`Artifact path ${show(raw)} is not valid percent-encoding`);
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { resolveProjectAccess } from "@/server/services/access";
 import { authenticateToken } from "@/server/services/api-tokens";
+import { listAuditEvents } from "@/server/services/audit";
 import { createExperiment, renameExperiment } from "@/server/services/experiments";
 import { signUp } from "@/server/services/users";
 import { addTestMember, callerFor, createTestProject, createTestUser, trpcErrorOf, uniqueSuffix } from "../factories";
@@ -252,6 +253,21 @@ describe("reading the audit log", () => {
     const viewer = await addTestMember(project.id, "VIEWER");
     const page = await callerFor(viewer).audit.list({ projectSlug: slug, limit: 10 });
     expect(page.events.map((e) => e.action)).toEqual(["project.update"]);
+  });
+
+  it("is refused by the service itself to an access without audit:read, such as any API token's", async () => {
+    const { slug, owner, caller } = await ownedProject();
+    await caller.projects.rename({ projectSlug: slug, name: "Not for tokens" });
+    for (const scope of ["promote", "read", "write"] as const) {
+      const { plaintext } = await caller.tokens.create({ projectSlug: slug, name: `${scope}-token`, scopes: [scope] });
+      const access = await resolveProjectAccess(await authenticateToken(plaintext), slug);
+      await expect(listAuditEvents(access, { limit: 10 }), scope).rejects.toMatchObject({
+        code: "FORBIDDEN",
+        message: expect.stringContaining("audit:read"),
+      });
+    }
+    const ownerAccess = await resolveProjectAccess(owner, slug);
+    expect((await listAuditEvents(ownerAccess, { limit: 10 })).events.length).toBeGreaterThan(0);
   });
 });
 

@@ -58,4 +58,24 @@ describe("POST runs/log-model", () => {
     const { body } = await call("GET", "runs/get", undefined, `?run_id=${runId}`);
     expect((body.run as { data: { tags: { key: string }[] } }).data.tags.map((tag) => tag.key)).not.toContain(HISTORY_TAG);
   });
+
+  it("refuses to append to a history tag a client set to something other than a JSON list, changing nothing", async () => {
+    const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
+    const call = mlflowCaller(project.slug, plaintext);
+    const runId = ((await call("POST", "runs/create", { experiment_id: "0" })).body.run as { info: { run_id: string } }).info.run_id;
+    const history = async () => {
+      const { body } = await call("GET", "runs/get", undefined, `?run_id=${runId}`);
+      return (body.run as { data: { tags: { key: string; value: string }[] } }).data.tags.filter((tag) => tag.key === HISTORY_TAG);
+    };
+    const model_json = JSON.stringify({ artifact_path: "model", flavors: {} });
+    // mlflow.set_tag("mlflow.log-model.history", ...) with text, a JSON object, a JSON string, null.
+    for (const value of ["x", '{"artifact_path": "model"}', '"abc"', "null"]) {
+      expect((await call("POST", "runs/set-tag", { run_id: runId, key: HISTORY_TAG, value })).status).toBe(200);
+      const answer = await call("POST", "runs/log-model", { run_id: runId, model_json });
+      expect(answer.status, value).toBe(400);
+      expect(answer.body.error_code).toBe("INVALID_PARAMETER_VALUE");
+      expect(answer.body.message).toContain(`${HISTORY_TAG} tag is not a JSON list`);
+      expect(await history()).toEqual([{ key: HISTORY_TAG, value }]);
+    }
+  });
 });

@@ -167,6 +167,26 @@ describe.each(backends)("MLflow artifact API on $name", (backend) => {
     expect(await listed.json()).toEqual({ files: [] });
   });
 
+  it("refuses a malformed percent-escape in an artifact path with a 400 naming it, on download, upload and list", async () => {
+    const p = await project();
+    await call("PUT", `${p.prefix}/artifacts/${p.root}/kept.txt`, p.token, { body: "kept" });
+    for (const malformed of ["%zz", "%E0%A4%A", "100%"]) {
+      const refusals = [
+        await call("GET", `${p.prefix}/artifacts/${p.root}/${malformed}.txt`, p.token),
+        await call("PUT", `${p.prefix}/artifacts/${p.root}/${malformed}.txt`, p.token, { body: "x" }),
+        await call("GET", `${p.prefix}/artifacts?path=${p.root}/${malformed}`, p.token),
+      ];
+      for (const response of refusals) {
+        expect(response.status, malformed).toBe(400);
+        const error = await response.json();
+        expect(error.error_code).toBe("INVALID_PARAMETER_VALUE");
+        expect(error.message).toContain("not valid percent-encoding");
+      }
+    }
+    const listed = await call("GET", `${p.prefix}/artifacts?path=${encodeURIComponent(p.root)}`, p.token);
+    expect(await listed.json()).toEqual({ files: [{ path: "kept.txt", is_dir: false, file_size: 4 }] });
+  });
+
   it("keeps projects apart: another project's token is refused, and the bare URL only sees the token's project", async () => {
     const mine = await project();
     const theirs = await project();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { handleMlflowRequest } from "@/server/http/mlflow/handle-request";
 import { resolveProjectAccess } from "@/server/services/access";
 import { putArtifact, storagePathOf } from "@/server/services/artifacts";
 import { createLoggedModel, finalizeLoggedModel } from "@/server/services/logged-models";
@@ -130,5 +131,61 @@ describe("GET logged-models/{id}/artifacts/directories", () => {
     const other = await createProjectWithToken("MEMBER", ["read", "write"]);
     const foreign = await mlflowCaller(other.project.slug, other.plaintext)("GET", `logged-models/${model.info.model_id}/artifacts/directories`);
     expect([foreign.status, foreign.body.error_code]).toEqual([404, "RESOURCE_DOES_NOT_EXIST"]);
+  });
+});
+
+/**
+ * Calls the MLflow edge as Next.js routes `/projects/<slug>/api/2.0/mlflow/[...path]`: `endpoint` is
+ * the URL's path, still percent-encoded, and each of its segments reaches the handler decoded once.
+ */
+function viaNextRoute(projectSlug: string, token: string) {
+  return async (method: "GET" | "PATCH" | "DELETE", endpoint: string, body?: Record<string, unknown>) => {
+    const response = await handleMlflowRequest(
+      new Request(`http://tally.test/projects/${projectSlug}/api/2.0/mlflow/${endpoint}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }),
+      { projectSlug, segments: endpoint.split("/").map(decodeURIComponent) },
+    );
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+}
+
+describe("DELETE logged-models/{id}/tags/{key}", () => {
+  it("deletes exactly the tag named by the once-decoded key; a key with a literal '%' is never decoded again", async () => {
+    const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
+    const access = await resolveProjectAccess(systemActor, project.slug);
+    const model = (await createLoggedModel(access, { experimentId: "0", name: "net", params: [], tags: [] })).info.model_id;
+    const call = viaNextRoute(project.slug, plaintext);
+    const tagKeys = async () => {
+      const { body } = await call("GET", `logged-models/${model}`);
+      return (body.model as { info: { tags: { key: string }[] } }).info.tags.map((tag) => tag.key);
+    };
+    const setTags = await call("PATCH", `logged-models/${model}/tags`, {
+      tags: [
+        { key: "acc top", value: "0.9" },
+        { key: "eval/acc top 5", value: "0.8" },
+      ],
+    });
+    expect(setTags.status).toBe(200);
+
+    // Key "acc%20top" (sent as acc%2520top) names no tag: decoding it again would delete "acc top".
+    for (const [encoded, key] of [
+      ["acc%2520top", "acc%20top"],
+      ["%25", "%"],
+      ["100%25%20top", "100% top"],
+    ] as const) {
+      const refused = await call("DELETE", `logged-models/${model}/tags/${encoded}`);
+      expect(refused.status, key).toBe(404);
+      expect(refused.body).toMatchObject({ error_code: "RESOURCE_DOES_NOT_EXIST", message: `No tag with key '${key}' on logged model ${model}` });
+    }
+    expect(await tagKeys()).toEqual(["acc top", "eval/acc top 5"]);
+
+    // What the client sends for keys with spaces and slashes deletes exactly that tag.
+    expect((await call("DELETE", `logged-models/${model}/tags/acc%20top`)).status).toBe(200);
+    expect(await tagKeys()).toEqual(["eval/acc top 5"]);
+    expect((await call("DELETE", `logged-models/${model}/tags/eval/acc%20top%205`)).status).toBe(200);
+    expect(await tagKeys()).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
   abortArtifactUpload,
   completeArtifactUpload,
   createArtifactUpload,
+  decodeArtifactPath,
   deleteArtifact,
   listArtifacts,
   multipartSupported,
@@ -32,7 +33,7 @@ const MULTIPART_UNSUPPORTED = "Multipart upload is not supported for the current
  */
 export async function handleMlflowArtifactsRequest(request: Request, projectSlug?: string): Promise<Response> {
   try {
-    const { pathname, searchParams } = new URL(request.url);
+    const { pathname, search } = new URL(request.url);
     const start = pathname.indexOf(PREFIX);
     const rest = start < 0 ? "" : pathname.slice(start + PREFIX.length);
     const [section = "", ...tail] = rest.split("/");
@@ -40,7 +41,7 @@ export async function handleMlflowArtifactsRequest(request: Request, projectSlug
     const access = (scope: Parameters<typeof authorizeMlflowRequest>[2]) => authorizeMlflowRequest(request, projectSlug, scope);
 
     if (section === "artifacts") {
-      if (rawPath === "" && request.method === "GET") return await list(await access("project:read"), searchParams.get("path") ?? "");
+      if (rawPath === "" && request.method === "GET") return await list(await access("project:read"), listPathOf(search));
       if (rawPath === "") return notFoundEndpoint(request, rest);
       switch (request.method) {
         case "GET":
@@ -72,6 +73,20 @@ export async function handleMlflowArtifactsRequest(request: Request, projectSlug
 const notFoundEndpoint = (request: Request, rest: string) =>
   mlflowError(404, "ENDPOINT_NOT_FOUND", `No API endpoint ${request.method} ${PREFIX}${rest}`);
 
+/**
+ * The folder to list, from the first `path` query parameter, decoded once. URLSearchParams would keep
+ * a malformed escape as literal text ("%zz") or turn it into U+FFFD, listing some other folder; the
+ * raw value is decoded here instead, so a malformed one is refused like a malformed URL path.
+ */
+function listPathOf(search: string): string {
+  const pair = search
+    .slice(1)
+    .split("&")
+    .find((candidate) => new URLSearchParams(candidate).has("path"));
+  if (pair === undefined || !pair.includes("=")) return "";
+  return decodeArtifactPath(pair.slice(pair.indexOf("=") + 1).replaceAll("+", " "));
+}
+
 async function list(access: ProjectAccess, folder: string): Promise<Response> {
   const entries = await listArtifacts(access, folder);
   return mlflowJson({
@@ -83,14 +98,14 @@ async function upload(request: Request, access: ProjectAccess, rawPath: string):
   const declared = request.headers.get("content-length");
   const size = declared === null ? undefined : Number(declared);
   if (size !== undefined && !Number.isSafeInteger(size)) throw badInput("Content-Length must be a whole number of bytes");
-  const contentType = request.headers.get("content-type") || contentTypeFor(decodeURIComponent(rawPath));
+  const contentType = request.headers.get("content-type") || contentTypeFor(decodeArtifactPath(rawPath));
   const body = request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : new Uint8Array();
   await putArtifact(access, rawPath, body, { size, contentType });
   return mlflowJson({});
 }
 
 async function download(request: Request, access: ProjectAccess, rawPath: string): Promise<Response> {
-  const fileName = path.posix.basename(decodeURIComponent(rawPath));
+  const fileName = path.posix.basename(decodeArtifactPath(rawPath));
   const rangeHeader = request.headers.get("range");
   const size = rangeHeader ? (await statArtifact(access, rawPath)).size : undefined;
   const range = await parseRange(rangeHeader, async () => size!);

@@ -6,7 +6,9 @@ import { mlflowError, mlflowErrorResponse, mlflowJson, readMlflowInput } from ".
 
 /**
  * The MLflow-compatible REST edge. `projectSlug` comes from `/projects/<slug>/api/2.0/mlflow/...`;
- * on the bare `/api/2.0/mlflow/...` form the token names the project.
+ * on the bare `/api/2.0/mlflow/...` form the token names the project. `segments` is the path after
+ * /api/2.0/mlflow/, each segment already percent-decoded once (as Next's router gives them), so
+ * route params must not be decoded again.
  */
 export async function handleMlflowRequest(
   request: Request,

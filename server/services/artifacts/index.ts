@@ -15,4 +15,4 @@ export {
   abortArtifactUpload,
   presignArtifactDownload,
 } from "./artifacts";
-export type { ListEntry, ObjectRead } from "@/server/storage";
+export { decodeArtifactPath, type ListEntry, type ObjectRead } from "@/server/storage";

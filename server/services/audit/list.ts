@@ -1,5 +1,5 @@
 import { db } from "@/server/db/client";
-import type { ProjectAccess } from "../access";
+import { assertScope, type ProjectAccess } from "../access";
 
 export interface AuditEventView {
   id: string;
@@ -19,6 +19,7 @@ export async function listAuditEvents(
   access: ProjectAccess,
   page: { cursor?: string; limit: number },
 ): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
+  assertScope(access, "audit:read");
   const rows = await db().auditEvent.findMany({
     where: {
       projectId: access.project.id,

@@ -25,7 +25,7 @@ export async function recordLoggedModel(access: ProjectAccess, runId: string, mo
       runId,
       LOG_MODEL_HISTORY_TAG,
     ]);
-    const history = previous.rows[0] ? (JSON.parse(previous.rows[0].value) as unknown[]) : [];
+    const history = previous.rows[0] ? storedHistory(runId, previous.rows[0].value) : [];
     const value = JSON.stringify([...history, model]);
     if (value.length > MAX_RUN_TAG_VALUE_LENGTH) {
       throw badInput(
@@ -38,4 +38,25 @@ export async function recordLoggedModel(access: ProjectAccess, runId: string, mo
       [runId, LOG_MODEL_HISTORY_TAG, value],
     );
   });
+}
+
+/**
+ * The entries of a stored history tag. Clients may set the tag themselves (mlflow.set_tag), so its
+ * value can be any text; one that is not a JSON list is refused rather than overwritten or appended
+ * to (MLflow's server fails with a 500 here).
+ */
+function storedHistory(runId: string, value: string): unknown[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed)) {
+    throw badInput(
+      `Run ${runId}'s ${LOG_MODEL_HISTORY_TAG} tag is not a JSON list, so no model can be appended to it; ` +
+        `set the tag to a JSON list (e.g. "[]") or delete it`,
+    );
+  }
+  return parsed;
 }

@@ -131,12 +131,14 @@ export const loggedModelRoutes: MlflowRoute[] = [
     },
   },
   {
-    // The client puts the tag key into the path unencoded, so it may contain slashes.
+    // The client puts the tag key into the path unencoded, so it may contain slashes. The route's
+    // segments arrive already percent-decoded (once, by Next's router); decoding again would turn a
+    // key "acc%20top" into "acc top" and make a lone "%" a URIError.
     method: "DELETE",
     path: "/logged-models/:modelId/tags/*tagKey",
     scope: "runs:write",
     handle: async (access, _input, params) => {
-      await deleteLoggedModelTag(access, modelIdSchema.parse(params.modelId), decodeURIComponent(params.tagKey!));
+      await deleteLoggedModelTag(access, modelIdSchema.parse(params.modelId), params.tagKey!);
       return {};
     },
   },
