@@ -1,3 +1,4 @@
+import { RUN_STATUSES, type RunStatus } from "@/lib/tracking-states";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 
@@ -7,8 +8,6 @@ import { assertScope, type ProjectAccess } from "../access";
  */
 
 const DAY_MS = 86_400_000;
-export const RUN_STATUSES = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"] as const;
-type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Runs `r` of project $1 with their experiment `e`; LIVE_RUNS_FILTER keeps the live ones. */
 const RUNS_WITH_EXPERIMENT = `FROM "Run" r JOIN "Experiment" e ON e.id = r."experimentId"`;
