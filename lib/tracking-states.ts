@@ -1,7 +1,8 @@
 /**
  * The two state machines of MLflow tracking, each as a closed union and one transition function:
  * a run's status, and the lifecycle stage (soft delete) of runs and experiments. The database keeps
- * both as plain strings; every write goes through the functions below.
+ * both as plain strings: new rows take its defaults (RUNNING, active) and every change goes through
+ * the transition functions below.
  */
 
 /** MLflow's RunStatus, in the order of its enum (the REST API also accepts them as numbers 1..5). */
@@ -24,10 +25,22 @@ export function isLifecycleStage(value: string): value is LifecycleStage {
   return (LIFECYCLE_STAGES as readonly string[]).includes(value);
 }
 
+/** A status read from the database; every write goes through this module, so an unknown one is a bug. */
+export function runStatusOf(value: string): RunStatus {
+  if (!isRunStatus(value)) throw new Error(`unknown run status '${value}'`);
+  return value;
+}
+
+/** A lifecycle stage read from the database; an unknown one is a bug. */
+export function lifecycleStageOf(value: string): LifecycleStage {
+  if (!isLifecycleStage(value)) throw new Error(`unknown lifecycle stage '${value}'`);
+  return value;
+}
+
 /**
- * The stages each stage may move to. Delete and restore are idempotent, as in MLflow: restoring an
- * active run or experiment changes nothing but is not refused, and deleting a deleted run stamps its
- * deleted time again.
+ * The stages each stage may move to. Delete and restore are idempotent: restoring an active run or
+ * experiment is not refused (it is stored and audited again), and deleting a deleted run stamps its
+ * deleted time again. A stricter rule would be one line of this table.
  */
 const LIFECYCLE_TRANSITIONS: Readonly<Record<LifecycleStage, readonly LifecycleStage[]>> = {
   active: ["active", "deleted"],
@@ -47,8 +60,9 @@ export interface LifecycleChange {
  * the database, so an unknown stage is a bug) and returns what to store.
  */
 export function lifecycleTransition(from: string, to: LifecycleStage, now: bigint): LifecycleChange {
-  if (!isLifecycleStage(from)) throw new Error(`unknown lifecycle stage '${from}'`);
-  if (!LIFECYCLE_TRANSITIONS[from].includes(to)) throw new Error(`illegal lifecycle change ${from} -> ${to}`);
+  if (!LIFECYCLE_TRANSITIONS[lifecycleStageOf(from)].includes(to)) {
+    throw new Error(`illegal lifecycle change ${from} -> ${to}`);
+  }
   return to === "deleted"
     ? { lifecycleStage: to, deletedTime: now, verb: "delete" }
     : { lifecycleStage: to, deletedTime: null, verb: "restore" };
@@ -66,7 +80,7 @@ export interface RunStatusChange {
  * status is a bug. Returns the columns to write.
  */
 export function runStatusTransition(from: string, update: { status?: RunStatus; endTime?: number }): RunStatusChange {
-  if (!isRunStatus(from)) throw new Error(`unknown run status '${from}'`);
+  runStatusOf(from);
   return {
     ...(update.status ? { status: update.status } : {}),
     ...(update.endTime !== undefined ? { endTime: BigInt(update.endTime) } : {}),

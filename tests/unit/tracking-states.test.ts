@@ -3,8 +3,10 @@ import {
   isLifecycleStage,
   isRunStatus,
   LIFECYCLE_STAGES,
+  lifecycleStageOf,
   lifecycleTransition,
   RUN_STATUSES,
+  runStatusOf,
   runStatusTransition,
   VIEW_TYPES,
 } from "@/lib/tracking-states";
@@ -24,6 +26,13 @@ describe("tracking unions", () => {
     expect(isRunStatus("finished")).toBe(false);
     expect(isLifecycleStage("Deleted")).toBe(false);
   });
+
+  it("narrows stored values, treating an unknown one as a bug", () => {
+    expect(runStatusOf("KILLED")).toBe("KILLED");
+    expect(lifecycleStageOf("deleted")).toBe("deleted");
+    expect(() => runStatusOf("")).toThrow("unknown run status ''");
+    expect(() => lifecycleStageOf("archived")).toThrow("unknown lifecycle stage 'archived'");
+  });
 });
 
 describe("lifecycle transitions", () => {
@@ -32,7 +41,7 @@ describe("lifecycle transitions", () => {
     expect(lifecycleTransition("deleted", "active", NOW)).toEqual({ lifecycleStage: "active", deletedTime: null, verb: "restore" });
   });
 
-  it("is idempotent, as MLflow: restoring an active one and deleting a deleted one are not refused", () => {
+  it("is idempotent: restoring an active one and deleting a deleted one are not refused", () => {
     expect(lifecycleTransition("active", "active", NOW)).toEqual({ lifecycleStage: "active", deletedTime: null, verb: "restore" });
     expect(lifecycleTransition("deleted", "deleted", NOW)).toEqual({ lifecycleStage: "deleted", deletedTime: NOW, verb: "delete" });
   });

@@ -1,4 +1,4 @@
-import { RUN_STATUSES, type RunStatus } from "@/lib/tracking-states";
+import { isRunStatus, RUN_STATUSES, type RunStatus } from "@/lib/tracking-states";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 
@@ -76,7 +76,7 @@ export async function runsPerDay(access: ProjectAccess, days = 30, now = Date.no
   }));
   for (const row of rows) {
     const entry = series[row.day - firstDayIndex];
-    if (entry && row.status in entry.counts) entry.counts[row.status as RunStatus] += row.runs;
+    if (entry && isRunStatus(row.status)) entry.counts[row.status] += row.runs;
   }
   return series;
 }
@@ -86,7 +86,7 @@ export interface BestRun {
   runName: string;
   experimentId: string;
   experimentName: string;
-  status: string;
+  status: RunStatus;
   value: number;
   step: number;
 }
@@ -127,7 +127,7 @@ export interface RecentRun {
   runName: string;
   experimentId: string;
   experimentName: string;
-  status: string;
+  status: RunStatus;
   userId: string;
   startTime: number;
   endTime: number | null;
