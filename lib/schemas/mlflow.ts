@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RUN_STATUSES, VIEW_TYPES } from "../tracking-states";
 
 /**
  * Wire-level schemas of the MLflow REST API (docs/mlflow-compat.md: "Wire rules", "Entities",
@@ -112,12 +113,10 @@ export const experimentNameSchema = z
   .min(1, "Experiment name must not be empty")
   .max(500, "Experiment name must be at most 500 characters");
 
-export const RUN_STATUSES = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"] as const;
 export const runStatusSchema = z
   .union([z.enum(RUN_STATUSES), z.number().int().min(1).max(5)])
   .transform((status) => (typeof status === "number" ? RUN_STATUSES[status - 1]! : status));
 
-export const VIEW_TYPES = ["ACTIVE_ONLY", "DELETED_ONLY", "ALL"] as const;
 export const viewTypeSchema = z
   .union([z.enum(VIEW_TYPES), z.number().int().min(1).max(3)])
   .transform((view) => (typeof view === "number" ? VIEW_TYPES[view - 1]! : view));

@@ -1,9 +1,9 @@
+import { MODEL_STAGES, type ModelStage } from "../model-registry-states";
+
 /**
- * The model registry's rules that both the service and the web app need: stages, name and alias
- * rules and limits, as MLflow's server applies them (docs/mlflow-compat.md).
+ * The model registry's rules that both the service and the web app need: stage names, name and
+ * alias rules and limits, as MLflow's server applies them (docs/mlflow-compat.md).
  */
-export const MODEL_STAGES = ["None", "Staging", "Production", "Archived"] as const;
-export type ModelStage = (typeof MODEL_STAGES)[number];
 
 /** The canonical stage for a name in any case ("production" → "Production"), or null. */
 export function canonicalStage(name: string): ModelStage | null {

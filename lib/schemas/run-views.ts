@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VIEW_TYPES } from "../tracking-states";
 import { projectRef } from "./projects";
 
 /** What a saved runs-table view holds: the chosen columns, the filter text and the sort. */
@@ -26,7 +27,7 @@ const columnsSchema = runViewStateSchema.shape.columns;
 const runTableQuery = experimentRef.extend({
   filter: runViewStateSchema.shape.filter.default(""),
   orderBy: runViewStateSchema.shape.orderBy.default([]),
-  viewType: z.enum(["ACTIVE_ONLY", "DELETED_ONLY", "ALL"]).default("ACTIVE_ONLY"),
+  viewType: z.enum(VIEW_TYPES).default("ACTIVE_ONLY"),
 });
 export const runTablePageInput = runTableQuery.extend({
   columns: columnsSchema,

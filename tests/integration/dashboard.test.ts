@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RunStatus } from "@/lib/tracking-states";
 import { resolveProjectAccess } from "@/server/services/access";
 import { bestRuns, dashboardKpis, projectMetricKeys, recentRuns, runsPerDay } from "@/server/services/dashboard";
 import { createExperiment, setExperimentLifecycle } from "@/server/services/experiments";
@@ -14,7 +15,7 @@ async function seededProject() {
   const { project } = await createTestProject();
   const access = await resolveProjectAccess(systemActor, project.slug);
   const { experiment_id: experiment } = await createExperiment(access, { name: "main", tags: [] });
-  const run = async (daysAgo: number, status: string, metrics: Record<string, number> = {}) => {
+  const run = async (daysAgo: number, status: RunStatus, metrics: Record<string, number> = {}) => {
     const view = await createRun(access, { experimentId: experiment, startTime: NOW - daysAgo * DAY, tags: [] });
     const runId = view.info.run_id;
     if (status !== "RUNNING") await updateRun(access, { runId, status, endTime: NOW - daysAgo * DAY + 60_000 });

@@ -1,3 +1,4 @@
+import type { AnonymousAuditAction } from "@/lib/audit-actions";
 import { transaction } from "@/server/db/transaction";
 import { recordAudit, type AuditEntry } from "./record";
 
@@ -7,7 +8,7 @@ import { recordAudit, type AuditEntry } from "./record";
  */
 export async function recordAnonymousEvent(
   address: string | undefined,
-  entry: Omit<AuditEntry, "projectId" | "actorRole" | "before">,
+  entry: Omit<AuditEntry, "projectId" | "actorRole" | "before" | "action"> & { action: AnonymousAuditAction },
 ): Promise<void> {
   await transaction((tx) => recordAudit(tx, { type: "ANONYMOUS", address }, { ...entry, projectId: null, actorRole: null }));
 }

@@ -1,3 +1,4 @@
+import type { AuditAction } from "@/lib/audit-actions";
 import type { Tx } from "@/server/db/transaction";
 import { actorLabel, type Actor } from "../access";
 
@@ -26,7 +27,7 @@ export type AuditActor = Actor | AnonymousActor;
 
 export interface AuditEntry {
   projectId: string | null;
-  action: string;
+  action: AuditAction;
   resourceType: AuditResourceType;
   resourceId: string;
   /** The actor's role in the project at the time (e.g. OWNER, ADMIN, token scopes). */

@@ -1,4 +1,5 @@
 import { badInput, notFound } from "@/lib/errors";
+import type { RunStatus } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore } from "../metrics";
@@ -11,7 +12,7 @@ export interface ComparedRun {
   runId: string;
   name: string;
   experimentId: string;
-  status: string;
+  status: RunStatus;
   startTime: number;
   endTime?: number;
 }

@@ -1,3 +1,4 @@
+import { isRunStatus, RUN_STATUSES, type RunStatus } from "@/lib/tracking-states";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 
@@ -7,8 +8,6 @@ import { assertScope, type ProjectAccess } from "../access";
  */
 
 const DAY_MS = 86_400_000;
-export const RUN_STATUSES = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"] as const;
-type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Runs `r` of project $1 with their experiment `e`; LIVE_RUNS_FILTER keeps the live ones. */
 const RUNS_WITH_EXPERIMENT = `FROM "Run" r JOIN "Experiment" e ON e.id = r."experimentId"`;
@@ -77,7 +76,7 @@ export async function runsPerDay(access: ProjectAccess, days = 30, now = Date.no
   }));
   for (const row of rows) {
     const entry = series[row.day - firstDayIndex];
-    if (entry && row.status in entry.counts) entry.counts[row.status as RunStatus] += row.runs;
+    if (entry && isRunStatus(row.status)) entry.counts[row.status] += row.runs;
   }
   return series;
 }
@@ -87,7 +86,7 @@ export interface BestRun {
   runName: string;
   experimentId: string;
   experimentName: string;
-  status: string;
+  status: RunStatus;
   value: number;
   step: number;
 }
@@ -128,7 +127,7 @@ export interface RecentRun {
   runName: string;
   experimentId: string;
   experimentName: string;
-  status: string;
+  status: RunStatus;
   userId: string;
   startTime: number;
   endTime: number | null;

@@ -5,7 +5,6 @@ export {
   projectMetricKeys,
   recentRuns,
   type RecentRun,
-  RUN_STATUSES,
   type DashboardKpis,
   type RunsPerDay,
   type BestRun,

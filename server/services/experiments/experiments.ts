@@ -1,4 +1,5 @@
 import { badInput, conflict, notFound } from "@/lib/errors";
+import { lifecycleTransition, type LifecycleStage } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
 import { transaction, type Tx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
@@ -144,7 +145,7 @@ export async function renameExperiment(access: ProjectAccess, experimentId: stri
 export async function setExperimentLifecycle(
   access: ProjectAccess,
   experimentId: string,
-  stage: "active" | "deleted",
+  stage: LifecycleStage,
 ): Promise<void> {
   assertScope(access, "runs:delete");
   const experiment = await findExperiment(access, experimentId);
@@ -152,15 +153,19 @@ export async function setExperimentLifecycle(
     throw badInput("The Default experiment cannot be deleted");
   }
   const now = BigInt(Date.now());
+  const change = lifecycleTransition(experiment.lifecycleStage, stage, now);
+  // The runs in the other stage follow the experiment, by the same rule.
+  const runsFrom: LifecycleStage = stage === "deleted" ? "active" : "deleted";
+  const runChange = lifecycleTransition(runsFrom, stage, now);
   await transaction(async (tx) => {
-    await tx.experiment.update({ where: { id: experiment.id }, data: { lifecycleStage: stage, lastUpdateTime: now } });
+    await tx.experiment.update({ where: { id: experiment.id }, data: { lifecycleStage: change.lifecycleStage, lastUpdateTime: now } });
     await tx.run.updateMany({
-      where: { experimentId: experiment.id, lifecycleStage: stage === "deleted" ? "active" : "deleted" },
-      data: { lifecycleStage: stage, deletedTime: stage === "deleted" ? now : null },
+      where: { experimentId: experiment.id, lifecycleStage: runsFrom },
+      data: { lifecycleStage: runChange.lifecycleStage, deletedTime: runChange.deletedTime },
     });
     await recordAudit(tx, access.actor, {
       projectId: access.project.id,
-      action: stage === "deleted" ? "experiment.delete" : "experiment.restore",
+      action: `experiment.${change.verb}`,
       resourceType: "experiment",
       resourceId: experimentId,
       actorRole: access.roleSnapshot,

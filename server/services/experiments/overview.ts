@@ -1,3 +1,4 @@
+import type { LifecycleStage } from "@/lib/tracking-states";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 import { ensureDefaultExperiment } from "./experiments";
@@ -5,7 +6,7 @@ import { ensureDefaultExperiment } from "./experiments";
 export interface ExperimentSummary {
   experimentId: string;
   name: string;
-  lifecycleStage: string;
+  lifecycleStage: LifecycleStage;
   creationTime: number;
   runCount: number;
   activeRuns: number;

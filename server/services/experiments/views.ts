@@ -1,9 +1,11 @@
+import { lifecycleStageOf, type LifecycleStage } from "@/lib/tracking-states";
+
 /** The MLflow wire shape of an experiment (ids as strings, times as epoch ms numbers). */
 export interface ExperimentView {
   experiment_id: string;
   name: string;
   artifact_location: string;
-  lifecycle_stage: string;
+  lifecycle_stage: LifecycleStage;
   creation_time: number;
   last_update_time: number;
   tags: { key: string; value: string }[];
@@ -25,7 +27,7 @@ export function toExperimentView(row: ExperimentRow): ExperimentView {
     experiment_id: String(row.number),
     name: row.name,
     artifact_location: row.artifactLocation,
-    lifecycle_stage: row.lifecycleStage,
+    lifecycle_stage: lifecycleStageOf(row.lifecycleStage),
     creation_time: Number(row.creationTime),
     last_update_time: Number(row.lastUpdateTime),
     tags: row.tags.map(({ key, value }) => ({ key, value })),

@@ -1,5 +1,5 @@
 import { notFound } from "@/lib/errors";
-import { MODEL_STAGES, type ModelStage } from "@/lib/schemas/registry";
+import { MODEL_STAGES, type ModelStage } from "@/lib/model-registry-states";
 import type { Tx } from "@/server/db/transaction";
 import type { ModelVersion, RegisteredModel } from "./types";
 

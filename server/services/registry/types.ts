@@ -1,4 +1,6 @@
-import type { ModelStage } from "@/lib/schemas/registry";
+import type { ModelStage, RegistryEventKind } from "@/lib/model-registry-states";
+
+export type { RegistryEventKind };
 
 /** A registered model as Tally speaks of it; the MLflow edge maps it to its wire shape. */
 export interface RegisteredModel {
@@ -44,19 +46,3 @@ export interface RegistryHistoryEntry {
   after: unknown;
   createdAt: Date;
 }
-
-export type RegistryEventKind =
-  | "model.create"
-  | "model.rename"
-  | "model.update"
-  | "model.delete"
-  | "model.tag_set"
-  | "model.tag_delete"
-  | "version.create"
-  | "version.update"
-  | "version.delete"
-  | "version.tag_set"
-  | "version.tag_delete"
-  | "version.stage"
-  | "alias.set"
-  | "alias.delete";

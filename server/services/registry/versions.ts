@@ -1,5 +1,6 @@
 import { badInput, notFound } from "@/lib/errors";
-import { canonicalStage, type ModelStage } from "@/lib/schemas/registry";
+import type { ModelStage } from "@/lib/model-registry-states";
+import { canonicalStage } from "@/lib/schemas/registry";
 import { db } from "@/server/db/client";
 import { transaction, type Tx } from "@/server/db/transaction";
 import { actorLabel, assertScope, type ProjectAccess } from "../access";

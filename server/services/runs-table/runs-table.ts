@@ -1,3 +1,4 @@
+import type { LifecycleStage, RunStatus } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
@@ -19,12 +20,12 @@ export interface RunTableColumns {
 export interface RunTableRow {
   runId: string;
   name: string;
-  status: string;
+  status: RunStatus;
   userId: string;
   startTime: number;
   endTime: number | null;
   parentRunId: string | null;
-  lifecycleStage: string;
+  lifecycleStage: LifecycleStage;
   metrics: Record<string, number>;
   params: Record<string, string>;
   tags: Record<string, string>;

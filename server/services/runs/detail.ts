@@ -1,3 +1,4 @@
+import type { RunStatus } from "@/lib/tracking-states";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 import { findRun, loadRunViews } from "./runs";
@@ -6,7 +7,7 @@ import type { RunView } from "./views";
 export interface RunLink {
   runId: string;
   name: string;
-  status: string;
+  status: RunStatus;
 }
 
 export interface RunDetail {

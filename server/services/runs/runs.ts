@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { badInput, notFound } from "@/lib/errors";
+import { lifecycleTransition, runStatusTransition, type LifecycleStage, type RunStatus } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
 import { transaction } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
@@ -126,7 +127,7 @@ export async function loadRunViews(access: ProjectAccess, runIds: string[]): Pro
 
 export async function updateRun(
   access: ProjectAccess,
-  input: { runId: string; status?: string; endTime?: number; runName?: string },
+  input: { runId: string; status?: RunStatus; endTime?: number; runName?: string },
 ): Promise<RunInfoView> {
   assertScope(access, "runs:write");
   const run = await findRun(access, input.runId);
@@ -135,8 +136,7 @@ export async function updateRun(
     const updated = await tx.run.update({
       where: { id: run.id },
       data: {
-        ...(input.status ? { status: input.status } : {}),
-        ...(input.endTime !== undefined ? { endTime: BigInt(input.endTime) } : {}),
+        ...runStatusTransition(run.status, input),
         ...(input.runName ? { name: input.runName } : {}),
       },
       select: runInfoSelect,
@@ -152,17 +152,18 @@ export async function updateRun(
   });
 }
 
-export async function setRunLifecycle(access: ProjectAccess, runId: string, stage: "active" | "deleted"): Promise<void> {
+export async function setRunLifecycle(access: ProjectAccess, runId: string, stage: LifecycleStage): Promise<void> {
   assertScope(access, "runs:delete");
   const run = await findRun(access, runId);
+  const change = lifecycleTransition(run.lifecycleStage, stage, BigInt(Date.now()));
   await transaction(async (tx) => {
     await tx.run.update({
       where: { id: run.id },
-      data: { lifecycleStage: stage, deletedTime: stage === "deleted" ? BigInt(Date.now()) : null },
+      data: { lifecycleStage: change.lifecycleStage, deletedTime: change.deletedTime },
     });
     await recordAudit(tx, access.actor, {
       projectId: access.project.id,
-      action: stage === "deleted" ? "run.delete" : "run.restore",
+      action: `run.${change.verb}`,
       resourceType: "run",
       resourceId: run.id,
       actorRole: access.roleSnapshot,

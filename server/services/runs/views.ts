@@ -1,3 +1,5 @@
+import { lifecycleStageOf, runStatusOf, type LifecycleStage, type RunStatus } from "@/lib/tracking-states";
+
 /** MLflow wire shapes of a run (docs/mlflow-compat.md, "Entities"). */
 export interface RunInfoView {
   run_id: string;
@@ -5,11 +7,11 @@ export interface RunInfoView {
   run_name: string;
   experiment_id: string;
   user_id: string;
-  status: string;
+  status: RunStatus;
   start_time: number;
   end_time?: number;
   artifact_uri: string;
-  lifecycle_stage: string;
+  lifecycle_stage: LifecycleStage;
 }
 
 export interface MetricView {
@@ -74,10 +76,10 @@ export function toRunInfoView(row: RunInfoRow): RunInfoView {
     run_name: row.name,
     experiment_id: String(row.experiment.number),
     user_id: row.userId,
-    status: row.status,
+    status: runStatusOf(row.status),
     start_time: Number(row.startTime),
     ...(row.endTime !== null ? { end_time: Number(row.endTime) } : {}),
     artifact_uri: row.artifactUri,
-    lifecycle_stage: row.lifecycleStage,
+    lifecycle_stage: lifecycleStageOf(row.lifecycleStage),
   };
 }

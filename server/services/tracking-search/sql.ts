@@ -1,8 +1,9 @@
 import { badInput } from "@/lib/errors";
+import type { LifecycleStage, ViewType } from "@/lib/tracking-states";
 import type { Condition, FilterExpr } from "./ast";
 import type { Page } from "./page-token";
 
-export type ViewType = "ACTIVE_ONLY" | "DELETED_ONLY" | "ALL";
+export type { ViewType };
 
 /** A parameterized SELECT of matching ids: run it with `db().$queryRawUnsafe(sql, ...params)`. */
 export interface CompiledSearch {
@@ -158,7 +159,7 @@ export function metricOrderTerms(value: string, ascending: boolean): string[] {
   return [`CASE WHEN ${value} IS NULL THEN 2 WHEN ${value} = 'NaN' THEN 1 ELSE 0 END`, orderTerm(value, ascending)];
 }
 
-const LIFECYCLE_STAGES: Readonly<Record<ViewType, string | null>> = {
+const VIEW_TYPE_STAGES: Readonly<Record<ViewType, LifecycleStage | null>> = {
   ACTIVE_ONLY: "active",
   DELETED_ONLY: "deleted",
   ALL: null,
@@ -166,10 +167,10 @@ const LIFECYCLE_STAGES: Readonly<Record<ViewType, string | null>> = {
 
 /** The lifecycle condition of a view type, or none for ALL. */
 export function lifecycleTest(column: string, viewType: ViewType, params: SqlParams): string[] {
-  if (!Object.hasOwn(LIFECYCLE_STAGES, viewType)) {
+  if (!Object.hasOwn(VIEW_TYPE_STAGES, viewType)) {
     throw badInput(`Invalid view type '${String(viewType)}': use ACTIVE_ONLY, DELETED_ONLY or ALL`);
   }
-  const stage = LIFECYCLE_STAGES[viewType];
+  const stage = VIEW_TYPE_STAGES[viewType];
   return stage ? [`${column} = ${params.bind(stage, "text")}`] : [];
 }
 
