@@ -27,6 +27,7 @@ export const REGISTRY_EVENT_KINDS = [
   "version.stage",
   "alias.set",
   "alias.delete",
+  "card.update",
 ] as const;
 export type RegistryEventKind = (typeof REGISTRY_EVENT_KINDS)[number];
 

@@ -5,6 +5,7 @@ import { dashboardRouter } from "./routers/dashboard";
 import { experimentsRouter } from "./routers/experiments";
 import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
+import { modelCardsRouter } from "./routers/model-cards";
 import { projectsRouter } from "./routers/projects";
 import { runViewsRouter } from "./routers/run-views";
 import { runsRouter } from "./routers/runs";
@@ -25,6 +26,7 @@ export const appRouter = router({
   compare: compareRouter,
   runViews: runViewsRouter,
   runsTable: runsTableRouter,
+  modelCards: modelCardsRouter,
 });
 
 export type AppRouter = typeof appRouter;

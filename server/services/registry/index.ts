@@ -23,3 +23,4 @@ export { setModelAlias, deleteModelAlias, modelVersionByAlias } from "./aliases"
 export { modelHistory } from "./history";
 export type { RegisteredModel, ModelVersion, RegistryHistoryEntry, RegistryEventKind } from "./types";
 export { searchRegisteredModels, searchModelVersions, type RegistrySearch } from "./search";
+export { resolveRegistryTarget, recordRegistryChange, type RegistryTarget } from "./targets";

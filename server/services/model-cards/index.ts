@@ -1,0 +1,3 @@
+export { getModelCard, saveModelCard, listCardRevisions, getCardRevision, type ModelCard, type CardRevision } from "./cards";
+export { cardFacts, type CardFacts } from "./facts";
+export { exportModelCardMarkdown } from "./export";

@@ -1,0 +1,27 @@
+import { cardFactsInput, cardRevisionInput, cardTargetInput, saveCardInput } from "@/lib/schemas/model-cards";
+import { cardFacts, getCardRevision, getModelCard, listCardRevisions, saveModelCard } from "../../services/model-cards";
+import { projectProcedure, router } from "../init";
+
+const target = (input: { modelName: string; version?: number }) => ({ modelName: input.modelName, version: input.version });
+
+/** Model cards: the edge resolves membership; the service decides who may edit (modelCards:write). */
+export const modelCardsRouter = router({
+  get: projectProcedure("project:read")
+    .input(cardTargetInput)
+    .query(({ ctx, input }) => getModelCard(ctx.access, target(input))),
+  save: projectProcedure("project:read")
+    .input(saveCardInput)
+    .mutation(({ ctx, input }) =>
+      saveModelCard(ctx.access, target(input), { baseRevision: input.baseRevision, sections: input.sections, changeSummary: input.changeSummary }),
+    ),
+  revisions: projectProcedure("project:read")
+    .input(cardTargetInput)
+    .query(({ ctx, input }) => listCardRevisions(ctx.access, target(input))),
+  revision: projectProcedure("project:read")
+    .input(cardRevisionInput)
+    .query(({ ctx, input }) => getCardRevision(ctx.access, target(input), input.revision)),
+  /** Text for "Training data" and "Evaluation" from the version's run and logged model. */
+  facts: projectProcedure("project:read")
+    .input(cardFactsInput)
+    .query(({ ctx, input }) => cardFacts(ctx.access, input.modelName, input.version)),
+});
