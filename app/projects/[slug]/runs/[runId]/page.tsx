@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ArtifactBrowser } from "@/components/tracking/artifact-browser";
 import { formatMetric } from "@/components/tracking/format";
 import { RunCharts } from "@/components/tracking/run-charts";
@@ -13,7 +12,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { SimpleTable } from "@/components/ui/table";
 import { hasScope } from "@/lib/rbac";
 import { RUN_NOTE_TAG } from "@/lib/schemas/tracking-ui";
-import { serverCaller } from "@/server/trpc/rsc";
+import { findOr404, serverCaller } from "@/server/trpc/rsc";
 import { loadProject } from "../../_lib/project";
 
 export const dynamic = "force-dynamic";
@@ -21,11 +20,8 @@ export const dynamic = "force-dynamic";
 type Params = { params: Promise<{ slug: string; runId: string }> };
 
 async function loadRun(slug: string, runId: string) {
-  try {
-    return await (await serverCaller()).runs.get({ projectSlug: slug, runId });
-  } catch {
-    notFound();
-  }
+  const caller = await serverCaller();
+  return findOr404(() => caller.runs.get({ projectSlug: slug, runId }));
 }
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
