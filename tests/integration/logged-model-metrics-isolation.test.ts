@@ -5,7 +5,7 @@ import { createLoggedModel } from "@/server/services/logged-models";
 import { metricStore } from "@/server/services/metrics";
 import { createRun } from "@/server/services/runs";
 import { db } from "@/server/db/client";
-import { createProjectWithToken, mlflowCaller, systemActor } from "../factories";
+import { createProjectWithToken, mlflowCaller, mlflowRequest, systemActor } from "../factories";
 
 /**
  * Metrics logged with a model_id belong to that logged model, so the model must be of the caller's
@@ -85,5 +85,24 @@ describe("metrics logged against a logged model of another project", () => {
     expect(await searchIds(a.call, { filter: "metrics.acc > 0.9" })).toEqual([]);
     expect(await searchIds(a.call, { filter: "metrics.acc = 0.5" })).toEqual([a.modelId]);
     expect(await searchIds(a.call, { order_by: [{ field_name: "metrics.acc", ascending: false }] })).toEqual([a.otherModelId, a.modelId]);
+  });
+});
+
+describe("logged-model params written concurrently", () => {
+  it("keep the first value: of two racing writers of one new key, the other gets INVALID_PARAMETER_VALUE, never a 500", async () => {
+    const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
+    const target = { projectSlug: project.slug, token: plaintext };
+    const created = await mlflowRequest(target, "POST", "logged-models", { experiment_id: "0", name: "racer" });
+    const modelId = (created.body.model as { info: { model_id: string } }).info.model_id;
+    for (let round = 0; round < 5; round++) {
+      const key = `lr_${round}`;
+      const answers = await Promise.all(
+        ["0.1", "0.2"].map((value) => mlflowRequest(target, "POST", `logged-models/${modelId}/params`, { params: [{ key, value }] })),
+      );
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400]);
+      expect(answers.find((answer) => answer.status === 400)!.body.error_code).toBe("INVALID_PARAMETER_VALUE");
+    }
+    const same = await Promise.all([1, 2].map(() => mlflowRequest(target, "POST", `logged-models/${modelId}/params`, { params: [{ key: "seed", value: "7" }] })));
+    expect(same.map((answer) => answer.status)).toEqual([200, 200]);
   });
 });

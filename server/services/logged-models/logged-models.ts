@@ -250,6 +250,8 @@ export async function logLoggedModelParams(
   assertScope(access, "runs:write");
   const model = await findModel(access, modelId);
   await db().$transaction(async (tx) => {
+    // Concurrent writers of one model's params take turns: the second sees the first's values.
+    await tx.$executeRaw`SELECT 1 FROM "LoggedModel" WHERE "id" = ${model.id} FOR UPDATE`;
     for (const param of uniqueByKey(params)) {
       const existing = await tx.loggedModelParam.findUnique({
         where: { modelId_key: { modelId: model.id, key: param.key } },
