@@ -6,6 +6,7 @@ import { experimentsRouter } from "./routers/experiments";
 import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
 import { projectsRouter } from "./routers/projects";
+import { registryRouter } from "./routers/registry";
 import { runViewsRouter } from "./routers/run-views";
 import { runsRouter } from "./routers/runs";
 import { runsTableRouter } from "./routers/runs-table";
@@ -25,6 +26,7 @@ export const appRouter = router({
   compare: compareRouter,
   runViews: runViewsRouter,
   runsTable: runsTableRouter,
+  registry: registryRouter,
 });
 
 export type AppRouter = typeof appRouter;
