@@ -1,0 +1,24 @@
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { serverCaller } from "@/server/trpc/rsc";
+
+/** A model's name from its URL segment (Next hands it over decoded). */
+export const modelNameOf = (segment: string) => segment;
+
+/** The model with its versions and history, once per request; missing or not visible: 404. */
+export const loadModel = cache(async (slug: string, name: string) => {
+  try {
+    return await (await serverCaller()).registry.models.get({ projectSlug: slug, name });
+  } catch {
+    notFound();
+  }
+});
+
+export const loadVersion = cache(async (slug: string, name: string, version: number) => {
+  if (!Number.isSafeInteger(version) || version < 1) notFound();
+  try {
+    return await (await serverCaller()).registry.versions.get({ projectSlug: slug, name, version });
+  } catch {
+    notFound();
+  }
+});
