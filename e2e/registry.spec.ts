@@ -196,3 +196,14 @@ test("a viewer sees the registry but is offered no edit controls", async () => {
   await expect(page.getByRole("table", { name: "Registered versions" }).getByRole("link", { name: "v1" })).toBeVisible();
   await page.close();
 });
+
+test("a model whose name needs escaping in a URL opens from the list", async () => {
+  const name = "fraud model 50% #2";
+  await mlflow("registered-models/create", { name });
+  const page = await owner.newPage();
+  await page.goto(`${tally.projectUrl}/models`);
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByRole("heading", { name, exact: true })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Versions" })).toContainText("No versions yet.");
+  await page.close();
+});

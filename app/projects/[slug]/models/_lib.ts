@@ -2,8 +2,17 @@ import { notFound } from "next/navigation";
 import { cache } from "react";
 import { serverCaller } from "@/server/trpc/rsc";
 
-/** A model's name from its URL segment (Next hands it over decoded). */
-export const modelNameOf = (segment: string) => segment;
+/**
+ * A model's name from its URL segment. The page gets the segment percent-encoded as in the URL
+ * (`a%20b`); a segment that does not decode is taken as it is.
+ */
+export function modelNameOf(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 /** The model with its versions and history, once per request; missing or not visible: 404. */
 export const loadModel = cache(async (slug: string, name: string) => {
