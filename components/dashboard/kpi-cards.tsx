@@ -12,7 +12,11 @@ export function KpiCards({ kpis }: { kpis: DashboardKpis }) {
       note: "finished of finished, failed and killed",
     },
     { label: "Runs in progress", value: kpis.runsInProgress.toLocaleString("en"), note: "running or scheduled" },
-    { label: "Logged models", value: kpis.loggedModels.toLocaleString("en"), note: "MLflow 3 models of live experiments" },
+    {
+      label: "Registered models",
+      value: kpis.registeredModels.toLocaleString("en"),
+      note: `${kpis.productionVersions.toLocaleString("en")} ${kpis.productionVersions === 1 ? "version" : "versions"} in Production`,
+    },
   ];
   return (
     <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">

@@ -24,6 +24,7 @@ export function ProjectHeader({ name, slug, role }: { name: string; slug: string
           tabs={[
             { href: base, label: "Dashboard" },
             { href: `${base}/experiments`, label: "Experiments", prefix: true },
+            { href: `${base}/models`, label: "Models", prefix: true },
             { href: `${base}/settings`, label: "Settings", prefix: true },
           ]}
         />

@@ -7,6 +7,7 @@ import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
 import { modelCardsRouter } from "./routers/model-cards";
 import { projectsRouter } from "./routers/projects";
+import { registryRouter } from "./routers/registry";
 import { runViewsRouter } from "./routers/run-views";
 import { runsRouter } from "./routers/runs";
 import { runsTableRouter } from "./routers/runs-table";
@@ -27,6 +28,7 @@ export const appRouter = router({
   runViews: runViewsRouter,
   runsTable: runsTableRouter,
   modelCards: modelCardsRouter,
+  registry: registryRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import { resolveProjectAccess } from "@/server/services/access";
 import { bestRuns, dashboardKpis, projectMetricKeys, recentRuns, runsPerDay } from "@/server/services/dashboard";
 import { createExperiment, setExperimentLifecycle } from "@/server/services/experiments";
 import { createLoggedModel } from "@/server/services/logged-models";
+import { createModelVersion, createRegisteredModel, transitionModelVersionStage } from "@/server/services/registry";
 import { createRun, logBatch, setRunLifecycle, updateRun } from "@/server/services/runs";
 import { createTestProject, systemActor } from "../factories";
 
@@ -27,7 +28,7 @@ async function seededProject() {
 }
 
 describe("project dashboard aggregates", () => {
-  it("counts runs of the last 7 days, success rate, in-progress runs and logged models", async () => {
+  it("counts runs of the last 7 days, success rate, in-progress runs, registered models and Production versions", async () => {
     const { access, experiment, run } = await seededProject();
     await run(0, "FINISHED");
     await run(1, "FINISHED");
@@ -37,17 +38,25 @@ describe("project dashboard aggregates", () => {
     await run(40, "FAILED"); // outside every window
     const deleted = await run(1, "FAILED");
     await setRunLifecycle(access, deleted, "deleted");
-    await createLoggedModel(access, { experimentId: experiment, name: "model", params: [], tags: [] });
+    // A logged model is not a registered one: only the registry counts.
+    const logged = await createLoggedModel(access, { experimentId: experiment, name: "model", params: [], tags: [] });
+    for (const name of ["churn", "fraud"]) await createRegisteredModel(access, { name });
+    for (let i = 0; i < 3; i++) await createModelVersion(access, "churn", { source: `models:/${logged.info.model_id}` });
+    await transitionModelVersionStage(access, "churn", 1, { stage: "Production", archiveExisting: false });
+    await transitionModelVersionStage(access, "churn", 2, { stage: "Production", archiveExisting: false });
+    await transitionModelVersionStage(access, "churn", 3, { stage: "Staging", archiveExisting: false });
 
     const other = await seededProject();
     await other.run(0, "FAILED");
+    await createRegisteredModel(other.access, { name: "elsewhere" });
 
     expect(await dashboardKpis(access, NOW)).toEqual({
       runsLast7Days: 4,
       runsPrevious7Days: 1,
       successRate: 2 / 4,
       runsInProgress: 1,
-      loggedModels: 1,
+      registeredModels: 2,
+      productionVersions: 2,
     });
   });
 

@@ -3,7 +3,10 @@ import { z } from "zod";
 import type { Role } from "@/lib/rbac";
 import { db } from "@/server/db/client";
 import { resolveProjectAccess, type UserActor } from "@/server/services/access";
+import { createLoggedModel } from "@/server/services/logged-models";
 import { createInvite } from "@/server/services/members";
+import { saveModelCard } from "@/server/services/model-cards";
+import { createModelVersion, createRegisteredModel, setModelAlias, setModelVersionTag, setRegisteredModelTag } from "@/server/services/registry";
 import { createRun } from "@/server/services/runs";
 import { appRouter } from "@/server/trpc/root";
 import {
@@ -64,7 +67,26 @@ async function createTarget() {
     createRun(access, { experimentId: "0", tags: [] }),
     createRun(access, { experimentId: "0", tags: [] }),
   ]);
-  return { project, owner, member, inviteId: invite.id, tokenId: token.id, runIds: [first.info.run_id, second.info.run_id] };
+  // The registry: a model with a tag, an alias and one version (tagged) registered from the first run's logged model.
+  const loggedModel = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: first.info.run_id, params: [], tags: [] });
+  const model = await createRegisteredModel(access, { name: "b-model", description: "B's own" });
+  await createModelVersion(access, model.name, { source: `models:/${loggedModel.info.model_id}`, runId: first.info.run_id });
+  await Promise.all([
+    setRegisteredModelTag(access, model.name, "team", "b"),
+    setModelVersionTag(access, model.name, 1, "validated", "yes"),
+    setModelAlias(access, model.name, "champion", 1),
+    saveModelCard(access, { modelName: model.name }, { baseRevision: 0, sections: { summary: "B's card" } }),
+  ]);
+  return {
+    project,
+    owner,
+    member,
+    inviteId: invite.id,
+    tokenId: token.id,
+    runIds: [first.info.run_id, second.info.run_id],
+    modelName: model.name,
+    loggedModelId: loggedModel.info.model_id,
+  };
 }
 type Target = Awaited<ReturnType<typeof createTarget>>;
 
@@ -124,11 +146,43 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "runsTable.count": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
   "runsTable.keys": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
   "runViews.delete": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0", name: "mine" }), viewerMay: true },
+  "registry.models.list": { input: (b) => ({ projectSlug: b.project.slug, filter: "name LIKE 'b-%'" }), viewerMay: true },
+  "registry.models.get": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName }), viewerMay: true },
+  "registry.models.create": { input: (b) => ({ projectSlug: b.project.slug, name: "planted-model" }) },
+  "registry.models.updateDescription": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, description: "defaced" }) },
+  "registry.models.setTag": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, key: "team", value: "intruder" }) },
+  "registry.models.deleteTag": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, key: "team" }) },
+  "registry.models.rename": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, newName: "stolen" }) },
+  "registry.models.delete": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName }) },
+  "registry.versions.get": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1 }), viewerMay: true },
+  "registry.versions.updateDescription": {
+    input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, description: "defaced" }),
+  },
+  "registry.versions.setTag": {
+    input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, key: "validated", value: "no" }),
+  },
+  "registry.versions.deleteTag": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, key: "validated" }) },
+  "registry.versions.transitionStage": {
+    input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, stage: "Production", archiveExisting: true }),
+  },
+  "registry.aliases.set": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, alias: "hijacked" }) },
+  "registry.aliases.delete": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, alias: "champion" }) },
+  "registry.register": {
+    input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0], loggedModelId: b.loggedModelId, name: b.modelName }),
+  },
+  "registry.forRun": { input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0] }), viewerMay: true },
+  "modelCards.get": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName }), viewerMay: true },
+  "modelCards.save": {
+    input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, baseRevision: 1, sections: { summary: "defaced" } }),
+  },
+  "modelCards.revisions": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, version: 1 }), viewerMay: true },
+  "modelCards.revision": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, revision: 1 }), viewerMay: true },
+  "modelCards.facts": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, version: 1 }), viewerMay: true },
 };
 
 /** Everything about B that any procedure could change. */
 async function snapshot(projectId: string) {
-  const [project, memberships, invites, tokens, auditEvents, experiments, runs] = await Promise.all([
+  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions] = await Promise.all([
     db().project.findUnique({ where: { id: projectId }, select: { slug: true, name: true, updatedAt: true } }),
     db().membership.findMany({ where: { projectId }, select: { userId: true, role: true }, orderBy: { userId: "asc" } }),
     db().invite.findMany({
@@ -148,8 +202,36 @@ async function snapshot(projectId: string) {
       select: { id: true, lifecycleStage: true, tags: { select: { key: true, value: true }, orderBy: { key: "asc" } } },
       orderBy: { id: "asc" },
     }),
+    db().registeredModel.findMany({
+      where: { projectId },
+      select: {
+        name: true,
+        description: true,
+        lastVersion: true,
+        updatedAt: true,
+        tags: { select: { key: true, value: true }, orderBy: { key: "asc" } },
+        aliases: { select: { alias: true, version: { select: { version: true } } }, orderBy: { alias: "asc" } },
+        versions: {
+          select: {
+            version: true,
+            stage: true,
+            description: true,
+            updatedAt: true,
+            tags: { select: { key: true, value: true }, orderBy: { key: "asc" } },
+          },
+          orderBy: { version: "asc" },
+        },
+      },
+      orderBy: { name: "asc" },
+    }),
+    db().registryEvent.count({ where: { projectId } }),
+    db().modelCardRevision.findMany({
+      where: { model: { projectId } },
+      select: { target: true, revision: true, sections: true },
+      orderBy: [{ target: "asc" }, { revision: "asc" }],
+    }),
   ]);
-  return { project, memberships, invites, tokens, auditEvents, experiments, runs };
+  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions };
 }
 
 function call(actor: UserActor | null, path: string, input: unknown): Promise<unknown> {
@@ -168,6 +250,20 @@ describe("tenant isolation over tRPC", () => {
   it("finds the project-scoped procedures in the router", () => {
     expect(projectScoped.length).toBeGreaterThanOrEqual(14);
     expect(projectScoped.map((p) => p.path)).toContain("tokens.create");
+  });
+
+  it("gives B a registered model with a tagged, aliased version, and watches it", async () => {
+    const b = await createTarget();
+    const { registeredModels, registryEvents } = await snapshot(b.project.id);
+    expect(registeredModels).toEqual([
+      expect.objectContaining({
+        name: b.modelName,
+        tags: [{ key: "team", value: "b" }],
+        aliases: [{ alias: "champion", version: { version: 1 } }],
+        versions: [expect.objectContaining({ version: 1, stage: "None", tags: [{ key: "validated", value: "yes" }] })],
+      }),
+    ]);
+    expect(registryEvents).toBeGreaterThan(0);
   });
 
   it("recognises projectSlug behind the wrappers a router might add", () => {

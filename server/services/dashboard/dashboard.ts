@@ -20,7 +20,9 @@ export interface DashboardKpis {
   /** FINISHED / (FINISHED + FAILED + KILLED) over runs started in the last 30 days; null without ended runs. */
   successRate: number | null;
   runsInProgress: number;
-  loggedModels: number;
+  registeredModels: number;
+  /** Versions (of any registered model) in the Production stage. */
+  productionVersions: number;
 }
 
 export async function dashboardKpis(access: ProjectAccess, now = Date.now()): Promise<DashboardKpis> {
@@ -32,6 +34,7 @@ export async function dashboardKpis(access: ProjectAccess, now = Date.now()): Pr
     ended: number;
     in_progress: number;
     models: number;
+    production: number;
   }>(
     `SELECT
        count(*) FILTER (WHERE r."startTime" >= $2) AS last7,
@@ -39,8 +42,9 @@ export async function dashboardKpis(access: ProjectAccess, now = Date.now()): Pr
        count(*) FILTER (WHERE r."startTime" >= $4 AND r.status = 'FINISHED') AS finished,
        count(*) FILTER (WHERE r."startTime" >= $4 AND r.status IN ('FINISHED', 'FAILED', 'KILLED')) AS ended,
        count(*) FILTER (WHERE r.status IN ('RUNNING', 'SCHEDULED')) AS in_progress,
-       (SELECT count(*) FROM "LoggedModel" m JOIN "Experiment" me ON me.id = m."experimentId"
-         WHERE m."projectId" = $1 AND m."lifecycleStage" = 'active' AND me."lifecycleStage" = 'active') AS models
+       (SELECT count(*) FROM "RegisteredModel" m WHERE m."projectId" = $1) AS models,
+       (SELECT count(*) FROM "ModelVersion" v JOIN "RegisteredModel" vm ON vm.id = v."modelId"
+         WHERE vm."projectId" = $1 AND v.stage = 'Production') AS production
      ${LIVE_RUNS}`,
     [access.project.id, now - 7 * DAY_MS, now - 14 * DAY_MS, now - 30 * DAY_MS],
   );
@@ -50,7 +54,8 @@ export async function dashboardKpis(access: ProjectAccess, now = Date.now()): Pr
     runsPrevious7Days: row.previous7,
     successRate: row.ended === 0 ? null : row.finished / row.ended,
     runsInProgress: row.in_progress,
-    loggedModels: row.models,
+    registeredModels: row.models,
+    productionVersions: row.production,
   };
 }
 

@@ -28,3 +28,6 @@ export async function searchModelVersions(
   const page = await executeSearch(compileModelVersionSearch({ projectId: access.project.id, ...input }));
   return { versions: await loadVersions(db(), page.ids), nextPageToken: page.nextPageToken };
 }
+
+/** A value quoted for the search grammar (`name = '…'`), whatever quotes or backslashes it holds. */
+export const quotedSearchValue = (value: string) => `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;

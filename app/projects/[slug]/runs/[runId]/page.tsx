@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { versionHref } from "@/components/registry/links";
+import { RegisterModel } from "@/components/registry/register-model";
+import { AliasChip, StageBadge } from "@/components/registry/stage-badge";
 import { ArtifactBrowser } from "@/components/tracking/artifact-browser";
 import { formatMetric } from "@/components/tracking/format";
 import { RunCharts } from "@/components/tracking/run-charts";
@@ -19,6 +22,11 @@ export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ slug: string; runId: string }> };
 
+async function loadRegistry(slug: string, runId: string) {
+  const caller = await serverCaller();
+  return findOr404(() => caller.registry.forRun({ projectSlug: slug, runId }));
+}
+
 async function loadRun(slug: string, runId: string) {
   const caller = await serverCaller();
   return findOr404(() => caller.runs.get({ projectSlug: slug, runId }));
@@ -32,9 +40,10 @@ export async function generateMetadata({ params }: Params): Promise<Metadata> {
 
 export default async function RunPage({ params }: Params) {
   const { slug, runId } = await params;
-  const [project, detail] = await Promise.all([loadProject(slug), loadRun(slug, runId)]);
+  const [project, detail, registry] = await Promise.all([loadProject(slug), loadRun(slug, runId), loadRegistry(slug, runId)]);
   const { info, data, inputs } = detail.run;
   const canEdit = hasScope(project.role, "runs:write") && info.lifecycle_stage === "active";
+  const canRegister = hasScope(project.role, "registry:write");
   const userTags = data.tags.filter((tag) => !tag.key.startsWith("mlflow."));
   const note = data.tags.find((tag) => tag.key === RUN_NOTE_TAG)?.value ?? "";
 
@@ -132,6 +141,53 @@ export default async function RunPage({ params }: Params) {
               </ul>
             )}
           </CardBody>
+        </Card>
+      </div>
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card>
+          <CardHeader title="Logged models" description={canRegister ? "Register one as a version of a registered model." : undefined} />
+          <CardBody>
+            {registry.loggedModels.length === 0 ? (
+              <p className="text-sm text-gray-500">This run logged no models.</p>
+            ) : canRegister ? (
+              <div className="space-y-4 divide-y divide-gray-100">
+                {registry.loggedModels.map((model) => (
+                  <RegisterModel key={model.modelId} slug={slug} runId={runId} loggedModel={model} />
+                ))}
+              </div>
+            ) : (
+              <ul className="space-y-1 text-sm" aria-label="Logged models">
+                {registry.loggedModels.map((model) => (
+                  <li key={model.modelId} className="flex items-center gap-2">
+                    <span className="font-mono">{model.name}</span>
+                    <code className="text-xs text-gray-400">{model.modelId}</code>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Registered versions" description="Model versions registered from this run." />
+          <SimpleTable
+            label="Registered versions"
+            headers={["Model", "Version", "Stage", "Aliases"]}
+            rows={registry.versions.map((version) => ({
+              key: `${version.modelName}/${version.version}`,
+              cells: [
+                version.modelName,
+                <Link key="v" className="font-medium text-indigo-600 hover:underline" href={versionHref(slug, version.modelName, version.version)}>
+                  v{version.version}
+                </Link>,
+                <StageBadge key="stage" stage={version.stage} />,
+                <span key="aliases" className="flex flex-wrap gap-1">
+                  {version.aliases.length ? version.aliases.map((alias) => <AliasChip key={alias} alias={alias} />) : "—"}
+                </span>,
+              ],
+            }))}
+            empty="No versions registered from this run."
+          />
         </Card>
       </div>
 

@@ -1,0 +1,27 @@
+import { notFound } from "next/navigation";
+import { cache } from "react";
+import { findOr404, serverCaller } from "@/server/trpc/rsc";
+
+/**
+ * A model's name from its URL segment. The page gets the segment percent-encoded as in the URL
+ * (`a%20b`); a segment that does not decode is taken as it is.
+ */
+export function modelNameOf(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The model with its versions and history, once per request; missing or not visible: 404 (an outage stays an error). */
+export const loadModel = cache(async (slug: string, name: string) => {
+  const caller = await serverCaller();
+  return findOr404(() => caller.registry.models.get({ projectSlug: slug, name }));
+});
+
+export const loadVersion = cache(async (slug: string, name: string, version: number) => {
+  if (!Number.isSafeInteger(version) || version < 1) notFound();
+  const caller = await serverCaller();
+  return findOr404(() => caller.registry.versions.get({ projectSlug: slug, name, version }));
+});

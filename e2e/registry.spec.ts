@@ -1,0 +1,209 @@
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { watchCspViolations } from "./support/csp";
+import { OWNER, signedIn, startDemoInstance, VIEWER, type DemoInstance } from "./support/demo-instance";
+
+/**
+ * The model registry in the web app, on the demo data: a lead registers a run's logged model, sets
+ * an alias, edits descriptions and tags in place, moves the version to Production and sees every
+ * change in the model's history; a viewer is offered none of those controls. The demo logs no
+ * models, so the setup logs one through the MLflow API with the project token, as a client would.
+ */
+
+let tally: DemoInstance;
+let owner: BrowserContext;
+let viewer: BrowserContext;
+let cspViolations: string[] = [];
+let runId = "";
+const MODEL = "churn-classifier";
+
+test.describe.configure({ mode: "serial" });
+test.use({ actionTimeout: 15_000 });
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
+}
+
+async function mlflow<T>(endpoint: string, body: unknown, method = "POST"): Promise<T> {
+  const response = await fetch(`${tally.projectUrl}/api/2.0/mlflow/${endpoint}`, {
+    method,
+    headers: { authorization: `Bearer ${tally.token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${endpoint}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(180_000);
+  tally = await startDemoInstance();
+  const { run } = await mlflow<{ run: { info: { run_id: string } } }>("runs/create", { experiment_id: "1", run_name: "churn-baseline" });
+  runId = run.info.run_id;
+  await mlflow("runs/log-batch", { run_id: runId, metrics: [{ key: "auc", value: 0.91, timestamp: Date.now(), step: 0 }] });
+  const { model } = await mlflow<{ model: { info: { model_id: string } } }>("logged-models", {
+    experiment_id: "1",
+    name: "churn-model",
+    source_run_id: runId,
+  });
+  await mlflow(`logged-models/${model.info.model_id}`, { status: "LOGGED_MODEL_READY" }, "PATCH");
+  owner = await signedIn(browser, tally.url, OWNER);
+  viewer = await signedIn(browser, tally.url, VIEWER);
+  cspViolations = watchCspViolations(owner, viewer);
+});
+
+test.afterEach(() => {
+  expect(cspViolations, "Content Security Policy violations").toEqual([]);
+});
+
+test.afterAll(async () => {
+  await owner?.close();
+  await viewer?.close();
+  await tally?.stop();
+});
+
+const history = (page: Page) => page.getByRole("list", { name: "History" });
+
+test("a lead registers a run's logged model and curates the version", async () => {
+  const page = await owner.newPage();
+  await page.goto(`${tally.projectUrl}/runs/${runId}`);
+  const name = page.getByLabel("Registered model name for churn-model");
+  await name.fill(MODEL);
+  await expect(page.getByText("creates a new registered model")).toBeVisible();
+  await page.getByRole("button", { name: "Register model" }).click();
+  await expect(page.getByRole("link", { name: `${MODEL} v1` })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Registered versions" }).getByRole("link", { name: "v1" })).toBeVisible();
+  await page.getByRole("link", { name: `${MODEL} v1` }).click();
+
+  // The version page: overview with the source run, then alias, stage, description and tags.
+  await expect(page.getByRole("heading", { name: "Version 1" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "churn-baseline" })).toHaveAttribute("href", `/projects/demo/runs/${runId}`);
+  await expect(page.getByRole("list", { name: "Source run metrics" })).toContainText("auc");
+
+  await page.getByLabel("Alias", { exact: true }).fill("champion");
+  await page.getByRole("button", { name: "Set alias" }).click();
+  await expect(page.getByRole("list", { name: "Aliases" })).toContainText("@champion");
+
+  await page.getByLabel("New stage").selectOption("Production");
+  await page.getByLabel(/Archive other versions/).check();
+  await page.getByRole("button", { name: "Change stage" }).click();
+  await expect(page.getByText("Now in").getByText("Production")).toBeVisible();
+
+  await page.getByRole("button", { name: "Edit description" }).click();
+  await page.getByLabel("Description (markdown)").fill("Gradient-boosted baseline, **AUC 0.91**.");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByTestId("description")).toContainText("Gradient-boosted baseline");
+
+  await page.getByLabel("Tag key").fill("validated_by");
+  await page.getByLabel("Tag value").fill("qa");
+  await page.getByRole("button", { name: "Add tag" }).click();
+  await expect(page.getByRole("list", { name: "Tags" })).toContainText("validated_by=qa");
+  await shot(page, "registry-version");
+  await page.close();
+});
+
+test("the model page edits in place, and its history shows every change, newest first", async () => {
+  const page = await owner.newPage();
+  await page.goto(`${tally.projectUrl}/models/${MODEL}`);
+  await expect(page.getByRole("heading", { name: MODEL })).toBeVisible();
+
+  // Cancel leaves the description as it was.
+  await page.getByRole("button", { name: "Edit description" }).click();
+  await page.getByLabel("Description (markdown)").fill("discarded");
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByTestId("description")).toContainText("No description.");
+
+  await page.getByRole("button", { name: "Edit description" }).click();
+  await page.getByLabel("Description (markdown)").fill("Predicts which customers churn next month.");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByTestId("description")).toContainText("Predicts which customers churn");
+
+  await page.getByLabel("Tag key").fill("team");
+  await page.getByLabel("Tag value").fill("growth");
+  await page.getByRole("button", { name: "Add tag" }).click();
+  await expect(page.getByRole("list", { name: "Tags" })).toContainText("team=growth");
+
+  await expect(page.getByRole("list", { name: "Model aliases" })).toContainText(/@champion\s*→ v1/);
+  const versions = page.getByRole("table", { name: "Versions" });
+  await expect(versions.getByRole("link", { name: "v1" })).toBeVisible();
+  await expect(versions).toContainText("Production");
+
+  const kinds = await history(page).locator("li").evaluateAll((items) => items.map((item) => item.getAttribute("data-kind")));
+  expect(kinds).toEqual([
+    "model.tag_set",
+    "model.update",
+    "version.tag_set",
+    "version.update",
+    "version.stage",
+    "alias.set",
+    "version.create",
+    "model.create",
+  ]);
+  await expect(history(page).locator('li[data-kind="version.stage"]')).toContainText("None → Production");
+  await expect(history(page).locator('li[data-kind="alias.set"]')).toContainText("@champion → v1");
+  await expect(history(page).locator('li[data-kind="model.tag_set"]')).toContainText("team=growth");
+  await expect(history(page).locator('li[data-kind="model.update"]')).toContainText("(empty) → Predicts which customers churn");
+  await expect(history(page).locator("li").first()).toContainText(OWNER.email);
+  await shot(page, "registry-model");
+  await page.close();
+});
+
+test("the models list filters with the search grammar, shows stages and aliases, and the dashboard counts it", async () => {
+  const page = await owner.newPage();
+  await page.goto(`${tally.projectUrl}/models`);
+  const row = page.locator(`tr[data-model-name="${MODEL}"]`);
+  await expect(row).toBeVisible();
+  await expect(row).toContainText(/Production\s*v1/);
+  await expect(row).toContainText("@champion");
+  await expect(row).toContainText(OWNER.email);
+  await page.getByLabel("Filter models").fill("tags.team = 'nobody'");
+  await page.getByLabel("Filter models").press("Enter");
+  await expect(page.getByText("No models match.")).toBeVisible();
+  await page.getByLabel("Filter models").fill("name LIKE 'churn%' AND tags.team = 'growth'");
+  await page.getByLabel("Filter models").press("Enter");
+  await expect(row).toBeVisible();
+  await page.getByRole("button", { name: "Last updated" }).click();
+  await expect(page.getByRole("columnheader", { name: /Last updated/ })).toHaveAttribute("aria-sort", "descending");
+  await expect(page.getByRole("navigation", { name: "Project" }).getByRole("link", { name: "Models" })).toHaveAttribute("aria-current", "page");
+  await shot(page, "registry-models");
+
+  await page.goto(tally.projectUrl);
+  const card = page.getByTestId("kpi-card").filter({ hasText: "Registered models" });
+  await expect(card).toContainText("1");
+  await expect(card).toContainText("1 version in Production");
+  await page.close();
+});
+
+test("a viewer sees the registry but is offered no edit controls", async () => {
+  const page = await viewer.newPage();
+  await page.goto(`${tally.projectUrl}/models/${MODEL}`);
+  await expect(page.getByTestId("description")).toContainText("Predicts which customers churn");
+  await expect(history(page).locator("li").first()).toBeVisible();
+  await expect(page.getByRole("button", { name: "Edit description" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Add tag" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Remove tag/ })).toHaveCount(0);
+
+  await page.getByRole("table", { name: "Versions" }).getByRole("link", { name: "v1" }).click();
+  await expect(page.getByRole("heading", { name: "Version 1" })).toBeVisible();
+  await expect(page.getByTestId("description")).toContainText("Gradient-boosted baseline");
+  await expect(page.getByRole("button", { name: "Change stage" })).toHaveCount(0);
+  await expect(page.getByLabel("New stage")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Set alias" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /Remove alias/ })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Edit description" })).toHaveCount(0);
+
+  await page.goto(`${tally.projectUrl}/runs/${runId}`);
+  await expect(page.getByRole("list", { name: "Logged models" })).toContainText("churn-model");
+  await expect(page.getByRole("button", { name: "Register model" })).toHaveCount(0);
+  await expect(page.getByRole("table", { name: "Registered versions" }).getByRole("link", { name: "v1" })).toBeVisible();
+  await page.close();
+});
+
+test("a model whose name needs escaping in a URL opens from the list", async () => {
+  const name = "fraud model 50% #2";
+  await mlflow("registered-models/create", { name });
+  const page = await owner.newPage();
+  await page.goto(`${tally.projectUrl}/models`);
+  await page.getByRole("link", { name, exact: true }).click();
+  await expect(page.getByRole("heading", { name, exact: true })).toBeVisible();
+  await expect(page.getByRole("table", { name: "Versions" })).toContainText("No versions yet.");
+  await page.close();
+});

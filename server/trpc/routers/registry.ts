@@ -1,0 +1,118 @@
+import {
+  createModelInput,
+  deleteAliasInput,
+  listModelsInput,
+  modelDescriptionInput,
+  modelRefInput,
+  modelTagInput,
+  modelTagRefInput,
+  registerFromRunInput,
+  renameModelInput,
+  runRegistryInput,
+  setAliasInput,
+  transitionStageInput,
+  versionDescriptionInput,
+  versionRefInput,
+  versionTagInput,
+  versionTagRefInput,
+} from "@/lib/schemas/registry-ui";
+import {
+  createRegisteredModel,
+  deleteModelAlias,
+  deleteModelVersionTag,
+  deleteRegisteredModel,
+  deleteRegisteredModelTag,
+  modelVersionDetail,
+  registeredModelDetail,
+  registerLoggedModel,
+  renameRegisteredModel,
+  runRegistry,
+  searchRegisteredModels,
+  setModelAlias,
+  setModelVersionTag,
+  setRegisteredModelTag,
+  transitionModelVersionStage,
+  updateModelVersion,
+  updateRegisteredModel,
+} from "../../services/registry";
+import { projectProcedure, router } from "../init";
+
+const modelsRouter = router({
+  /** One page of the project's registered models, filtered with the registry search grammar. */
+  list: projectProcedure("project:read")
+    .input(listModelsInput)
+    .query(({ ctx, input }) =>
+      searchRegisteredModels(ctx.access, {
+        filter: input.filter,
+        orderBy: [input.orderBy],
+        maxResults: input.pageSize,
+        pageToken: input.cursor ?? undefined,
+      }),
+    ),
+  /** The model, its versions (newest first) and its history (newest first). */
+  get: projectProcedure("project:read")
+    .input(modelRefInput)
+    .query(({ ctx, input }) => registeredModelDetail(ctx.access, input.name)),
+  create: projectProcedure("registry:write")
+    .input(createModelInput)
+    .mutation(({ ctx, input }) => createRegisteredModel(ctx.access, { name: input.name, description: input.description })),
+  updateDescription: projectProcedure("registry:write")
+    .input(modelDescriptionInput)
+    .mutation(({ ctx, input }) => updateRegisteredModel(ctx.access, input.name, input.description)),
+  setTag: projectProcedure("registry:write")
+    .input(modelTagInput)
+    .mutation(({ ctx, input }) => setRegisteredModelTag(ctx.access, input.name, input.key, input.value)),
+  deleteTag: projectProcedure("registry:write")
+    .input(modelTagRefInput)
+    .mutation(({ ctx, input }) => deleteRegisteredModelTag(ctx.access, input.name, input.key)),
+  rename: projectProcedure("registry:write")
+    .input(renameModelInput)
+    .mutation(({ ctx, input }) => renameRegisteredModel(ctx.access, input.name, input.newName)),
+  delete: projectProcedure("registry:delete")
+    .input(modelRefInput)
+    .mutation(({ ctx, input }) => deleteRegisteredModel(ctx.access, input.name)),
+});
+
+const versionsRouter = router({
+  /** The version and a summary of its source run (null when it names none). */
+  get: projectProcedure("project:read")
+    .input(versionRefInput)
+    .query(({ ctx, input }) => modelVersionDetail(ctx.access, input.name, input.version)),
+  updateDescription: projectProcedure("registry:write")
+    .input(versionDescriptionInput)
+    .mutation(({ ctx, input }) => updateModelVersion(ctx.access, input.name, input.version, input.description)),
+  setTag: projectProcedure("registry:write")
+    .input(versionTagInput)
+    .mutation(({ ctx, input }) => setModelVersionTag(ctx.access, input.name, input.version, input.key, input.value)),
+  deleteTag: projectProcedure("registry:write")
+    .input(versionTagRefInput)
+    .mutation(({ ctx, input }) => deleteModelVersionTag(ctx.access, input.name, input.version, input.key)),
+  transitionStage: projectProcedure("registry:write")
+    .input(transitionStageInput)
+    .mutation(({ ctx, input }) =>
+      transitionModelVersionStage(ctx.access, input.name, input.version, { stage: input.stage, archiveExisting: input.archiveExisting }),
+    ),
+});
+
+const aliasesRouter = router({
+  set: projectProcedure("registry:write")
+    .input(setAliasInput)
+    .mutation(({ ctx, input }) => setModelAlias(ctx.access, input.name, input.alias, input.version)),
+  delete: projectProcedure("registry:write")
+    .input(deleteAliasInput)
+    .mutation(({ ctx, input }) => deleteModelAlias(ctx.access, input.name, input.alias)),
+});
+
+export const registryRouter = router({
+  models: modelsRouter,
+  versions: versionsRouter,
+  aliases: aliasesRouter,
+  /** Registers one of a run's logged models, creating the registered model when there is none of that name. */
+  register: projectProcedure("registry:write")
+    .input(registerFromRunInput)
+    .mutation(({ ctx, input }) => registerLoggedModel(ctx.access, input)),
+  /** A run's logged models and the versions registered from it. */
+  forRun: projectProcedure("project:read")
+    .input(runRegistryInput)
+    .query(({ ctx, input }) => runRegistry(ctx.access, input.runId)),
+});
