@@ -39,6 +39,15 @@ test.beforeAll(async ({ browser }) => {
   const { run } = await mlflow<{ run: { info: { run_id: string } } }>("runs/create", { experiment_id: "1", run_name: "churn-baseline" });
   runId = run.info.run_id;
   await mlflow("runs/log-batch", { run_id: runId, metrics: [{ key: "auc", value: 0.91, timestamp: Date.now(), step: 0 }] });
+  await mlflow("runs/log-inputs", {
+    run_id: runId,
+    datasets: [
+      {
+        tags: [{ key: "mlflow.data.context", value: "training" }],
+        dataset: { name: "customers-2026q3", digest: "8f14e45f", source_type: "s3", source: "s3://data/customers/2026q3.parquet" },
+      },
+    ],
+  });
   const { model } = await mlflow<{ model: { info: { model_id: string } } }>("logged-models", {
     experiment_id: "1",
     name: "churn-model",
@@ -74,7 +83,7 @@ test("a lead registers a run's logged model and curates the version", async () =
   await page.getByRole("link", { name: `${MODEL} v1` }).click();
 
   // The version page: overview with the source run, then alias, stage, description and tags.
-  await expect(page.getByRole("heading", { name: "Version 1" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Version 1", exact: true })).toBeVisible();
   await expect(page.getByRole("link", { name: "churn-baseline" })).toHaveAttribute("href", `/projects/demo/runs/${runId}`);
   await expect(page.getByRole("list", { name: "Source run metrics" })).toContainText("auc");
 
@@ -172,6 +181,35 @@ test("the models list filters with the search grammar, shows stages and aliases,
   await page.close();
 });
 
+test("the version's model card: fill from the run, save, edit again, compare the two revisions", async () => {
+  const page = await owner.newPage();
+  await page.goto(`${tally.projectUrl}/models/${MODEL}/versions/1`);
+  const card = page.getByRole("form", { name: "Edit model card" });
+  await page.getByRole("button", { name: "Edit card" }).click();
+  await card.getByLabel("Summary").fill("Predicts churn within 30 days.");
+  await card.getByRole("button", { name: "Fill training data and evaluation from the run" }).click();
+  await expect(card.getByLabel("Training data")).toHaveValue(/customers-2026q3.*8f14e45f/s);
+  await expect(card.getByLabel("Evaluation")).toHaveValue(/\| auc \| 0\.91 \|/);
+  await card.getByLabel("What changed (optional)").fill("first draft");
+  await card.getByRole("button", { name: "Save card" }).click();
+  await expect(page.getByRole("region", { name: "Training data" })).toContainText("customers-2026q3");
+  await expect(page.getByText("Revision 1, saved by")).toBeVisible();
+
+  await page.getByRole("button", { name: "Edit card" }).click();
+  await card.getByLabel("Summary").fill("Predicts churn within 30 days, for EU customers.");
+  await card.getByRole("button", { name: "Save card" }).click();
+  await expect(page.getByText("Revision 2, saved by")).toBeVisible();
+
+  await page.getByRole("button", { name: "Revisions" }).click();
+  await page.getByLabel("Compare revision 1").check();
+  await page.getByLabel("Compare revision 2").check();
+  const diff = page.getByTestId("card-diff");
+  await expect(diff).toContainText("1 section(s) changed");
+  await expect(diff.locator('tr[data-change="changed"]')).toContainText("for EU customers");
+  await shot(page, "registry-card-diff");
+  await page.close();
+});
+
 test("a viewer sees the registry but is offered no edit controls", async () => {
   const page = await viewer.newPage();
   await page.goto(`${tally.projectUrl}/models/${MODEL}`);
@@ -182,13 +220,15 @@ test("a viewer sees the registry but is offered no edit controls", async () => {
   await expect(page.getByRole("button", { name: /Remove tag/ })).toHaveCount(0);
 
   await page.getByRole("table", { name: "Versions" }).getByRole("link", { name: "v1" }).click();
-  await expect(page.getByRole("heading", { name: "Version 1" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Version 1", exact: true })).toBeVisible();
   await expect(page.getByTestId("description")).toContainText("Gradient-boosted baseline");
   await expect(page.getByRole("button", { name: "Change stage" })).toHaveCount(0);
   await expect(page.getByLabel("New stage")).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Set alias" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: /Remove alias/ })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Edit description" })).toHaveCount(0);
+  await expect(page.getByRole("region", { name: "Summary" })).toContainText("for EU customers");
+  await expect(page.getByRole("button", { name: "Edit card" })).toHaveCount(0);
 
   await page.goto(`${tally.projectUrl}/runs/${runId}`);
   await expect(page.getByRole("list", { name: "Logged models" })).toContainText("churn-model");
