@@ -4,7 +4,7 @@ import { db } from "@/server/db/client";
 import { transaction } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { recordRegistryEvent } from "./history";
-import { findModelRow, findVersionRow, loadVersion, modelNotFound } from "./load";
+import { findModelRow, findVersionRow, loadVersionByAlias, modelNotFound } from "./load";
 import type { ModelVersion } from "./types";
 
 /** Points an alias at a version (moving it if it pointed elsewhere). */
@@ -59,12 +59,8 @@ export async function deleteModelAlias(access: ProjectAccess, name: string, alia
 
 export async function modelVersionByAlias(access: ProjectAccess, name: string, alias: string): Promise<ModelVersion> {
   assertScope(access, "project:read");
-  // The model and its alias in one round trip; each missing one is still its own error.
-  const [row] = await db().$queryRaw<{ versionId: string | null }[]>`
-    SELECT a."versionId" FROM "RegisteredModel" m
-    LEFT JOIN "ModelAlias" a ON a."modelId" = m."id" AND a."alias" = ${alias}
-    WHERE m."projectId" = ${access.project.id} AND m."name" = ${name}`;
-  if (!row) throw modelNotFound(name);
-  if (!row.versionId) throw notFound(`Registered model alias ${alias} not found.`);
-  return loadVersion(db(), row.versionId);
+  const version = await loadVersionByAlias(db(), access.project.id, name, alias);
+  if (version === "no model") throw modelNotFound(name);
+  if (version === "no alias") throw notFound(`Registered model alias ${alias} not found.`);
+  return version;
 }

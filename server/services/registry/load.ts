@@ -66,22 +66,51 @@ function toVersion(row: VersionRecord): ModelVersion {
 }
 
 /**
- * Versions by their row ids, in the order given. One query: the model's name, the tags and the aliases
- * are gathered per version by the database (each through its own index), so a page of versions costs
- * one round trip however many it holds (and a transaction's one connection is asked one thing at a time).
+ * What a version is read with, over `ModelVersion v` and its `RegisteredModel m`: the model's name, the
+ * tags and the aliases are gathered per version by the database (each through its own index), so any
+ * number of versions costs one round trip (and a transaction's one connection is asked one thing at a time).
  */
+const VERSION_COLUMNS = `
+  v."id", m."name" AS "modelName", v."version", v."source", v."storageLocation", v."runId", v."loggedModelId",
+  v."statusMessage", v."stage", v."description", v."runLink", v."createdBy", v."createdAt", v."updatedAt",
+  ARRAY(SELECT t."key" FROM "ModelVersionTag" t WHERE t."versionId" = v."id" ORDER BY t."key") AS "tagKeys",
+  ARRAY(SELECT t."value" FROM "ModelVersionTag" t WHERE t."versionId" = v."id" ORDER BY t."key") AS "tagValues",
+  ARRAY(SELECT a."alias" FROM "ModelAlias" a WHERE a."versionId" = v."id") AS "aliases"`;
+
+/** Versions by their row ids, in the order given, in one query. */
 export async function loadVersions(tx: Tx, ids: readonly string[]): Promise<ModelVersion[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.$queryRaw<VersionRecord[]>`
-    SELECT v."id", m."name" AS "modelName", v."version", v."source", v."storageLocation", v."runId", v."loggedModelId",
-           v."statusMessage", v."stage", v."description", v."runLink", v."createdBy", v."createdAt", v."updatedAt",
-           ARRAY(SELECT t."key" FROM "ModelVersionTag" t WHERE t."versionId" = v."id" ORDER BY t."key") AS "tagKeys",
-           ARRAY(SELECT t."value" FROM "ModelVersionTag" t WHERE t."versionId" = v."id" ORDER BY t."key") AS "tagValues",
-           ARRAY(SELECT a."alias" FROM "ModelAlias" a WHERE a."versionId" = v."id") AS "aliases"
-    FROM "ModelVersion" v JOIN "RegisteredModel" m ON m."id" = v."modelId"
-    WHERE v."id" = ANY(${[...ids]}::text[])`;
+  const rows = await tx.$queryRawUnsafe<VersionRecord[]>(
+    `SELECT ${VERSION_COLUMNS} FROM "ModelVersion" v JOIN "RegisteredModel" m ON m."id" = v."modelId" WHERE v."id" = ANY($1::text[])`,
+    [...ids],
+  );
   const byId = new Map(rows.map((row) => [row.id, toVersion(row)]));
   return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * The version an alias of a model points at, with the model and the alias resolved in the same query:
+ * "no model" and "no alias" are told apart (a model row without a version).
+ */
+export async function loadVersionByAlias(
+  tx: Tx,
+  projectId: string,
+  name: string,
+  alias: string,
+): Promise<ModelVersion | "no model" | "no alias"> {
+  const [row] = await tx.$queryRawUnsafe<(Omit<VersionRecord, "id"> & { id: string | null })[]>(
+    `SELECT ${VERSION_COLUMNS}
+     FROM "RegisteredModel" m
+     LEFT JOIN "ModelAlias" a ON a."modelId" = m."id" AND a."alias" = $3
+     LEFT JOIN "ModelVersion" v ON v."id" = a."versionId"
+     WHERE m."projectId" = $1 AND m."name" = $2`,
+    projectId,
+    name,
+    alias,
+  );
+  if (!row) return "no model";
+  if (row.id === null) return "no alias";
+  return toVersion({ ...row, id: row.id });
 }
 
 export async function loadVersion(tx: Tx, id: string): Promise<ModelVersion> {
