@@ -8,6 +8,11 @@
  *   tally artifacts upload --run RUN_ID LOCAL [--path DEST]
  *   tally artifacts download --run RUN_ID PATH --dest DIR
  *   tally artifacts list --run RUN_ID [PATH]
+ *   tally models register NAME SOURCE [--run RUN_ID] [--model-id ID] [--description D] [--tag KEY=VALUE]... [--json]
+ *   tally models alias set NAME ALIAS VERSION
+ *   tally models alias delete NAME ALIAS
+ *   tally models get NAME (VERSION | --alias ALIAS) [--json]
+ *   tally models download NAME (VERSION | --alias ALIAS) --dest DIR
  *
  * Config: --url/--token, else TALLY_URL/TALLY_TOKEN, else MLFLOW_TRACKING_URI/MLFLOW_TRACKING_TOKEN.
  * Results on stdout; progress (TTY only) and errors on stderr. Exit codes: 0 ok, 1 failed, 2 bad usage.
@@ -19,7 +24,8 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 import { Tally, type TallyOptions } from "./client.ts";
 import { TallyError } from "./errors.ts";
 import { Progress, formatBytes, formatDuration } from "./progress.ts";
-import type { RunRecord } from "./types.ts";
+import type { VersionRef } from "./registry.ts";
+import type { ModelVersion, RunRecord } from "./types.ts";
 import { decodeDouble } from "./wire.ts";
 
 class UsageError extends Error {}
@@ -34,6 +40,14 @@ Commands:
   artifacts upload --run RUN_ID LOCAL [--path DEST]
   artifacts download --run RUN_ID PATH --dest DIR
   artifacts list --run RUN_ID [PATH]
+  models register NAME SOURCE [--run RUN_ID] [--model-id ID] [--description D] [--tag KEY=VALUE]... [--json]
+                                             Register a new version (SOURCE: runs:/RUN_ID/PATH, models:/MODEL_ID,
+                                             mlflow-artifacts:/...); the model is created when missing
+  models alias set NAME ALIAS VERSION        Point an alias at a version
+  models alias delete NAME ALIAS             Remove an alias
+  models get NAME (VERSION | --alias ALIAS) [--json]
+  models download NAME (VERSION | --alias ALIAS) --dest DIR
+                                             Download a version's files into DIR
 
 Options:
   --url URL        Project URL (http://host/projects/<slug>); env TALLY_URL or MLFLOW_TRACKING_URI
@@ -74,6 +88,19 @@ export async function main(argv: string[], io: Out = { stdout: process.stdout, s
       if (sub === "download") return await artifactsDownload(args, print, io.stderr);
       if (sub === "list") return await artifactsList(args, print);
       throw new UsageError(`unknown command: artifacts ${sub ?? ""} (try upload, download or list)`);
+    }
+    if (command === "models") {
+      const [sub, ...args] = rest;
+      if (sub === "register") return await modelsRegister(args, print);
+      if (sub === "alias") {
+        const [action, ...aliasArgs] = args;
+        if (action === "set") return await aliasSet(aliasArgs, print);
+        if (action === "delete") return await aliasDelete(aliasArgs, print);
+        throw new UsageError(`unknown command: models alias ${action ?? ""} (try "alias set" or "alias delete")`);
+      }
+      if (sub === "get") return await modelsGet(args, print);
+      if (sub === "download") return await modelsDownload(args, print, io.stderr);
+      throw new UsageError(`unknown command: models ${sub ?? ""} (try register, alias, get or download)`);
     }
     throw new UsageError(`unknown command: ${command}`);
   } catch (error) {
@@ -375,6 +402,120 @@ async function artifactsList(args: string[], print: (line?: string) => void) {
   if (values.json) print(JSON.stringify(files, null, 2));
   else if (files.length === 0) print("No artifacts.");
   else for (const file of files) print(file.isDir ? `${file.path}/` : `${file.path}  ${formatBytes(file.fileSize ?? 0)}`);
+  return 0;
+}
+
+/** The version named by a VERSION positional or --alias (exactly one of them). */
+function versionRef(version: string | undefined, alias: unknown): VersionRef {
+  if (version !== undefined && alias !== undefined) throw new UsageError("give a VERSION or --alias, not both");
+  if (typeof alias === "string" && alias !== "") return { alias };
+  if (version === undefined) throw new UsageError("a VERSION or --alias ALIAS is required");
+  if (!/^[1-9]\d*$/.test(version)) throw new UsageError(`VERSION: a positive whole number, got "${version}"`);
+  return Number(version);
+}
+
+function printVersion(version: ModelVersion, print: (line?: string) => void) {
+  print(`Model ${version.name} version ${version.version}`);
+  print(`  source:      ${version.source}`);
+  print(`  run:         ${version.runId ?? "-"}`);
+  if (version.modelId) print(`  logged model: ${version.modelId}`);
+  print(`  status:      ${version.status}`);
+  print(`  stage:       ${version.stage}`);
+  print(`  aliases:     ${version.aliases.length ? version.aliases.join(", ") : "-"}`);
+  print(`  created:     ${time(version.createdAt)}${version.userId ? ` by ${version.userId}` : ""}`);
+  if (version.description) print(`  description: ${version.description}`);
+  const tags = Object.entries(version.tags).sort(([a], [b]) => a.localeCompare(b));
+  if (tags.length) print(`  tags:        ${tags.map(([key, value]) => `${key}=${value}`).join(" ")}`);
+}
+
+async function modelsRegister(args: string[], print: (line?: string) => void) {
+  const { values, positionals } = parse(
+    args,
+    {
+      run: { type: "string", short: "r" },
+      "model-id": { type: "string" },
+      description: { type: "string" },
+      tag: { type: "string", multiple: true },
+      json: { type: "boolean" },
+    },
+    2,
+  );
+  if (values.help) return help(print);
+  const [name, source] = positionals;
+  if (!name || !source) throw new UsageError("models register needs a NAME and a SOURCE (e.g. runs:/RUN_ID/model)");
+  const tags: Record<string, string> = {};
+  for (const tag of values.tag ?? []) {
+    const cut = tag.indexOf("=");
+    if (cut < 1) throw new UsageError(`--tag: KEY=VALUE, got "${tag}"`);
+    tags[tag.slice(0, cut)] = tag.slice(cut + 1);
+  }
+  const version = await client(values).registerModel({
+    name,
+    source,
+    ...(values.run ? { runId: values.run } : {}),
+    ...(values["model-id"] ? { modelId: values["model-id"] } : {}),
+    ...(values.description ? { description: values.description } : {}),
+    tags,
+  });
+  if (values.json) print(JSON.stringify(version, null, 2));
+  else print(`Registered ${version.name} version ${version.version} from ${version.source}.`);
+  return 0;
+}
+
+async function aliasSet(args: string[], print: (line?: string) => void) {
+  const { values, positionals } = parse(args, {}, 3);
+  if (values.help) return help(print);
+  const [name, alias, version] = positionals;
+  if (!name || !alias || !version) throw new UsageError("models alias set needs NAME ALIAS VERSION");
+  const number = versionRef(version, undefined) as number;
+  await client(values).setAlias(name, alias, number);
+  print(`${name}@${alias} → version ${number}`);
+  return 0;
+}
+
+async function aliasDelete(args: string[], print: (line?: string) => void) {
+  const { values, positionals } = parse(args, {}, 2);
+  if (values.help) return help(print);
+  const [name, alias] = positionals;
+  if (!name || !alias) throw new UsageError("models alias delete needs NAME ALIAS");
+  await client(values).deleteAlias(name, alias);
+  print(`Deleted alias ${alias} of ${name}.`);
+  return 0;
+}
+
+async function modelsGet(args: string[], print: (line?: string) => void) {
+  const { values, positionals } = parse(args, { alias: { type: "string", short: "a" }, json: { type: "boolean" } }, 2);
+  if (values.help) return help(print);
+  const [name, version] = positionals;
+  if (!name) throw new UsageError("models get needs a NAME");
+  const ref = versionRef(version, values.alias);
+  const tally = client(values);
+  const found = typeof ref === "object" ? await tally.getVersionByAlias(name, ref.alias) : await tally.getVersion(name, ref);
+  if (values.json) print(JSON.stringify(found, null, 2));
+  else printVersion(found, print);
+  return 0;
+}
+
+async function modelsDownload(args: string[], print: (line?: string) => void, stderr: Out["stderr"]) {
+  const { values, positionals } = parse(args, { alias: { type: "string", short: "a" }, dest: { type: "string", short: "d" } }, 2);
+  if (values.help) return help(print);
+  const [name, version] = positionals;
+  if (!name) throw new UsageError("models download needs a NAME");
+  const ref = versionRef(version, values.alias);
+  const dest = required(values, "dest");
+  const tally = client(values);
+  const progress = new Progress("download", stderr);
+  let result: Awaited<ReturnType<Tally["downloadVersion"]>>;
+  try {
+    result = await tally.downloadVersion(name, ref, dest, { onProgress: (p) => progress.update(p.bytes, p.total, p.path) });
+  } finally {
+    progress.finish();
+  }
+  const elapsed = progress.elapsedMs();
+  print(
+    `Downloaded ${name} version ${result.version.version}${typeof ref === "object" ? ` (@${ref.alias})` : ""} ` +
+      `(${formatBytes(progress.bytes)}) to ${result.path} in ${formatDuration(elapsed)}.`,
+  );
   return 0;
 }
 

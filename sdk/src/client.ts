@@ -12,8 +12,9 @@ import { HttpClient, defaultDeps, type HttpDeps, type RetryOptions } from "./htt
 import { splitBatches } from "./batching.ts";
 import { OfflineBuffer, type OfflineEntry, type OfflineEntryInput, type ReplayResult } from "./offline.ts";
 import { decodeDouble, decodeInt, encodeDouble, type KeyValue, type WireMetric } from "./wire.ts";
-import type { Experiment, FileInfo, Metric, RunInfo, RunRecord, RunStatus, TransferProgress, WhoAmI } from "./types.ts";
+import type { Experiment, FileInfo, Metric, ModelVersion, RunInfo, RunRecord, RunStatus, TransferProgress, WhoAmI } from "./types.ts";
 import * as artifacts from "./artifacts.ts";
+import * as registry from "./registry.ts";
 
 export interface TallyOptions {
   /** Project URL, e.g. http://host/projects/my-project. Env: TALLY_URL, then MLFLOW_TRACKING_URI. */
@@ -369,6 +370,47 @@ export class Tally {
   async listArtifacts(runId: string, artifactPath = ""): Promise<FileInfo[]> {
     return artifacts.list(this, await this.artifactRoot(runId), artifactPath);
   }
+
+  /**
+   * Registers a new version of a model (created when it does not exist; an existing one, or one created
+   * at the same moment by someone else, is fine, as in mlflow). `source`: `runs:/<run_id>/<path>`,
+   * `models:/<model_id>` or an `mlflow-artifacts:/` URI.
+   */
+  registerModel(options: registry.RegisterModelOptions): Promise<ModelVersion> {
+    return registry.registerModel(this, options);
+  }
+
+  getVersion(name: string, version: number | string): Promise<ModelVersion> {
+    return registry.getVersion(this, name, version);
+  }
+
+  /** The version an alias points at (RESOURCE_DOES_NOT_EXIST if the alias or model does not exist). */
+  getVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
+    return registry.getVersionByAlias(this, name, alias);
+  }
+
+  /** Points an alias at a version, moving it if it pointed at another one. */
+  setAlias(name: string, alias: string, version: number | string): Promise<void> {
+    return registry.setAlias(this, name, alias, version);
+  }
+
+  /** Removes an alias; removing one that does not exist is not an error. */
+  deleteAlias(name: string, alias: string): Promise<void> {
+    return registry.deleteAlias(this, name, alias);
+  }
+
+  /**
+   * Downloads a version's files (by number, or `{ alias }`): a folder's contents into `dest`, a single
+   * file to `dest/<its name>`. Returns the local path and the version downloaded.
+   */
+  downloadVersion(
+    name: string,
+    version: registry.VersionRef,
+    dest: string,
+    options: ArtifactTransferOptions = {},
+  ): Promise<{ path: string; version: ModelVersion }> {
+    return registry.downloadVersion(this, name, version, dest, options.onProgress);
+  }
 }
 
 /** A run being logged to. Logging calls buffer; data is sent in the background and by flush()/end(). */
@@ -532,11 +574,7 @@ export function asTallyError(error: unknown): TallyError {
 
 /** `mlflow-artifacts:/1/<run>/artifacts` → `1/<run>/artifacts` */
 export function artifactRootOf(info: RunInfo): string {
-  const match = /^mlflow-artifacts:(?:\/\/[^/]*)?\/*(.+?)\/*$/.exec(info.artifactUri ?? "");
-  if (match?.[1]) return match[1];
-  const http = /\/api\/2\.0\/mlflow-artifacts\/artifacts\/(.+?)\/*$/.exec(info.artifactUri ?? "");
-  if (http?.[1]) return http[1];
-  return `${info.experimentId}/${info.runId}/artifacts`;
+  return registry.storagePathOf(info.artifactUri ?? "") ?? `${info.experimentId}/${info.runId}/artifacts`;
 }
 
 type Json = Record<string, unknown>;

@@ -4,3 +4,4 @@ export { splitBatches, LIMITS, type Batch } from "./batching.ts";
 export { OfflineBuffer, type OfflineEntry, type ReplayResult } from "./offline.ts";
 export { backoffDelay, parseRetryAfter, isRetryableStatus, type RetryOptions } from "./http.ts";
 export type * from "./types.ts";
+export { storagePathOf, type RegisterModelOptions, type VersionRef } from "./registry.ts";

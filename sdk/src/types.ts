@@ -57,3 +57,26 @@ export interface TransferProgress {
   /** Total bytes when known. */
   total?: number;
 }
+
+/** MLflow's model version stages (aliases are the preferred way to name versions). */
+export type ModelVersionStage = "None" | "Staging" | "Production" | "Archived";
+
+export interface ModelVersion {
+  /** The registered model's name. */
+  name: string;
+  version: number;
+  /** As registered: `runs:/<run_id>/<path>`, `models:/<model_id>`, or a storage URI. */
+  source: string;
+  runId?: string;
+  /** The MLflow 3 logged model it registers. */
+  modelId?: string;
+  status: string;
+  stage: ModelVersionStage;
+  description: string;
+  /** Who registered it (a user's email or a token's label). */
+  userId?: string;
+  createdAt: number;
+  updatedAt: number;
+  aliases: string[];
+  tags: Record<string, string>;
+}

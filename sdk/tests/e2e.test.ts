@@ -224,6 +224,62 @@ describe.skipIf(!hasBuild)("SDK against a real Tally", () => {
     await run.end();
   });
 
+  it("registry: register a run's logged model, alias it, read it back and download it byte for byte (SDK and CLI)", async () => {
+    const client = tally();
+    const run = await client.startRun({ experiment: "sdk-e2e", name: "registry" });
+    const source = path.join(work, "model-src");
+    await mkdir(path.join(source, "data"), { recursive: true });
+    const weights = randomBytes(2 * 1024 * 1024 + 5);
+    await writeFile(path.join(source, "MLmodel"), "artifact_path: model\nflavors: {}\n");
+    await writeFile(path.join(source, "data", "weights.bin"), weights);
+    await client.logArtifact(run.id, source, "model");
+    await run.end();
+
+    // Two registrations: the second finds the model already there (RESOURCE_ALREADY_EXISTS is fine).
+    const first = await client.registerModel({ name: "sdk-classifier", source: `runs:/${run.id}/model`, runId: run.id, tags: { data: "v1" } });
+    expect(first).toMatchObject({ name: "sdk-classifier", version: 1, runId: run.id, status: "READY", stage: "None", tags: { data: "v1" } });
+    expect(first.userId).toMatch(/sdk-tests/);
+    const second = await client.registerModel({ name: "sdk-classifier", source: `runs:/${run.id}/model/data` });
+    expect(second).toMatchObject({ version: 2, runId: run.id });
+    // Concurrent first registrations of a new name: each gets its own version.
+    const raced = await Promise.all([1, 2, 3].map(() => tally().registerModel({ name: "sdk-raced", source: `runs:/${run.id}/model` })));
+    expect(raced.map((version) => version.version).sort()).toEqual([1, 2, 3]);
+
+    await client.setAlias("sdk-classifier", "champion", 1);
+    const champion = await client.getVersionByAlias("sdk-classifier", "champion");
+    expect(champion).toMatchObject({ version: 1, aliases: ["champion"], source: `runs:/${run.id}/model` });
+    expect(await client.getVersion("sdk-classifier", 2)).toMatchObject({ version: 2, aliases: [] });
+
+    const byAlias = await client.downloadVersion("sdk-classifier", { alias: "champion" }, path.join(work, "registry-out"));
+    expect(byAlias.version.version).toBe(1);
+    expect((await readFile(path.join(byAlias.path, "data", "weights.bin"))).equals(weights)).toBe(true);
+    expect(await readFile(path.join(byAlias.path, "MLmodel"), "utf8")).toBe("artifact_path: model\nflavors: {}\n");
+    const byNumber = await client.downloadVersion("sdk-classifier", 2, path.join(work, "registry-out-2"));
+    expect((await readFile(path.join(byNumber.path, "weights.bin"))).equals(weights)).toBe(true);
+
+    await client.deleteAlias("sdk-classifier", "champion");
+    await expect(client.getVersionByAlias("sdk-classifier", "champion")).rejects.toMatchObject({ errorCode: "RESOURCE_DOES_NOT_EXIST", status: 404 });
+    await client.deleteAlias("sdk-classifier", "champion"); // already gone: not an error
+
+    const env = { TALLY_URL: projectUrl, TALLY_TOKEN: token };
+    const registered = await run_cli(["models", "register", "sdk-cli-model", `runs:/${run.id}/model`, "--run", run.id], env);
+    expect(registered.stderr).toBe("");
+    expect(registered.stdout).toBe(`Registered sdk-cli-model version 1 from runs:/${run.id}/model.\n`);
+    expect((await run_cli(["models", "alias", "set", "sdk-cli-model", "prod", "1"], env)).code).toBe(0);
+    const shown = await run_cli(["models", "get", "sdk-cli-model", "--alias", "prod", "--json"], env);
+    expect(shown.code).toBe(0);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ name: "sdk-cli-model", version: 1, aliases: ["prod"], runId: run.id });
+    const cliDest = path.join(work, "registry-cli-out");
+    const fetched = await run_cli(["models", "download", "sdk-cli-model", "--alias", "prod", "--dest", cliDest], env);
+    expect(fetched.code).toBe(0);
+    expect(fetched.stdout).toMatch(/^Downloaded sdk-cli-model version 1 \(@prod\)/);
+    expect((await readFile(path.join(cliDest, "data", "weights.bin"))).equals(weights)).toBe(true);
+    expect((await run_cli(["models", "alias", "delete", "sdk-cli-model", "prod"], env)).code).toBe(0);
+    const gone = await run_cli(["models", "get", "sdk-cli-model", "--alias", "prod"], env);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/RESOURCE_DOES_NOT_EXIST/);
+  });
+
   it("offline: unreachable → buffered to file → server back → replayed, data present", async () => {
     // A relay on a fixed port in front of the real server: closed, the SDK sees connection refused.
     const relay = new Relay(new URL(serverUrl).port);

@@ -105,7 +105,15 @@ describe("registered models and versions", () => {
     }
     expect((await request("POST", "registered-models/alias", { name, alias: "other", version: "9" })).status).toBe(404);
     expect((await request("DELETE", "registered-models/alias", { name, alias: "champion" })).status).toBe(200);
-    expect((await request("GET", "registered-models/alias", { name, alias: "champion" })).status).toBe(404);
+    expect((await request("GET", "registered-models/alias", { name, alias: "champion" })).body).toMatchObject({
+      error_code: "RESOURCE_DOES_NOT_EXIST",
+      message: "Registered model alias champion not found.",
+    });
+    // A missing model is its own error, though the model and the alias are looked up in one query.
+    expect((await request("GET", "registered-models/alias", { name: `${name}-missing`, alias: "champion" })).body).toMatchObject({
+      error_code: "RESOURCE_DOES_NOT_EXIST",
+      message: `Registered Model with name=${name}-missing not found`,
+    });
     const aliasEvents = (await history(name)).filter((event) => event.kind.startsWith("alias."));
     expect(aliasEvents.map((event) => [event.kind, event.before, event.after])).toEqual([
       ["alias.set", null, { alias: "champion", version: 1 }],

@@ -4,7 +4,7 @@ import { db } from "@/server/db/client";
 import { transaction } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { recordRegistryEvent } from "./history";
-import { findModelRow, findVersionRow, loadVersion } from "./load";
+import { findModelRow, findVersionRow, loadVersionByAlias, modelNotFound } from "./load";
 import type { ModelVersion } from "./types";
 
 /** Points an alias at a version (moving it if it pointed elsewhere). */
@@ -59,8 +59,8 @@ export async function deleteModelAlias(access: ProjectAccess, name: string, alia
 
 export async function modelVersionByAlias(access: ProjectAccess, name: string, alias: string): Promise<ModelVersion> {
   assertScope(access, "project:read");
-  const model = await findModelRow(db(), access.project.id, name);
-  const row = await db().modelAlias.findUnique({ where: { modelId_alias: { modelId: model.id, alias } }, select: { versionId: true } });
-  if (!row) throw notFound(`Registered model alias ${alias} not found.`);
-  return loadVersion(db(), row.versionId);
+  const version = await loadVersionByAlias(db(), access.project.id, name, alias);
+  if (version === "no model") throw modelNotFound(name);
+  if (version === "no alias") throw notFound(`Registered model alias ${alias} not found.`);
+  return version;
 }

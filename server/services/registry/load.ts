@@ -3,10 +3,12 @@ import { MODEL_STAGES, type ModelStage } from "@/lib/model-registry-states";
 import type { Tx } from "@/server/db/transaction";
 import type { ModelVersion, RegisteredModel } from "./types";
 
+export const modelNotFound = (name: string) => notFound(`Registered Model with name=${name} not found`);
+
 /** Internal lookups, always within one project; services check the caller's scope first. */
 export async function findModelRow(tx: Tx, projectId: string, name: string, lock = false) {
   const model = await tx.registeredModel.findUnique({ where: { projectId_name: { projectId, name } } });
-  if (!model) throw notFound(`Registered Model with name=${name} not found`);
+  if (!model) throw modelNotFound(name);
   // Changes to one model's versions, stages and aliases are serialized on its row.
   if (lock) await tx.$executeRaw`SELECT 1 FROM "RegisteredModel" WHERE "id" = ${model.id} FOR UPDATE`;
   return model;
@@ -18,18 +20,33 @@ export async function findVersionRow(tx: Tx, model: { id: string; name: string }
   return row;
 }
 
-type VersionRow = NonNullable<Awaited<ReturnType<Tx["modelVersion"]["findFirst"]>>>;
+/** Parallel key and value arrays (as gathered by ARRAY(...) subqueries) as a record. */
+const record = (keys: string[], values: string[]) => Object.fromEntries(keys.map((key, index) => [key, values[index]!]));
 
-/** Key/value rows grouped by their owner's id. */
-function grouped<T extends Record<K, string>, K extends string>(rows: T[], owner: K): Map<string, T[]> {
-  const byOwner = new Map<string, T[]>();
-  for (const row of rows) byOwner.set(row[owner], [...(byOwner.get(row[owner]) ?? []), row]);
-  return byOwner;
+/** A version row with its model's name, tags and aliases, as loadVersions reads it. */
+interface VersionRecord {
+  id: string;
+  modelName: string;
+  version: number;
+  source: string;
+  storageLocation: string;
+  runId: string | null;
+  loggedModelId: string | null;
+  statusMessage: string | null;
+  stage: string;
+  description: string | null;
+  runLink: string | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  tagKeys: string[];
+  tagValues: string[];
+  aliases: string[];
 }
 
-function toVersion(row: VersionRow, modelName: string, tags: { key: string; value: string }[], aliases: string[]): ModelVersion {
+function toVersion(row: VersionRecord): ModelVersion {
   return {
-    modelName,
+    modelName: row.modelName,
     version: row.version,
     source: row.source,
     storageLocation: row.storageLocation,
@@ -43,29 +60,57 @@ function toVersion(row: VersionRow, modelName: string, tags: { key: string; valu
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
-    tags: Object.fromEntries(tags.map((tag) => [tag.key, tag.value])),
-    aliases: aliases.sort(),
+    tags: record(row.tagKeys, row.tagValues),
+    aliases: row.aliases.sort(),
   };
 }
 
 /**
- * Versions by their row ids, in the order given. One query per kind of row, one after the other: a
- * transaction has one connection, which must never be asked two things at once.
+ * What a version is read with, over `ModelVersion v` and its `RegisteredModel m`: the model's name, the
+ * tags and the aliases are gathered per version by the database (each through its own index), so any
+ * number of versions costs one round trip (and a transaction's one connection is asked one thing at a time).
  */
+const VERSION_COLUMNS = `
+  v."id", m."name" AS "modelName", v."version", v."source", v."storageLocation", v."runId", v."loggedModelId",
+  v."statusMessage", v."stage", v."description", v."runLink", v."createdBy", v."createdAt", v."updatedAt",
+  ARRAY(SELECT t."key" FROM "ModelVersionTag" t WHERE t."versionId" = v."id" ORDER BY t."key") AS "tagKeys",
+  ARRAY(SELECT t."value" FROM "ModelVersionTag" t WHERE t."versionId" = v."id" ORDER BY t."key") AS "tagValues",
+  ARRAY(SELECT a."alias" FROM "ModelAlias" a WHERE a."versionId" = v."id") AS "aliases"`;
+
+/** Versions by their row ids, in the order given, in one query. */
 export async function loadVersions(tx: Tx, ids: readonly string[]): Promise<ModelVersion[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.modelVersion.findMany({ where: { id: { in: [...ids] } } });
-  const tags = grouped(await tx.modelVersionTag.findMany({ where: { versionId: { in: [...ids] } } }), "versionId");
-  const aliases = grouped(await tx.modelAlias.findMany({ where: { versionId: { in: [...ids] } }, select: { versionId: true, alias: true } }), "versionId");
-  const models = await tx.registeredModel.findMany({ where: { id: { in: [...new Set(rows.map((row) => row.modelId))] } }, select: { id: true, name: true } });
-  const nameOf = new Map(models.map((model) => [model.id, model.name]));
-  const byId = new Map(
-    rows.map((row) => [
-      row.id,
-      toVersion(row, nameOf.get(row.modelId)!, tags.get(row.id) ?? [], (aliases.get(row.id) ?? []).map((alias) => alias.alias)),
-    ]),
+  const rows = await tx.$queryRawUnsafe<VersionRecord[]>(
+    `SELECT ${VERSION_COLUMNS} FROM "ModelVersion" v JOIN "RegisteredModel" m ON m."id" = v."modelId" WHERE v."id" = ANY($1::text[])`,
+    [...ids],
   );
+  const byId = new Map(rows.map((row) => [row.id, toVersion(row)]));
   return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * The version an alias of a model points at, with the model and the alias resolved in the same query:
+ * "no model" and "no alias" are told apart (a model row without a version).
+ */
+export async function loadVersionByAlias(
+  tx: Tx,
+  projectId: string,
+  name: string,
+  alias: string,
+): Promise<ModelVersion | "no model" | "no alias"> {
+  const [row] = await tx.$queryRawUnsafe<(Omit<VersionRecord, "id"> & { id: string | null })[]>(
+    `SELECT ${VERSION_COLUMNS}
+     FROM "RegisteredModel" m
+     LEFT JOIN "ModelAlias" a ON a."modelId" = m."id" AND a."alias" = $3
+     LEFT JOIN "ModelVersion" v ON v."id" = a."versionId"
+     WHERE m."projectId" = $1 AND m."name" = $2`,
+    projectId,
+    name,
+    alias,
+  );
+  if (!row) return "no model";
+  if (row.id === null) return "no alias";
+  return toVersion({ ...row, id: row.id });
 }
 
 export async function loadVersion(tx: Tx, id: string): Promise<ModelVersion> {
@@ -73,30 +118,46 @@ export async function loadVersion(tx: Tx, id: string): Promise<ModelVersion> {
   return version!;
 }
 
-/** The highest version in each stage, of each model; in stage order. */
-async function latestVersionIds(tx: Tx, modelIds: readonly string[]): Promise<Map<string, string[]>> {
-  const rows = await tx.$queryRaw<{ modelId: string; id: string }[]>`
-    SELECT DISTINCT ON ("modelId", "stage") "modelId", "id" FROM "ModelVersion"
-    WHERE "modelId" = ANY(${[...modelIds]}::text[])
-    ORDER BY "modelId", "stage", "version" DESC`;
-  const byModel = new Map<string, string[]>();
-  for (const row of rows) byModel.set(row.modelId, [...(byModel.get(row.modelId) ?? []), row.id]);
-  return byModel;
+/** A registered model row with its tags, aliases and latest versions' ids, as loadModels reads it. */
+interface ModelRecord {
+  id: string;
+  name: string;
+  description: string | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  tagKeys: string[];
+  tagValues: string[];
+  aliasNames: string[];
+  aliasVersions: number[];
+  latestIds: string[];
 }
 
-/** Registered models by their row ids, in the order given, with tags, aliases and latest versions. */
+/**
+ * Registered models by their row ids, in the order given, with tags, aliases and latest versions: two
+ * queries, the models with what the database gathers per model, then the latest versions. The highest
+ * version in each stage is one step down the (modelId, stage, version) index per model and stage,
+ * instead of reading and sorting all of a model's versions.
+ */
 export async function loadModels(tx: Tx, ids: readonly string[]): Promise<RegisteredModel[]> {
   if (ids.length === 0) return [];
-  const rows = await tx.registeredModel.findMany({ where: { id: { in: [...ids] } } });
-  const tags = grouped(await tx.registeredModelTag.findMany({ where: { modelId: { in: [...ids] } } }), "modelId");
-  const aliases = grouped(
-    await tx.$queryRaw<{ modelId: string; alias: string; version: number }[]>`
-      SELECT a."modelId", a."alias", v."version" FROM "ModelAlias" a JOIN "ModelVersion" v ON v."id" = a."versionId"
-      WHERE a."modelId" = ANY(${[...ids]}::text[]) ORDER BY a."alias"`,
-    "modelId",
-  );
-  const latest = await latestVersionIds(tx, ids);
-  const versions = grouped(await loadVersions(tx, [...latest.values()].flat()), "modelName");
+  const rows = await tx.$queryRaw<ModelRecord[]>`
+    SELECT r."id", r."name", r."description", r."createdBy", r."createdAt", r."updatedAt",
+           ARRAY(SELECT t."key" FROM "RegisteredModelTag" t WHERE t."modelId" = r."id" ORDER BY t."key") AS "tagKeys",
+           ARRAY(SELECT t."value" FROM "RegisteredModelTag" t WHERE t."modelId" = r."id" ORDER BY t."key") AS "tagValues",
+           ARRAY(SELECT a."alias" FROM "ModelAlias" a WHERE a."modelId" = r."id" ORDER BY a."alias") AS "aliasNames",
+           ARRAY(SELECT v."version" FROM "ModelAlias" a JOIN "ModelVersion" v ON v."id" = a."versionId"
+                 WHERE a."modelId" = r."id" ORDER BY a."alias") AS "aliasVersions",
+           ARRAY(SELECT l."id" FROM unnest(${[...MODEL_STAGES]}::text[]) WITH ORDINALITY AS s("stage", "rank")
+                 CROSS JOIN LATERAL (SELECT "id" FROM "ModelVersion" WHERE "modelId" = r."id" AND "stage" = s."stage"
+                                     ORDER BY "version" DESC LIMIT 1) l
+                 ORDER BY s."rank") AS "latestIds"
+    FROM "RegisteredModel" r
+    WHERE r."id" = ANY(${[...ids]}::text[])`;
+  const latest = new Map<string, ModelVersion[]>();
+  for (const version of await loadVersions(tx, rows.flatMap((row) => row.latestIds))) {
+    latest.set(version.modelName, [...(latest.get(version.modelName) ?? []), version]);
+  }
   const byId = new Map(
     rows.map((row) => {
       const model: RegisteredModel = {
@@ -105,9 +166,9 @@ export async function loadModels(tx: Tx, ids: readonly string[]): Promise<Regist
         createdBy: row.createdBy,
         createdAt: row.createdAt,
         updatedAt: row.updatedAt,
-        tags: Object.fromEntries((tags.get(row.id) ?? []).map((tag) => [tag.key, tag.value])),
-        aliases: (aliases.get(row.id) ?? []).map(({ alias, version }) => ({ alias, version })),
-        latestVersions: (versions.get(row.name) ?? []).sort(byStage),
+        tags: record(row.tagKeys, row.tagValues),
+        aliases: row.aliasNames.map((alias, index) => ({ alias, version: row.aliasVersions[index]! })),
+        latestVersions: (latest.get(row.name) ?? []).sort(byStage),
       };
       return [row.id, model] as const;
     }),
