@@ -1,8 +1,8 @@
 /**
  * `npm test`: every check CI runs, in order, stopping at the first failure:
- * types, lint, dependency rules, unit + integration tests (Vitest, real PostgreSQL), a production
- * build, browser tests (Playwright on Debian chromium) and the MLflow client compatibility suite
- * (pytest, real `mlflow` client). Ends with one "N passed, N failed" line.
+ * types, lint, dependency rules, a production build, unit + integration + SDK tests (Vitest, real
+ * PostgreSQL; some serve the build), browser tests (Playwright on Debian chromium) and the MLflow
+ * client compatibility suite (pytest, real `mlflow` client). Ends with one "N passed, N failed" line.
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
