@@ -1,5 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { watchCspViolations } from "./support/csp";
+import { saveTimings, timed } from "./support/page-timings";
 import { OWNER, signedIn, startDemoInstance, VIEWER, type DemoInstance } from "./support/demo-instance";
 
 /**
@@ -67,6 +68,7 @@ test.afterAll(async () => {
   await owner?.close();
   await viewer?.close();
   await tally?.stop();
+  await saveTimings();
 });
 
 const history = (page: Page) => page.getByRole("list", { name: "History" });
@@ -212,7 +214,11 @@ test("the version's model card: fill from the run, save, edit again, compare the
 
 test("a viewer sees the registry but is offered no edit controls", async () => {
   const page = await viewer.newPage();
-  await page.goto(`${tally.projectUrl}/models/${MODEL}`);
+  await timed(page, "models list", `${tally.projectUrl}/models`, () => expect(page.getByRole("link", { name: MODEL })).toBeVisible());
+  await timed(page, "model version", `${tally.projectUrl}/models/${MODEL}/versions/1`, () =>
+    expect(page.getByRole("region", { name: "Summary" })).toBeVisible(),
+  );
+  await timed(page, "model", `${tally.projectUrl}/models/${MODEL}`, () => expect(history(page).locator("li").first()).toBeVisible());
   await expect(page.getByTestId("description")).toContainText("Predicts which customers churn");
   await expect(history(page).locator("li").first()).toBeVisible();
   await expect(page.getByRole("button", { name: "Edit description" })).toHaveCount(0);

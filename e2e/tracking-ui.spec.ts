@@ -1,8 +1,7 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { watchCspViolations } from "./support/csp";
 import { OWNER, signedIn, startDemoInstance, VIEWER, type DemoInstance } from "./support/demo-instance";
+import { saveTimings, timed } from "./support/page-timings";
 
 /**
  * The tracking web app on the demo data (`npm run demo`), as a lead and as a viewer see it: the
@@ -14,7 +13,6 @@ import { OWNER, signedIn, startDemoInstance, VIEWER, type DemoInstance } from ".
 let tally: DemoInstance;
 let owner: BrowserContext;
 let viewer: BrowserContext;
-const timings: Record<string, number> = {};
 let cspViolations: string[] = [];
 
 test.describe.configure({ mode: "serial" });
@@ -24,13 +22,6 @@ async function shot(page: Page, name: string) {
   await page.screenshot({ path: test.info().outputPath(`${name}.png`), fullPage: true });
 }
 
-/** Time from navigation until `ready` is visible: when a user can start working with the page. */
-async function timed(page: Page, name: string, url: string, ready: () => Promise<void>) {
-  const started = Date.now();
-  await page.goto(url);
-  await ready();
-  timings[name] = Date.now() - started;
-}
 
 const runRows = (page: Page) => page.locator("tr[data-run-id]");
 const firstMetricValue = async (page: Page, column: number) =>
@@ -52,9 +43,7 @@ test.afterAll(async () => {
   await owner?.close();
   await viewer?.close();
   await tally?.stop();
-  await mkdir("test-results", { recursive: true });
-  await writeFile(path.resolve("test-results", "page-timings.json"), `${JSON.stringify(timings, null, 2)}\n`);
-  console.log(`time to interactive on the demo data (ms): ${JSON.stringify(timings)}`);
+  await saveTimings();
 });
 
 test("the dashboard shows KPIs, runs per day, best runs and recent activity", async () => {

@@ -75,6 +75,8 @@ const timings: string[] = [];
 rmSync(vitestJson, { force: true });
 rmSync(compatXml, { force: true });
 rmSync(playwrightJson, { force: true });
+// The browser specs each add their pages' timings to this file; start it empty.
+rmSync(path.join(results, "page-timings.json"), { force: true });
 for (const step of steps) {
   const started = Date.now();
   console.log(`\n━━ ${step.name} ━━`);
