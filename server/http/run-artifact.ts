@@ -1,19 +1,15 @@
 import path from "node:path";
-import { Readable } from "node:stream";
 import { unauthenticated } from "@/lib/errors";
 import { currentActor } from "../auth/current-actor";
 import { requireProjectScope } from "../services/access";
 import { readRunArtifact } from "../services/artifacts";
 import { errorResponse } from "./api-error";
-import { parseRange } from "./mlflow-artifacts/range";
-
-/** Raster images the browser may show inline; everything else is served as plain text or downloaded. */
-const INLINE_IMAGES = new Set(["image/png", "image/jpeg", "image/gif", "image/webp"]);
+import { artifactResponse, parseRange } from "./artifact-response";
 
 /**
  * A run artifact for the web app (signed-in session): previews and downloads. User files never run as
  * active content on Tally's origin: HTML, SVG and the like come back as text/plain or as attachments,
- * always with a sandboxing CSP and nosniff.
+ * always with a sandboxing CSP and nosniff (see `artifactResponse`).
  */
 export async function serveRunArtifact(request: Request, slug: string, runId: string): Promise<Response> {
   try {
@@ -29,22 +25,11 @@ export async function serveRunArtifact(request: Request, slug: string, runId: st
       return whole.size;
     });
     const object = await readRunArtifact(access, runId, artifactPath, range ?? undefined);
-    const fileName = path.posix.basename(artifactPath);
-    const headers = new Headers({
-      "content-length": String(object.range.length),
-      "content-security-policy": "sandbox; default-src 'none'",
-      "x-content-type-options": "nosniff",
-      "cache-control": "private, max-age=60",
+    return artifactResponse(object, {
+      range,
+      disposition: download ? { attachment: path.posix.basename(artifactPath) } : "inline",
+      headers: { "cache-control": "private, max-age=60" },
     });
-    if (download) {
-      headers.set("content-type", object.contentType);
-      headers.set("content-disposition", `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
-    } else {
-      headers.set("content-type", INLINE_IMAGES.has(object.contentType) ? object.contentType : "text/plain; charset=utf-8");
-      headers.set("content-disposition", "inline");
-    }
-    if (range) headers.set("content-range", `bytes ${object.range.offset}-${object.range.offset + object.range.length - 1}/${object.size}`);
-    return new Response(Readable.toWeb(object.body) as ReadableStream, { status: range ? 206 : 200, headers });
   } catch (error) {
     return errorResponse(error);
   }

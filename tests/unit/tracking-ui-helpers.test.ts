@@ -3,7 +3,7 @@ import { parseCsv } from "@/components/tracking/artifact-preview";
 import { smooth, toLog } from "@/components/tracking/chart-math";
 import { formatDuration, formatMetric } from "@/components/tracking/format";
 import { completionsFor, fieldName, orderByOf, sortFromOrderBy } from "@/components/tracking/search-terms";
-import { parseRange } from "@/server/http/mlflow-artifacts/range";
+import { parseRange } from "@/server/http/artifact-response";
 
 describe("HTTP byte ranges", () => {
   const size = async () => 100;

@@ -17,11 +17,11 @@ import {
   statArtifact,
 } from "@/server/services/artifacts";
 import type { ProjectAccess } from "@/server/services/access";
+import { artifactResponse, parseRange, rangeStartsPastEnd, unsatisfiableRangeHeaders } from "../artifact-response";
 import { authorizeMlflowRequest } from "../mlflow/authorize";
 import { apiBodyLimitBytes } from "../body";
 import { mlflowError, mlflowErrorResponse, mlflowJson, readMlflowInput } from "../mlflow/wire";
 import { contentTypeFor } from "./content-types";
-import { parseRange } from "./range";
 
 const PREFIX = "/api/2.0/mlflow-artifacts/";
 const MULTIPART_UNSUPPORTED = "Multipart upload is not supported for the current artifact repository";
@@ -109,26 +109,15 @@ async function download(request: Request, access: ProjectAccess, rawPath: string
   const rangeHeader = request.headers.get("range");
   const size = rangeHeader ? (await statArtifact(access, rawPath)).size : undefined;
   const range = await parseRange(rangeHeader, async () => size!);
-  if (range && size !== undefined && range.offset >= size && !(range.offset === 0 && size === 0)) {
-    return mlflowError(416, "INVALID_PARAMETER_VALUE", `Range starts past the end of the file (${size} bytes)`, {
-      "content-range": `bytes */${size}`,
-    });
+  if (range && size !== undefined && rangeStartsPastEnd(range, size)) {
+    return mlflowError(416, "INVALID_PARAMETER_VALUE", `Range starts past the end of the file (${size} bytes)`, unsatisfiableRangeHeaders(size));
   }
   const object = await readArtifact(access, rawPath, range ?? undefined);
-  const headers = new Headers({
-    "content-type": object.contentType,
-    "content-length": String(object.range.length),
-    "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
-    "accept-ranges": "bytes",
-    "last-modified": object.lastModified.toUTCString(),
-    // Uploaded files are data, never active content on this origin.
-    "x-content-type-options": "nosniff",
-    "content-security-policy": "sandbox; default-src 'none'",
+  return artifactResponse(object, {
+    range,
+    disposition: { attachment: fileName },
+    headers: { "accept-ranges": "bytes", "last-modified": object.lastModified.toUTCString() },
   });
-  if (!range) return new Response(Readable.toWeb(object.body) as ReadableStream, { status: 200, headers });
-  const end = object.range.offset + object.range.length - 1;
-  headers.set("content-range", `bytes ${object.range.offset}-${end}/${object.size}`);
-  return new Response(Readable.toWeb(object.body) as ReadableStream, { status: 206, headers });
 }
 
 const createBody = z.object({ path: z.string().min(1).max(4096), num_parts: z.coerce.number().int().min(1).max(10_000).default(1) });
