@@ -18,12 +18,19 @@ export interface MlflowRoute {
 
 export const LARGE_BODY_FACTOR = 4;
 
+/** What `matchRoute` needs of a route: both REST edges (MLflow and its artifact API) declare theirs so. */
+export interface RoutePattern {
+  method: string;
+  /** `:name` matches one segment, `*name` the rest (at least one segment). */
+  path: string;
+}
+
 /** Finds the route for a method and path, with its captured path parameters. */
-export function matchRoute(
-  routes: readonly MlflowRoute[],
+export function matchRoute<Route extends RoutePattern>(
+  routes: readonly Route[],
   method: string,
   segments: string[],
-): { route: MlflowRoute; params: Record<string, string> } | "method-not-allowed" | null {
+): { route: Route; params: Record<string, string> } | "method-not-allowed" | null {
   let pathMatched = false;
   for (const route of routes) {
     const params = matchPath(route.path, segments);
