@@ -19,5 +19,5 @@ export function proxy(request: NextRequest): NextResponse {
 
 /** Everything but static files and the paths servedByRouteHandler (server/http/security-headers.ts) names. */
 export const config = {
-  matcher: "/((?!_next/static|_next/image|favicon.ico|api/|health|version|projects/[^/]+/api/|projects/[^/]+/runs/[^/]+/artifact).*)",
+  matcher: "/((?!_next/static|_next/image|favicon.ico|api/|health|version|projects/[^/]+/api/|projects/[^/]+/runs/[^/]+/artifact|projects/[^/]+/models/[^/]+/versions/[^/]+/artifact).*)",
 };

@@ -1,6 +1,7 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { watchCspViolations } from "./support/csp";
 import { saveTimings, timed } from "./support/page-timings";
+import { SKLEARN_INPUT_EXAMPLE, SKLEARN_MLMODEL } from "../tests/support/mlmodel";
 import { OWNER, signedIn, startDemoInstance, VIEWER, type DemoInstance } from "./support/demo-instance";
 
 /**
@@ -34,6 +35,16 @@ async function mlflow<T>(endpoint: string, body: unknown, method = "POST"): Prom
   return (await response.json()) as T;
 }
 
+/** Uploads a file into the project's artifact store as the MLflow client does (proxied artifacts). */
+async function putArtifact(storagePath: string, body: string) {
+  const response = await fetch(`${tally.projectUrl}/api/2.0/mlflow-artifacts/artifacts/${storagePath}`, {
+    method: "PUT",
+    headers: { authorization: `Bearer ${tally.token}` },
+    body,
+  });
+  if (!response.ok) throw new Error(`PUT ${storagePath}: ${response.status} ${await response.text()}`);
+}
+
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(180_000);
   tally = await startDemoInstance();
@@ -49,11 +60,17 @@ test.beforeAll(async ({ browser }) => {
       },
     ],
   });
-  const { model } = await mlflow<{ model: { info: { model_id: string } } }>("logged-models", {
+  await mlflow("runs/log-batch", { run_id: runId, params: [{ key: "max_depth", value: "6" }, { key: "learning_rate", value: "0.1" }] });
+  const { model } = await mlflow<{ model: { info: { model_id: string; artifact_uri: string } } }>("logged-models", {
     experiment_id: "1",
     name: "churn-model",
     source_run_id: runId,
   });
+  // The files sklearn's log_model writes: an MLmodel with a signature, the input example and the pickle.
+  const modelRoot = model.info.artifact_uri.replace(/^mlflow-artifacts:\/+/, "");
+  await putArtifact(`${modelRoot}/MLmodel`, SKLEARN_MLMODEL);
+  await putArtifact(`${modelRoot}/input_example.json`, SKLEARN_INPUT_EXAMPLE);
+  await putArtifact(`${modelRoot}/model.pkl`, "not really a pickle");
   await mlflow(`logged-models/${model.info.model_id}`, { status: "LOGGED_MODEL_READY" }, "PATCH");
   owner = await signedIn(browser, tally.url, OWNER);
   viewer = await signedIn(browser, tally.url, VIEWER);
@@ -251,5 +268,53 @@ test("a model whose name needs escaping in a URL opens from the list", async () 
   await page.getByRole("link", { name, exact: true }).click();
   await expect(page.getByRole("heading", { name, exact: true })).toBeVisible();
   await expect(page.getByRole("table", { name: "Versions" })).toContainText("No versions yet.");
+  await page.close();
+});
+
+test("the version page lists the version's files, shows its signature and compares it with another version", async () => {
+  // A second version, from another run whose model folder is among its own artifacts.
+  const { run } = await mlflow<{ run: { info: { run_id: string; artifact_uri: string } } }>("runs/create", { experiment_id: "1", run_name: "churn-deeper" });
+  await mlflow("runs/log-batch", {
+    run_id: run.info.run_id,
+    params: [{ key: "max_depth", value: "10" }, { key: "learning_rate", value: "0.1" }],
+    metrics: [{ key: "auc", value: 0.93, timestamp: Date.now(), step: 0 }],
+  });
+  const runRoot = run.info.artifact_uri.replace(/^mlflow-artifacts:\/+/, "");
+  await putArtifact(`${runRoot}/model/MLmodel`, "flavors:\n  sklearn: {pickled_model: model.pkl}\n");
+  await mlflow("model-versions/create", { name: MODEL, source: `runs:/${run.info.run_id}/model`, run_id: run.info.run_id });
+
+  const page = await owner.newPage();
+  await page.goto(`${tally.projectUrl}/models/${MODEL}/versions/1`);
+  const files = page.getByRole("navigation", { name: "Version files" });
+  await expect(files).toContainText("MLmodel");
+  await expect(files).toContainText("input_example.json");
+  await expect(files).toContainText("model.pkl");
+  await files.getByRole("button", { name: /input_example\.json/ }).click();
+  await expect(page.locator("pre").filter({ hasText: "sepal length (cm)" }).first()).toBeVisible();
+
+  const signature = page.getByTestId("version-signature");
+  await expect(signature.getByRole("list", { name: "Flavors" })).toContainText("python_function");
+  await expect(signature.getByRole("list", { name: "Flavors" })).toContainText("sklearn_version");
+  await expect(signature.getByRole("table", { name: "Signature inputs" })).toContainText("petal width (cm)");
+  await expect(signature.getByRole("table", { name: "Signature outputs" })).toContainText("tensor<int64>");
+  await expect(signature.getByRole("table", { name: "Input example" })).toContainText("5.1");
+
+  await page.getByLabel("Compare with").selectOption("2");
+  const compared = page.getByTestId("version-compare");
+  const params = compared.getByRole("table", { name: "Params compared" });
+  await expect(params.locator('tr[data-differs="true"]')).toContainText("max_depth");
+  await expect(params.locator("tr", { hasText: "learning_rate" })).not.toHaveAttribute("data-differs", "true");
+  await expect(compared.getByRole("table", { name: "Metrics compared" })).toContainText("0.93");
+  await expect(compared).toContainText("customers-2026q3");
+  await expect(compared).toContainText("training");
+  await shot(page, "registry-version-files");
+
+  // Version 2's files are the run's model folder, previewed through the run's artifact route.
+  await page.goto(`${tally.projectUrl}/models/${MODEL}/versions/2`);
+  const runFiles = page.getByRole("navigation", { name: "Version files" });
+  await runFiles.getByRole("button", { name: /MLmodel/ }).click();
+  await expect(page.getByRole("link", { name: "Download" })).toHaveAttribute("href", `/projects/demo/runs/${run.info.run_id}/artifact?path=model%2FMLmodel&download=1`);
+  await expect(page.locator("pre").filter({ hasText: "pickled_model" })).toBeVisible();
+  await expect(page.getByTestId("version-signature")).toContainText("The MLmodel has no signature.");
   await page.close();
 });

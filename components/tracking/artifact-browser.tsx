@@ -1,27 +1,28 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { skipToken, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "@/lib/trpc-client";
 import { cn } from "../ui/cn";
 import { ArtifactPreview } from "./artifact-preview";
+import type { ArtifactSource } from "./run-links";
 
 interface Selected {
   path: string;
   size?: number;
 }
 
-/** A run's artifacts as a folder tree (folders load when opened) beside a preview of the chosen file. */
-export function ArtifactBrowser({ slug, runId }: { slug: string; runId: string }) {
+/** A run's (or a registered version's) artifacts as a folder tree (folders load when opened) beside a preview of the chosen file. */
+export function ArtifactBrowser({ slug, source, label = "Artifacts" }: { slug: string; source: ArtifactSource; label?: string }) {
   const [selected, setSelected] = useState<Selected | null>(null);
   return (
     <div className="grid gap-4 md:grid-cols-[18rem_1fr]">
-      <nav aria-label="Artifacts" className="max-h-[36rem] overflow-auto rounded-md border border-gray-200 bg-white p-2 text-sm">
-        <Folder slug={slug} runId={runId} path="" depth={0} selected={selected?.path} onSelect={setSelected} />
+      <nav aria-label={label} className="max-h-[36rem] overflow-auto rounded-md border border-gray-200 bg-white p-2 text-sm">
+        <Folder slug={slug} source={source} path="" depth={0} selected={selected?.path} onSelect={setSelected} />
       </nav>
       <div className="min-w-0 rounded-md border border-gray-200 bg-white p-4">
         {selected ? (
-          <ArtifactPreview slug={slug} runId={runId} path={selected.path} size={selected.size} />
+          <ArtifactPreview slug={slug} source={source} path={selected.path} size={selected.size} />
         ) : (
           <p className="text-sm text-gray-500">Choose a file to preview it.</p>
         )}
@@ -32,21 +33,27 @@ export function ArtifactBrowser({ slug, runId }: { slug: string; runId: string }
 
 function Folder({
   slug,
-  runId,
+  source,
   path,
   depth,
   selected,
   onSelect,
 }: {
   slug: string;
-  runId: string;
+  source: ArtifactSource;
   path: string;
   depth: number;
   selected?: string;
   onSelect: (file: Selected) => void;
 }) {
   const trpc = useTRPC();
-  const listing = useQuery(trpc.runs.artifacts.queryOptions({ projectSlug: slug, runId, path }));
+  const runListing = useQuery(trpc.runs.artifacts.queryOptions(source.kind === "run" ? { projectSlug: slug, runId: source.runId, path } : skipToken));
+  const versionListing = useQuery(
+    trpc.registry.versions.files.queryOptions(
+      source.kind === "version" ? { projectSlug: slug, name: source.name, version: source.version, path } : skipToken,
+    ),
+  );
+  const listing = source.kind === "run" ? runListing : versionListing;
   const [open, setOpen] = useState<Record<string, boolean>>({});
   if (listing.isError) return <p className="px-2 text-red-600">{listing.error.message}</p>;
   if (listing.isPending) return <p className="px-2 text-gray-400">Loading…</p>;
@@ -69,7 +76,7 @@ function Folder({
                 <span className="w-3 text-gray-400">{open[full] ? "▾" : "▸"}</span>
                 {entry.path}/
               </button>
-              {open[full] ? <Folder slug={slug} runId={runId} path={full} depth={depth + 1} selected={selected} onSelect={onSelect} /> : null}
+              {open[full] ? <Folder slug={slug} source={source} path={full} depth={depth + 1} selected={selected} onSelect={onSelect} /> : null}
             </li>
           );
         }

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { Markdown } from "./markdown";
-import { artifactRawHref } from "./run-links";
+import { artifactHref, type ArtifactSource } from "./run-links";
 
 /** Previews read at most this much of a file; the rest is a download away. */
 export const PREVIEW_BYTES = 256 * 1024;
@@ -19,14 +19,14 @@ function kindOf(path: string): Kind {
   return TEXT.test(path) ? "text" : "binary";
 }
 
-export function ArtifactPreview({ slug, runId, path, size }: { slug: string; runId: string; path: string; size?: number }) {
+export function ArtifactPreview({ slug, source, path, size }: { slug: string; source: ArtifactSource; path: string; size?: number }) {
   const kind = kindOf(path);
-  const href = artifactRawHref(slug, runId, path);
+  const href = artifactHref(slug, source, path);
   return (
     <div className="space-y-3">
       <div className="flex items-center justify-between gap-2">
         <span className="truncate font-mono text-sm text-gray-900">{path}</span>
-        <a className="text-sm font-medium text-indigo-600 hover:underline" href={artifactRawHref(slug, runId, path, true)}>
+        <a className="text-sm font-medium text-indigo-600 hover:underline" href={artifactHref(slug, source, path, true)}>
           Download
         </a>
       </div>

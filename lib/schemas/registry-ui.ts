@@ -48,6 +48,9 @@ export const modelTagInput = modelRefInput.extend({ key: tagKey, value: tagValue
 export const modelTagRefInput = modelRefInput.extend({ key: z.string().min(1).max(250) });
 
 export const versionRefInput = modelRefInput.extend({ version });
+/** A folder of a version's files, relative to its storage location ("" for the top). */
+export const versionFilesInput = versionRefInput.extend({ path: z.string().max(1024).default("") });
+export const compareVersionsInput = versionRefInput.extend({ other: version });
 export const versionDescriptionInput = versionRefInput.extend({ description });
 export const versionTagInput = versionRefInput.extend({ key: tagKey, value: tagValue });
 export const versionTagRefInput = versionRefInput.extend({ key: z.string().min(1).max(250) });

@@ -2,7 +2,9 @@ import path from "node:path";
 import { unauthenticated } from "@/lib/errors";
 import { currentActor } from "../auth/current-actor";
 import { requireProjectScope } from "../services/access";
-import { readRunArtifact } from "../services/artifacts";
+import { readRunArtifact, type ObjectRead } from "../services/artifacts";
+import { readVersionFile } from "../services/registry";
+import type { ProjectAccess } from "../services/access";
 import { errorResponse } from "./api-error";
 import { artifactResponse, parseRange } from "./artifact-response";
 
@@ -11,7 +13,18 @@ import { artifactResponse, parseRange } from "./artifact-response";
  * active content on Tally's origin: HTML, SVG and the like come back as text/plain or as attachments,
  * always with a sandboxing CSP and nosniff (see `artifactResponse`).
  */
-export async function serveRunArtifact(request: Request, slug: string, runId: string): Promise<Response> {
+export function serveRunArtifact(request: Request, slug: string, runId: string): Promise<Response> {
+  return serveArtifactFile(request, slug, (access, artifactPath, range) => readRunArtifact(access, runId, artifactPath, range));
+}
+
+/** One of a registered version's files (`path` relative to its storage location), served like a run artifact. */
+export function serveVersionFile(request: Request, slug: string, name: string, version: number): Promise<Response> {
+  return serveArtifactFile(request, slug, (access, artifactPath, range) => readVersionFile(access, name, version, artifactPath, range));
+}
+
+type Reader = (access: ProjectAccess, artifactPath: string, range?: { offset: number; length?: number }) => Promise<ObjectRead>;
+
+async function serveArtifactFile(request: Request, slug: string, read: Reader): Promise<Response> {
   try {
     const actor = await currentActor();
     if (!actor) throw unauthenticated("Please sign in");
@@ -20,11 +33,11 @@ export async function serveRunArtifact(request: Request, slug: string, runId: st
     const artifactPath = url.searchParams.get("path") ?? "";
     const download = url.searchParams.get("download") === "1";
     const range = await parseRange(request.headers.get("range"), async () => {
-      const whole = await readRunArtifact(access, runId, artifactPath);
+      const whole = await read(access, artifactPath);
       whole.body.destroy();
       return whole.size;
     });
-    const object = await readRunArtifact(access, runId, artifactPath, range ?? undefined);
+    const object = await read(access, artifactPath, range ?? undefined);
     return artifactResponse(object, {
       range,
       disposition: download ? { attachment: path.posix.basename(artifactPath) } : "inline",

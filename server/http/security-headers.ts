@@ -18,8 +18,8 @@ export interface SecurityHeaders {
  */
 const ROUTE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
-/** Paths answered by route.ts files: the APIs, the probes and run artifacts, at the root and under a project. */
-const ROUTE_HANDLER = /^(\/projects\/[^/]+)?\/(api|health|version)(\/|$)|^\/projects\/[^/]+\/runs\/[^/]+\/artifact$/;
+/** Paths answered by route.ts files: the APIs, the probes and run and model-version artifacts, at the root and under a project. */
+const ROUTE_HANDLER = /^(\/projects\/[^/]+)?\/(api|health|version)(\/|$)|^\/projects\/[^/]+\/(runs\/[^/]+|models\/[^/]+\/versions\/[^/]+)\/artifact$/;
 
 export function servedByRouteHandler(pathname: string): boolean {
   return ROUTE_HANDLER.test(pathname);

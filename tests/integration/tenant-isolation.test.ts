@@ -155,6 +155,10 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "registry.models.rename": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, newName: "stolen" }) },
   "registry.models.delete": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName }) },
   "registry.versions.get": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1 }), viewerMay: true },
+  "registry.versions.filesRoot": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1 }), viewerMay: true },
+  "registry.versions.files": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1 }), viewerMay: true },
+  "registry.versions.signature": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1 }), viewerMay: true },
+  "registry.versions.compare": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, other: 1 }), viewerMay: true },
   "registry.versions.updateDescription": {
     input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, description: "defaced" }),
   },

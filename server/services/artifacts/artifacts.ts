@@ -122,6 +122,15 @@ export async function readRunArtifact(access: ProjectAccess, runId: string, rela
   return asArtifact(relativePath, () => artifactStore().get(key, range));
 }
 
+/** Opens a file under an artifact root URI such as a logged model's or a registered version's, `relativePath` below it. */
+export async function readArtifactUnder(access: ProjectAccess, artifactUri: string, relativePath: string, range?: ByteRange): Promise<ObjectRead> {
+  const root = storagePathOf(artifactUri);
+  if (root === null) throw badInput(`Artifacts at ${artifactUri} are stored outside Tally`);
+  assertScope(access, "project:read");
+  const key = objectKey(projectKeyOfDecoded(access, path.posix.join(root, relativePathOf(relativePath))));
+  return asArtifact(relativePath, () => artifactStore().get(key, range));
+}
+
 function relativePathOf(relativePath: string): string {
   // joinKey below refuses "..", absolute paths and backslashes; an empty path is the root itself.
   if (relativePath.startsWith("/") || relativePath.split("/").includes("..")) {

@@ -7,6 +7,7 @@ export {
   listRunArtifacts,
   listArtifactsUnder,
   readRunArtifact,
+  readArtifactUnder,
   runArtifactRoot,
   storagePathOf,
   multipartSupported,

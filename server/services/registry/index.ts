@@ -26,3 +26,6 @@ export { searchRegisteredModels, searchModelVersions, quotedSearchValue, type Re
 export { resolveRegistryTarget, recordRegistryChange, type RegistryTarget } from "./targets";
 export { runRegistry, registerLoggedModel, type RunRegistry } from "./from-runs";
 export { registeredModelDetail, modelVersionDetail, type SourceRunSummary } from "./detail";
+export { versionFilesRoot, listVersionFiles, readVersionFile, versionSignature, type VersionFilesRoot, type VersionSignature } from "./files";
+export { parseMlmodel, type ParsedMlmodel, type SignatureField, type SignatureParam, type MlmodelFlavor } from "./mlmodel";
+export { compareModelVersions, type VersionComparison, type ComparedVersion, type ComparedDataset } from "./compare-versions";

@@ -12,6 +12,8 @@ import {
   setAliasInput,
   transitionStageInput,
   versionDescriptionInput,
+  versionFilesInput,
+  compareVersionsInput,
   versionRefInput,
   versionTagInput,
   versionTagRefInput,
@@ -23,6 +25,10 @@ import {
   deleteRegisteredModel,
   deleteRegisteredModelTag,
   modelVersionDetail,
+  compareModelVersions,
+  listVersionFiles,
+  versionFilesRoot,
+  versionSignature,
   registeredModelDetail,
   registerLoggedModel,
   renameRegisteredModel,
@@ -78,6 +84,22 @@ const versionsRouter = router({
   get: projectProcedure("project:read")
     .input(versionRefInput)
     .query(({ ctx, input }) => modelVersionDetail(ctx.access, input.name, input.version)),
+  /** Where the version's files are: a folder of its run's artifacts or its logged model's artifacts. */
+  filesRoot: projectProcedure("project:read")
+    .input(versionRefInput)
+    .query(({ ctx, input }) => versionFilesRoot(ctx.access, input.name, input.version)),
+  /** A folder of the version's files, `path` relative to its storage location. */
+  files: projectProcedure("project:read")
+    .input(versionFilesInput)
+    .query(({ ctx, input }) => listVersionFiles(ctx.access, input.name, input.version, input.path)),
+  /** The version's MLmodel (flavors, signature) and input example; `mlmodel` is null when there is none. */
+  signature: projectProcedure("project:read")
+    .input(versionRefInput)
+    .query(({ ctx, input }) => versionSignature(ctx.access, input.name, input.version)),
+  /** This version and `other` of the same model: their source runs' params, latest metrics and datasets. */
+  compare: projectProcedure("project:read")
+    .input(compareVersionsInput)
+    .query(({ ctx, input }) => compareModelVersions(ctx.access, input.name, input.version, input.other)),
   updateDescription: projectProcedure("registry:write")
     .input(versionDescriptionInput)
     .mutation(({ ctx, input }) => updateModelVersion(ctx.access, input.name, input.version, input.description)),

@@ -1,4 +1,5 @@
 import { notFound } from "next/navigation";
+import { TRPCError } from "@trpc/server";
 import { cache } from "react";
 import { findOr404, serverCaller } from "@/server/trpc/rsc";
 
@@ -25,3 +26,14 @@ export const loadVersion = cache(async (slug: string, name: string, version: num
   const caller = await serverCaller();
   return findOr404(() => caller.registry.versions.get({ projectSlug: slug, name, version }));
 });
+
+/** Where the version's files are, or why the page cannot show them (stored outside Tally, not a run's or logged model's). */
+export async function loadVersionFilesRoot(slug: string, name: string, version: number) {
+  const caller = await serverCaller();
+  try {
+    return { root: await caller.registry.versions.filesRoot({ projectSlug: slug, name, version }), problem: null };
+  } catch (error) {
+    if (error instanceof TRPCError && (error.code === "NOT_FOUND" || error.code === "BAD_REQUEST")) return { root: null, problem: error.message };
+    throw error;
+  }
+}

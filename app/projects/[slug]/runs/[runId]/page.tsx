@@ -194,7 +194,7 @@ export default async function RunPage({ params }: Params) {
       <Card>
         <CardHeader title="Artifacts" />
         <CardBody>
-          <ArtifactBrowser slug={slug} runId={runId} />
+          <ArtifactBrowser slug={slug} source={{ kind: "run", runId }} />
         </CardBody>
       </Card>
     </div>

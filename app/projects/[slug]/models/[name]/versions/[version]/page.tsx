@@ -7,6 +7,9 @@ import { modelHref, modelsHref } from "@/components/registry/links";
 import { StageBadge } from "@/components/registry/stage-badge";
 import { StageControl } from "@/components/registry/stage-control";
 import { TagEditor } from "@/components/registry/tag-editor";
+import { VersionCompare } from "@/components/registry/version-compare";
+import { VersionSignature } from "@/components/registry/version-signature";
+import { ArtifactBrowser } from "@/components/tracking/artifact-browser";
 import { formatMetric } from "@/components/tracking/format";
 import { runHref } from "@/components/tracking/run-links";
 import { RunStatusBadge } from "@/components/tracking/run-status";
@@ -15,7 +18,7 @@ import { formatDateTime } from "@/components/ui/format";
 import { ModelCardPanel } from "@/components/model-cards/model-card-panel";
 import { hasScope } from "@/lib/rbac";
 import { loadProject } from "../../../../_lib/project";
-import { loadVersion, modelNameOf } from "../../../_lib";
+import { loadModel, loadVersion, loadVersionFilesRoot, modelNameOf } from "../../../_lib";
 
 export const dynamic = "force-dynamic";
 
@@ -38,7 +41,14 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 
 export default async function ModelVersionPage({ params }: Params) {
   const { slug, name: segment, version: versionSegment } = await params;
-  const [project, { version, sourceRun }] = await Promise.all([loadProject(slug), loadVersion(slug, modelNameOf(segment), Number(versionSegment))]);
+  const modelName = modelNameOf(segment);
+  const [project, { version, sourceRun }, files, model] = await Promise.all([
+    loadProject(slug),
+    loadVersion(slug, modelName, Number(versionSegment)),
+    loadVersionFilesRoot(slug, modelName, Number(versionSegment)),
+    loadModel(slug, modelName),
+  ]);
+  const others = model.versions.map((other) => other.version).filter((number) => number !== version.version);
   const canEdit = hasScope(project.role, "registry:write");
   const target = { slug, name: version.modelName, version: version.version };
 
@@ -135,6 +145,43 @@ export default async function ModelVersionPage({ params }: Params) {
           </CardBody>
         </Card>
       </div>
+      <Card>
+        <CardHeader title="Files" description={files.root ? <code className="text-xs">{version.storageLocation}</code> : undefined} />
+        <CardBody>
+          {files.root ? (
+            <ArtifactBrowser
+              slug={slug}
+              label="Version files"
+              source={{
+                kind: "version",
+                name: version.modelName,
+                version: version.version,
+                runId: files.root.kind === "run" ? files.root.runId : null,
+                prefix: files.root.prefix,
+              }}
+            />
+          ) : (
+            <p className="text-sm text-gray-500">{files.problem}</p>
+          )}
+        </CardBody>
+      </Card>
+
+      {files.root ? (
+        <Card>
+          <CardHeader title="Signature" description="From the version's MLmodel file." />
+          <CardBody>
+            <VersionSignature slug={slug} name={version.modelName} version={version.version} />
+          </CardBody>
+        </Card>
+      ) : null}
+
+      <Card>
+        <CardHeader title="Compare with another version" description="The two source runs' params, latest metrics and dataset inputs; differences are highlighted." />
+        <CardBody>
+          <VersionCompare slug={slug} name={version.modelName} version={version.version} others={others} />
+        </CardBody>
+      </Card>
+
       <ModelCardPanel
         slug={slug}
         modelName={version.modelName}
