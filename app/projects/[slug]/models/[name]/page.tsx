@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { DescriptionEditor } from "@/components/registry/description-editor";
+import { DescriptionCard } from "@/components/registry/description-card";
 import { ModelCardPanel } from "@/components/model-cards/model-card-panel";
 import { HistoryList } from "@/components/registry/history-list";
 import { modelsHref, versionHref } from "@/components/registry/links";
 import { AliasChip, StageBadge } from "@/components/registry/stage-badge";
+import { versionCells } from "@/components/registry/version-cells";
 import { TagEditor } from "@/components/registry/tag-editor";
 import { runHref } from "@/components/tracking/run-links";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -48,12 +49,7 @@ export default async function ModelPage({ params }: Params) {
       </p>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card>
-          <CardHeader title="Description" description={canEdit ? "Click to edit." : undefined} />
-          <CardBody>
-            <DescriptionEditor target={target} description={model.description ?? ""} canEdit={canEdit} />
-          </CardBody>
-        </Card>
+        <DescriptionCard target={target} description={model.description} canEdit={canEdit} />
         <div className="space-y-6">
           <Card>
             <CardHeader title="Tags" />
@@ -90,13 +86,7 @@ export default async function ModelPage({ params }: Params) {
           rows={versions.map((version) => ({
             key: String(version.version),
             cells: [
-              <Link key="v" className="font-medium text-indigo-600 hover:underline" href={versionHref(slug, model.name, version.version)}>
-                v{version.version}
-              </Link>,
-              <StageBadge key="stage" stage={version.stage} />,
-              <span key="aliases" className="flex flex-wrap gap-1">
-                {version.aliases.length ? version.aliases.map((alias) => <AliasChip key={alias} alias={alias} />) : "—"}
-              </span>,
+              ...versionCells(slug, version),
               version.runId ? (
                 <Link key="run" className="font-mono text-xs text-indigo-600 hover:underline" href={runHref(slug, version.runId)}>
                   {version.runId.slice(0, 12)}

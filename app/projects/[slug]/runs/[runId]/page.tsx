@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { versionHref } from "@/components/registry/links";
 import { RegisterModel } from "@/components/registry/register-model";
-import { AliasChip, StageBadge } from "@/components/registry/stage-badge";
+import { versionCells } from "@/components/registry/version-cells";
 import { ArtifactBrowser } from "@/components/tracking/artifact-browser";
 import { formatMetric } from "@/components/tracking/format";
 import { RunCharts } from "@/components/tracking/run-charts";
@@ -177,13 +176,7 @@ export default async function RunPage({ params }: Params) {
               key: `${version.modelName}/${version.version}`,
               cells: [
                 version.modelName,
-                <Link key="v" className="font-medium text-indigo-600 hover:underline" href={versionHref(slug, version.modelName, version.version)}>
-                  v{version.version}
-                </Link>,
-                <StageBadge key="stage" stage={version.stage} />,
-                <span key="aliases" className="flex flex-wrap gap-1">
-                  {version.aliases.length ? version.aliases.map((alias) => <AliasChip key={alias} alias={alias} />) : "—"}
-                </span>,
+                ...versionCells(slug, version),
               ],
             }))}
             empty="No versions registered from this run."

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { AliasEditor } from "@/components/registry/alias-editor";
-import { DescriptionEditor } from "@/components/registry/description-editor";
+import { DescriptionCard } from "@/components/registry/description-card";
 import { modelHref, modelsHref } from "@/components/registry/links";
 import { StageBadge } from "@/components/registry/stage-badge";
 import { StageControl } from "@/components/registry/stage-control";
@@ -114,12 +114,7 @@ export default async function ModelVersionPage({ params }: Params) {
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card>
-          <CardHeader title="Description" description={canEdit ? "Click to edit." : undefined} />
-          <CardBody>
-            <DescriptionEditor target={target} description={version.description ?? ""} canEdit={canEdit} />
-          </CardBody>
-        </Card>
+        <DescriptionCard target={target} description={version.description} canEdit={canEdit} />
         <Card>
           <CardHeader title="Tags" />
           <CardBody>
