@@ -1,8 +1,6 @@
 export {
-  LOGGED_MODEL_STATUSES,
   createLoggedModel,
   getLoggedModel,
-  loadLoggedModelViews,
   finalizeLoggedModel,
   deleteLoggedModel,
   setLoggedModelTags,
@@ -10,5 +8,5 @@ export {
   logLoggedModelParams,
   listLoggedModelArtifacts,
   searchLoggedModels,
-  type LoggedModelView,
 } from "./logged-models";
+export { LOGGED_MODEL_STATUSES, type LoggedModel, type LoggedModelMetric } from "./types";

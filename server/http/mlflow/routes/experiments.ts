@@ -11,6 +11,7 @@ import {
   setExperimentTag,
 } from "@/server/services/experiments";
 import type { MlflowRoute } from "../route-table";
+import { experimentWire, pageWire } from "../tracking-wire";
 
 const experimentRef = z.object({ experiment_id: experimentIdSchema });
 
@@ -25,15 +26,16 @@ const searchBody = z.object({
   view_type: viewTypeSchema.default("ACTIVE_ONLY"),
 });
 
-const search: MlflowRoute["handle"] = (access, input) => {
+const search: MlflowRoute["handle"] = async (access, input) => {
   const body = searchBody.parse(input);
-  return searchExperiments(access, {
+  const found = await searchExperiments(access, {
     filter: body.filter,
     orderBy: body.order_by,
     viewType: body.view_type,
     maxResults: body.max_results,
     pageToken: body.page_token || undefined,
   });
+  return pageWire("experiments", found.experiments.map(experimentWire), found.nextPageToken);
 };
 
 export const experimentRoutes: MlflowRoute[] = [
@@ -45,7 +47,7 @@ export const experimentRoutes: MlflowRoute[] = [
     scope: "project:read",
     handle: async (access, input) => {
       const { experiment_name } = z.object({ experiment_name: experimentNameSchema }).parse(input);
-      return { experiment: await getExperimentByName(access, experiment_name) };
+      return { experiment: experimentWire(await getExperimentByName(access, experiment_name)) };
     },
   },
   {
@@ -53,7 +55,7 @@ export const experimentRoutes: MlflowRoute[] = [
     path: "/experiments/get",
     scope: "project:read",
     handle: async (access, input) => ({
-      experiment: await getExperiment(access, experimentRef.parse(input).experiment_id),
+      experiment: experimentWire(await getExperiment(access, experimentRef.parse(input).experiment_id)),
     }),
   },
   {
@@ -68,7 +70,8 @@ export const experimentRoutes: MlflowRoute[] = [
           tags: z.array(experimentTagSchema).max(100).default([]),
         })
         .parse(input);
-      return createExperiment(access, { name: body.name, artifactLocation: body.artifact_location || undefined, tags: body.tags });
+      const experiment = await createExperiment(access, { name: body.name, artifactLocation: body.artifact_location || undefined, tags: body.tags });
+      return { experiment_id: experiment.id };
     },
   },
   {

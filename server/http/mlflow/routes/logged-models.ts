@@ -13,6 +13,7 @@ import {
   setLoggedModelTags,
 } from "@/server/services/logged-models";
 import type { MlflowRoute } from "../route-table";
+import { loggedModelWire, pageWire } from "../tracking-wire";
 import { fileInfos } from "./artifacts";
 
 const modelIdSchema = z.string().regex(/^m-[0-9a-f]{32}$/, "Invalid logged model id");
@@ -63,7 +64,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
         maxResults: body.max_results,
         pageToken: body.page_token,
       });
-      return models.next_page_token ? models : { models: models.models };
+      return pageWire("models", models.models.map(loggedModelWire), models.nextPageToken);
     },
   },
   {
@@ -81,16 +82,15 @@ export const loggedModelRoutes: MlflowRoute[] = [
           tags: z.array(runTagSchema).max(100).default([]),
         })
         .parse(input);
-      return {
-        model: await createLoggedModel(access, {
-          experimentId: body.experiment_id,
-          name: body.name,
-          modelType: body.model_type,
-          sourceRunId: body.source_run_id,
-          params: body.params,
-          tags: body.tags,
-        }),
-      };
+      const model = await createLoggedModel(access, {
+        experimentId: body.experiment_id,
+        name: body.name,
+        modelType: body.model_type,
+        sourceRunId: body.source_run_id,
+        params: body.params,
+        tags: body.tags,
+      });
+      return { model: loggedModelWire(model) };
     },
   },
   {
@@ -99,7 +99,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     scope: "project:read",
     handle: async (access, input, params) => {
       const allowDeleted = z.enum(["true", "false"]).optional().parse(input.allow_deleted) === "true";
-      return { model: await getLoggedModel(access, modelIdSchema.parse(params.modelId), allowDeleted) };
+      return { model: loggedModelWire(await getLoggedModel(access, modelIdSchema.parse(params.modelId), allowDeleted)) };
     },
   },
   {
@@ -108,7 +108,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     scope: "runs:write",
     handle: async (access, input, params) => {
       const { status } = z.object({ status: statusSchema }).parse(input);
-      return { model: await finalizeLoggedModel(access, modelIdSchema.parse(params.modelId), status) };
+      return { model: loggedModelWire(await finalizeLoggedModel(access, modelIdSchema.parse(params.modelId), status)) };
     },
   },
   {

@@ -27,6 +27,7 @@ import {
   updateRun,
 } from "@/server/services/runs";
 import type { MlflowRoute } from "../route-table";
+import { metricWire, pageWire, runInfoWire, runWire } from "../tracking-wire";
 
 /** Clients send the run id as `run_id`, the legacy `run_uuid`, or both. */
 const runRef = z
@@ -69,7 +70,7 @@ export const runRoutes: MlflowRoute[] = [
           page_token: z.string().max(1000).optional(),
         })
         .parse(input);
-      return searchRuns(access, {
+      const found = await searchRuns(access, {
         experimentIds: body.experiment_ids,
         filter: body.filter,
         orderBy: body.order_by,
@@ -77,6 +78,7 @@ export const runRoutes: MlflowRoute[] = [
         maxResults: body.max_results,
         pageToken: body.page_token || undefined,
       });
+      return pageWire("runs", found.runs.map(runWire), found.nextPageToken);
     },
   },
   {
@@ -93,22 +95,21 @@ export const runRoutes: MlflowRoute[] = [
           tags: z.array(runTagSchema).max(100).default([]),
         })
         .parse(input);
-      return {
-        run: await createRun(access, {
-          experimentId: body.experiment_id,
-          userId: body.user_id,
-          startTime: body.start_time,
-          runName: body.run_name,
-          tags: body.tags,
-        }),
-      };
+      const run = await createRun(access, {
+        experimentId: body.experiment_id,
+        userId: body.user_id,
+        startTime: body.start_time,
+        runName: body.run_name,
+        tags: body.tags,
+      });
+      return { run: runWire(run) };
     },
   },
   {
     method: "GET",
     path: "/runs/get",
     scope: "project:read",
-    handle: async (access, input) => ({ run: await getRun(access, runIdOf(input)) }),
+    handle: async (access, input) => ({ run: runWire(await getRun(access, runIdOf(input))) }),
   },
   {
     method: "POST",
@@ -124,7 +125,7 @@ export const runRoutes: MlflowRoute[] = [
         endTime: body.end_time,
         runName: body.run_name || undefined,
       });
-      return { run_info: runInfo };
+      return { run_info: runInfoWire(runInfo) };
     },
   },
   {
@@ -205,7 +206,18 @@ export const runRoutes: MlflowRoute[] = [
         })
         .parse(input);
       const runId = runIdOf(input);
-      if (body.datasets.length) await logInputs(access, runId, body.datasets);
+      const datasets = body.datasets.map(({ tags, dataset }) => ({
+        tags,
+        dataset: {
+          name: dataset.name,
+          digest: dataset.digest,
+          sourceType: dataset.source_type,
+          source: dataset.source,
+          schema: dataset.schema,
+          profile: dataset.profile,
+        },
+      }));
+      if (datasets.length) await logInputs(access, runId, datasets);
       return {};
     },
   },
@@ -249,12 +261,13 @@ export const runRoutes: MlflowRoute[] = [
           page_token: z.string().max(1000).optional(),
         })
         .parse(input);
-      return getMetricHistory(access, {
+      const history = await getMetricHistory(access, {
         runId: runIdOf(input),
         key: body.metric_key,
         maxResults: body.max_results,
         pageToken: body.page_token,
       });
+      return pageWire("metrics", history.metrics.map(metricWire), history.nextPageToken);
     },
   },
   {
@@ -271,13 +284,14 @@ export const runRoutes: MlflowRoute[] = [
           max_results: int64.default(MAX_BULK_INTERVAL_RESULTS),
         })
         .parse(input);
-      return getMetricHistoryBulkInterval(access, {
+      const history = await getMetricHistoryBulkInterval(access, {
         runIds: body.run_ids,
         key: body.metric_key,
         startStep: body.start_step,
         endStep: body.end_step,
         maxResults: body.max_results,
       });
+      return { metrics: history.metrics.map(({ runId, ...point }) => ({ ...metricWire(point), run_id: runId })) };
     },
   },
 ];
