@@ -68,9 +68,9 @@ async function createTarget() {
     createRun(access, { experimentId: "0", tags: [] }),
   ]);
   // The registry: a model with a tag, an alias and one version (tagged) registered from the first run's logged model.
-  const loggedModel = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: first.info.run_id, params: [], tags: [] });
+  const loggedModel = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: first.id, params: [], tags: [] });
   const model = await createRegisteredModel(access, { name: "b-model", description: "B's own" });
-  await createModelVersion(access, model.name, { source: `models:/${loggedModel.info.model_id}`, runId: first.info.run_id });
+  await createModelVersion(access, model.name, { source: `models:/${loggedModel.id}`, runId: first.id });
   const [cardSection] = await Promise.all([
     addProjectCardSection(access, "B's review"),
     setRegisteredModelTag(access, model.name, "team", "b"),
@@ -84,9 +84,9 @@ async function createTarget() {
     member,
     inviteId: invite.id,
     tokenId: token.id,
-    runIds: [first.info.run_id, second.info.run_id],
+    runIds: [first.id, second.id],
     modelName: model.name,
-    loggedModelId: loggedModel.info.model_id,
+    loggedModelId: loggedModel.id,
     cardSectionId: cardSection.id,
   };
 }
@@ -118,8 +118,8 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "dashboard.metricKeys": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
   "dashboard.recentRuns": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
   "compare.runs": { input: (b) => ({ projectSlug: b.project.slug, runIds: b.runIds }), viewerMay: true },
-  "runViews.list": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
-  "runViews.save": {
+  "savedViews.list": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
+  "savedViews.save": {
     input: (b) => ({
       projectSlug: b.project.slug,
       experimentId: "0",
@@ -147,7 +147,7 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   },
   "runsTable.count": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
   "runsTable.keys": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
-  "runViews.delete": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0", name: "mine" }), viewerMay: true },
+  "savedViews.delete": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0", name: "mine" }), viewerMay: true },
   "registry.models.list": { input: (b) => ({ projectSlug: b.project.slug, filter: "name LIKE 'b-%'" }), viewerMay: true },
   "registry.models.get": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName }), viewerMay: true },
   "registry.models.create": { input: (b) => ({ projectSlug: b.project.slug, name: "planted-model" }) },

@@ -1,12 +1,9 @@
-export { listMembers, addMember, changeMemberRole, removeMember, type MemberView } from "./members";
+export { listMembers, addMember, changeMemberRole, removeMember, type ProjectMember } from "./members";
 export {
   createInvite,
   listPendingInvites,
   revokeInvite,
   previewInvite,
   acceptInvite,
-  acceptInviteInTx,
-  findUsableInvite,
-  type InviteView,
-  type UsableInvite,
+  type Invite,
 } from "./invites";
