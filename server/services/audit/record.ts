@@ -12,7 +12,8 @@ export type AuditResourceType =
   | "run"
   | "request"
   | "registeredModel"
-  | "modelVersion";
+  | "modelVersion"
+  | "policy";
 
 /**
  * Someone not signed in (a failed sign-in, a refused cross-site request). Only the audit log knows
