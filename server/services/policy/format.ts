@@ -456,5 +456,5 @@ export function policyToYaml(policy: ApprovalPolicy): string {
     }
   });
   doc.commentBefore = " Tally approval policy (docs/approval-policy.md). Listed targets are gated unless 'gated: false'.";
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
