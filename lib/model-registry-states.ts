@@ -9,6 +9,9 @@ import { conflict } from "./errors";
 export const MODEL_STAGES = ["None", "Staging", "Production", "Archived"] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
 
+/** What a promotion moves and the history can be asked about: a stage, or one alias of a model. */
+export type StageOrAlias = { kind: "stage"; stage: ModelStage } | { kind: "alias"; alias: string };
+
 /**
  * What a model's history records (RegistryEvent.kind); each is also audited as `registry.<kind>`.
  */

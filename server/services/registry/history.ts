@@ -65,6 +65,7 @@ export async function modelHistory(access: ProjectAccess, name: string, limit = 
     modelName: row.modelName,
     version: row.version,
     actorLabel: row.actorLabel,
+    requestId: row.requestId,
     before: row.before,
     after: row.after,
     createdAt: row.createdAt,

@@ -29,3 +29,5 @@ export { registeredModelDetail, modelVersionDetail, type SourceRunSummary } from
 export { versionFilesRoot, listVersionFiles, readVersionFile, versionSignature, type VersionFilesRoot, type VersionSignature } from "./files";
 export { parseMlmodel, type ParsedMlmodel, type SignatureField, type SignatureParam, type MlmodelFlavor } from "./mlmodel";
 export { compareModelVersions, type VersionComparison, type ComparedVersion, type ComparedDataset } from "./compare-versions";
+export { verifyLedger, type LedgerVerification, type LedgerBreak } from "./ledger";
+export { registryStateAt, targetHoldersAt, type RegistryStateAt, type TargetHolder } from "./holders";

@@ -4,6 +4,7 @@ import {
   listModelsInput,
   modelDescriptionInput,
   modelRefInput,
+  modelStateAtInput,
   modelTagInput,
   modelTagRefInput,
   registerFromRunInput,
@@ -30,6 +31,7 @@ import {
   versionFilesRoot,
   versionSignature,
   registeredModelDetail,
+  registryStateAt,
   registerLoggedModel,
   renameRegisteredModel,
   runRegistry,
@@ -59,6 +61,10 @@ const modelsRouter = router({
   get: projectProcedure("project:read")
     .input(modelRefInput)
     .query(({ ctx, input }) => registeredModelDetail(ctx.access, input.name)),
+  /** Time travel: every stage's and alias's holders as they stood at `at`. */
+  stateAt: projectProcedure("project:read")
+    .input(modelStateAtInput)
+    .query(({ ctx, input }) => registryStateAt(ctx.access, input.name, input.at)),
   create: projectProcedure("registry:write")
     .input(createModelInput)
     .mutation(({ ctx, input }) => createRegisteredModel(ctx.access, { name: input.name, description: input.description })),
