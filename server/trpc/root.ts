@@ -7,6 +7,7 @@ import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
 import { modelCardsRouter } from "./routers/model-cards";
 import { projectsRouter } from "./routers/projects";
+import { promotionsRouter } from "./routers/promotions";
 import { registryRouter } from "./routers/registry";
 import { runViewsRouter } from "./routers/run-views";
 import { runsRouter } from "./routers/runs";
@@ -29,6 +30,7 @@ export const appRouter = router({
   runsTable: runsTableRouter,
   modelCards: modelCardsRouter,
   registry: registryRouter,
+  promotions: promotionsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,12 +8,10 @@ import { resolveProjectAccess, type ProjectAccess } from "@/server/services/acce
 import {
   createModelVersion,
   createRegisteredModel,
-  deleteModelAlias,
   renameRegisteredModel,
-  setModelAlias,
-  transitionModelVersionStage,
   verifyLedger,
 } from "@/server/services/registry";
+import { deleteModelAlias, setModelAlias, transitionModelVersionStage } from "@/server/services/promotions";
 import { callerFor, createProjectWithToken, systemActor, trpcErrorOf, uniqueSuffix } from "../factories";
 
 /** The registry history as a hash chain (tamper evidence) and as a record of who held what, when. */

@@ -6,7 +6,8 @@ import { resolveProjectAccess, type UserActor } from "@/server/services/access";
 import { createLoggedModel } from "@/server/services/logged-models";
 import { createInvite } from "@/server/services/members";
 import { saveModelCard } from "@/server/services/model-cards";
-import { createModelVersion, createRegisteredModel, setModelAlias, setModelVersionTag, setRegisteredModelTag } from "@/server/services/registry";
+import { createModelVersion, createRegisteredModel, setModelVersionTag, setRegisteredModelTag } from "@/server/services/registry";
+import { setModelAlias } from "@/server/services/promotions";
 import { createRun } from "@/server/services/runs";
 import { appRouter } from "@/server/trpc/root";
 import {

@@ -13,13 +13,12 @@ export {
   modelVersionDownloadUri,
   updateModelVersion,
   deleteModelVersion,
-  transitionModelVersionStage,
   latestModelVersions,
   setModelVersionTag,
   deleteModelVersionTag,
   type NewModelVersion,
 } from "./versions";
-export { setModelAlias, deleteModelAlias, modelVersionByAlias } from "./aliases";
+export { modelVersionByAlias } from "./aliases";
 export { modelHistory } from "./history";
 export type { RegisteredModel, ModelVersion, RegistryHistoryEntry, RegistryEventKind } from "./types";
 export { searchRegisteredModels, searchModelVersions, quotedSearchValue, type RegistrySearch } from "./search";

@@ -21,7 +21,6 @@ import {
 } from "@/lib/schemas/registry-ui";
 import {
   createRegisteredModel,
-  deleteModelAlias,
   deleteModelVersionTag,
   deleteRegisteredModel,
   deleteRegisteredModelTag,
@@ -36,13 +35,12 @@ import {
   renameRegisteredModel,
   runRegistry,
   searchRegisteredModels,
-  setModelAlias,
   setModelVersionTag,
   setRegisteredModelTag,
-  transitionModelVersionStage,
   updateModelVersion,
   updateRegisteredModel,
 } from "../../services/registry";
+import { deleteModelAlias, setModelAlias, transitionModelVersionStage } from "../../services/promotions";
 import { projectProcedure, router } from "../init";
 
 const modelsRouter = router({

@@ -19,7 +19,6 @@ import {
 import {
   createModelVersion,
   createRegisteredModel,
-  deleteModelAlias,
   deleteModelVersion,
   deleteModelVersionTag,
   deleteRegisteredModel,
@@ -32,13 +31,12 @@ import {
   renameRegisteredModel,
   searchModelVersions,
   searchRegisteredModels,
-  setModelAlias,
   setModelVersionTag,
   setRegisteredModelTag,
-  transitionModelVersionStage,
   updateModelVersion,
   updateRegisteredModel,
 } from "@/server/services/registry";
+import { deleteModelAlias, setModelAlias, transitionModelVersionStage } from "@/server/services/promotions";
 import { modelVersionWire, registeredModelWire, tagRecord } from "../registry-wire";
 import type { MlflowRoute } from "../route-table";
 
