@@ -6,6 +6,7 @@ import { experimentsRouter } from "./routers/experiments";
 import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
 import { modelCardsRouter } from "./routers/model-cards";
+import { policyRouter } from "./routers/policy";
 import { projectsRouter } from "./routers/projects";
 import { registryRouter } from "./routers/registry";
 import { runViewsRouter } from "./routers/run-views";
@@ -29,6 +30,7 @@ export const appRouter = router({
   runsTable: runsTableRouter,
   modelCards: modelCardsRouter,
   registry: registryRouter,
+  policy: policyRouter,
 });
 
 export type AppRouter = typeof appRouter;
