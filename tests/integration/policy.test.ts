@@ -52,9 +52,9 @@ describe("the policy service", () => {
     expect(gateFor(first.policy, { kind: "alias", alias: "champion" })).toBeNull();
     expect(first.yaml).toBe(policyToYaml(first.policy));
 
-    // The form's structured policy goes through the same checks.
-    const structured = { ...first.policy, requestExpiryDays: 3 };
-    const second = await policy.update({ projectSlug: project.slug, basedOnRevision: 1, source: { policy: structured } });
+    // The form's document goes through the same checks.
+    const document = { ...first.document, request_expiry_days: 3 };
+    const second = await policy.update({ projectSlug: project.slug, basedOnRevision: 1, source: { document } });
     expect(second).toMatchObject({ revision: 2, policy: { requestExpiryDays: 3 } });
 
     const state = await projectState(project.id);
@@ -152,6 +152,9 @@ describe("the policy service", () => {
     if (good.ok) expect(good.yaml).toContain("  - alias: release-*\n");
     const bad = await preview({ projectSlug: project.slug, source: { yaml: "targets:\n  - stage: Production\n    approvals: 0\n" } });
     expect(bad).toEqual({ ok: false, problems: [{ line: 3, column: 16, path: "targets[0].approvals", message: "Must be from 1 to 10, not 0" }] });
+    const badDocument = await preview({ projectSlug: project.slug, source: { document: { targets: [{ alias: "champion", approvers: ["owner", "member"] }] } } });
+    expect(badDocument.ok).toBe(false);
+    if (!badDocument.ok) expect(badDocument.problems.map((problem) => problem.path)).toEqual(["targets[0].approvers[1]"]);
     expect(await projectState(project.id)).toEqual({ revisions: [], audits: [] });
   });
 });

@@ -1,6 +1,6 @@
 import { previewPolicyInput, updatePolicyInput } from "@/lib/schemas/policy";
 import { projectRef } from "@/lib/schemas/projects";
-import { getPolicy, policyRevisions, previewPolicy, updatePolicy, type PolicyInput } from "../../services/policy";
+import { getPolicy, policyRevisions, previewPolicy, updatePolicy } from "../../services/policy";
 import { projectProcedure, router } from "../init";
 
 /** The approval policy: everyone reads it; owners (policy:manage) check and save changes. */
@@ -14,8 +14,8 @@ export const policyRouter = router({
   /** Checks a policy without saving it: the canonical YAML and parsed policy, or the problems with their lines. */
   preview: projectProcedure("policy:manage")
     .input(previewPolicyInput)
-    .mutation(({ ctx, input }) => previewPolicy(ctx.access, input.source as PolicyInput)),
+    .mutation(({ ctx, input }) => previewPolicy(ctx.access, input.source)),
   update: projectProcedure("policy:manage")
     .input(updatePolicyInput)
-    .mutation(({ ctx, input }) => updatePolicy(ctx.access, input.source as PolicyInput, { basedOnRevision: input.basedOnRevision })),
+    .mutation(({ ctx, input }) => updatePolicy(ctx.access, input.source, { basedOnRevision: input.basedOnRevision })),
 });
