@@ -76,7 +76,7 @@ export interface Gate extends GateRules {
 export type PromotionTarget = { kind: "stage"; stage: ModelStage } | { kind: "alias"; alias: string };
 
 /** A target as the YAML/JSON document writes it (snake_case; rules left out take their defaults). */
-export interface PolicyDocumentTarget {
+export type PolicyDocumentTarget = {
   stage?: string;
   alias?: string;
   gated?: boolean;
@@ -87,14 +87,14 @@ export interface PolicyDocumentTarget {
   card_sections?: string[];
   dataset_with_digest?: boolean;
   freeze?: { from: string; to: string; reason?: string }[];
-}
+};
 
 /** The policy as users write it, in YAML or JSON (docs/approval-policy.md). */
-export interface PolicyDocument {
+export type PolicyDocument = {
   version?: number;
   request_expiry_days?: number;
   targets: PolicyDocumentTarget[];
-}
+};
 
 /** The project's policy as stored: revision 0 (and `isDefault`) when no one has changed it. */
 export interface StoredPolicy {
