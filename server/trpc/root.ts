@@ -6,6 +6,7 @@ import { experimentsRouter } from "./routers/experiments";
 import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
 import { modelCardsRouter } from "./routers/model-cards";
+import { policyRouter } from "./routers/policy";
 import { projectsRouter } from "./routers/projects";
 import { promotionsRouter } from "./routers/promotions";
 import { registryRouter } from "./routers/registry";
@@ -31,6 +32,7 @@ export const appRouter = router({
   modelCards: modelCardsRouter,
   registry: registryRouter,
   promotions: promotionsRouter,
+  policy: policyRouter,
 });
 
 export type AppRouter = typeof appRouter;

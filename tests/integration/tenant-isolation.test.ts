@@ -183,11 +183,15 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "modelCards.revisions": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, version: 1 }), viewerMay: true },
   "modelCards.revision": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, revision: 1 }), viewerMay: true },
   "modelCards.facts": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, version: 1 }), viewerMay: true },
+  "policy.get": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "policy.revisions": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "policy.preview": { input: (b) => ({ projectSlug: b.project.slug, source: { yaml: "targets: []" } }) },
+  "policy.update": { input: (b) => ({ projectSlug: b.project.slug, basedOnRevision: 0, source: { yaml: "targets: []" } }) },
 };
 
 /** Everything about B that any procedure could change. */
 async function snapshot(projectId: string) {
-  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions] = await Promise.all([
+  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, policyRevisions] = await Promise.all([
     db().project.findUnique({ where: { id: projectId }, select: { slug: true, name: true, updatedAt: true } }),
     db().membership.findMany({ where: { projectId }, select: { userId: true, role: true }, orderBy: { userId: "asc" } }),
     db().invite.findMany({
@@ -235,8 +239,9 @@ async function snapshot(projectId: string) {
       select: { target: true, revision: true, sections: true },
       orderBy: [{ target: "asc" }, { revision: "asc" }],
     }),
+    db().policyRevision.findMany({ where: { projectId }, select: { revision: true, yaml: true }, orderBy: { revision: "asc" } }),
   ]);
-  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions };
+  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, policyRevisions };
 }
 
 function call(actor: UserActor | null, path: string, input: unknown): Promise<unknown> {

@@ -9,6 +9,7 @@ import {
   type ApproverRole,
   type FreezeWindow,
   type MetricRule,
+  type PolicyDocument,
   type PolicyEntry,
   type PolicyProblem,
   type PolicyTarget,
@@ -422,7 +423,7 @@ export function parsePolicyYaml(text: string): PolicyParse {
 }
 
 /** The policy in its YAML/JSON document shape (snake_case keys, defaults written out). */
-export function policyDocument(policy: ApprovalPolicy) {
+export function policyDocument(policy: ApprovalPolicy): PolicyDocument {
   return {
     version: POLICY_FORMAT_VERSION,
     request_expiry_days: policy.requestExpiryDays,

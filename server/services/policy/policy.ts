@@ -1,14 +1,15 @@
+import { stringify } from "yaml";
 import { AppError, conflict } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { transaction } from "@/server/db/transaction";
 import { actorLabel, assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
 import { DEFAULT_POLICY } from "./defaults";
-import { parsePolicyYaml, policyToYaml } from "./format";
-import type { ApprovalPolicy, PolicyProblem, PolicyRevisionSummary, StoredPolicy } from "./types";
+import { parsePolicyYaml, policyDocument, policyToYaml } from "./format";
+import type { ApprovalPolicy, PolicyDocument, PolicyProblem, PolicyRevisionSummary, StoredPolicy } from "./types";
 
-/** A policy given as YAML (or JSON) text, or already structured (the web form). */
-export type PolicyInput = { yaml: string } | { policy: ApprovalPolicy };
+/** A policy given as YAML (or JSON) text, or as a document (the web form's, or parsed JSON): checked either way. */
+export type PolicyInput = { yaml: string } | { document: unknown };
 
 /** A refused policy: BAD_INPUT whose message names every problem's line, with the problems for the UI. */
 export class PolicyRefused extends AppError {
@@ -20,20 +21,31 @@ export class PolicyRefused extends AppError {
   }
 }
 
-export type PolicyPreview = { ok: true; policy: ApprovalPolicy; yaml: string } | { ok: false; problems: PolicyProblem[] };
+export type PolicyPreview =
+  | { ok: true; policy: ApprovalPolicy; document: PolicyDocument; yaml: string }
+  | { ok: false; problems: PolicyProblem[] };
 
 /**
- * Structured input goes through its canonical YAML, so both forms are checked by the one parser and
- * a structured policy's problems point at lines of the YAML the form shows next to it.
+ * A document goes through YAML, so both inputs are checked by the one parser (problems carry the key
+ * path, which is what a form shows them by).
  */
 function readPolicy(input: PolicyInput): PolicyPreview {
-  const text = "yaml" in input ? input.yaml : policyToYaml(input.policy);
+  const text = "yaml" in input ? input.yaml : stringify(input.document);
   const parsed = parsePolicyYaml(text);
-  return parsed.ok ? { ok: true, policy: parsed.policy, yaml: policyToYaml(parsed.policy) } : parsed;
+  if (!parsed.ok) return parsed;
+  return { ok: true, policy: parsed.policy, document: policyDocument(parsed.policy), yaml: policyToYaml(parsed.policy) };
 }
 
 function defaultPolicy(): StoredPolicy {
-  return { policy: DEFAULT_POLICY, yaml: policyToYaml(DEFAULT_POLICY), revision: 0, isDefault: true, updatedBy: null, updatedAt: null };
+  return {
+    policy: DEFAULT_POLICY,
+    document: policyDocument(DEFAULT_POLICY),
+    yaml: policyToYaml(DEFAULT_POLICY),
+    revision: 0,
+    isDefault: true,
+    updatedBy: null,
+    updatedAt: null,
+  };
 }
 
 /** The project's policy: its latest revision, or the defaults when no one has changed it. */
@@ -41,8 +53,10 @@ export async function getPolicy(access: ProjectAccess): Promise<StoredPolicy> {
   assertScope(access, "project:read");
   const latest = await db().policyRevision.findFirst({ where: { projectId: access.project.id }, orderBy: { revision: "desc" } });
   if (!latest) return defaultPolicy();
+  const policy = latest.policy as unknown as ApprovalPolicy;
   return {
-    policy: latest.policy as unknown as ApprovalPolicy,
+    policy,
+    document: policyDocument(policy),
     yaml: latest.yaml,
     revision: latest.revision,
     isDefault: false,

@@ -75,9 +75,32 @@ export interface Gate extends GateRules {
 /** A target a promotion aims at. */
 export type PromotionTarget = { kind: "stage"; stage: ModelStage } | { kind: "alias"; alias: string };
 
+/** A target as the YAML/JSON document writes it (snake_case; rules left out take their defaults). */
+export type PolicyDocumentTarget = {
+  stage?: string;
+  alias?: string;
+  gated?: boolean;
+  approvers?: string[];
+  approvals?: number;
+  allow_self_approval?: boolean;
+  checks?: string[];
+  card_sections?: string[];
+  dataset_with_digest?: boolean;
+  freeze?: { from: string; to: string; reason?: string }[];
+};
+
+/** The policy as users write it, in YAML or JSON (docs/approval-policy.md). */
+export type PolicyDocument = {
+  version?: number;
+  request_expiry_days?: number;
+  targets: PolicyDocumentTarget[];
+};
+
 /** The project's policy as stored: revision 0 (and `isDefault`) when no one has changed it. */
 export interface StoredPolicy {
   policy: ApprovalPolicy;
+  /** The same policy in its document shape (what the form edits and the JSON API speaks). */
+  document: PolicyDocument;
   /** Canonical YAML (what export writes and import reads back to the same policy). */
   yaml: string;
   revision: number;
