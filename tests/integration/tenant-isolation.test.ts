@@ -7,7 +7,7 @@ import { createLoggedModel } from "@/server/services/logged-models";
 import { createInvite } from "@/server/services/members";
 import { saveModelCard } from "@/server/services/model-cards";
 import { createModelVersion, createRegisteredModel, setModelVersionTag, setRegisteredModelTag } from "@/server/services/registry";
-import { setModelAlias } from "@/server/services/promotions";
+import { requestPromotion, setModelAlias } from "@/server/services/promotions";
 import { createRun } from "@/server/services/runs";
 import { appRouter } from "@/server/trpc/root";
 import {
@@ -78,10 +78,17 @@ async function createTarget() {
     setModelAlias(access, model.name, "champion", 1),
     saveModelCard(access, { modelName: model.name }, { baseRevision: 0, sections: { summary: "B's card" } }),
   ]);
+  // A pending promotion request, made by B's member, for an intruder to decide or cancel.
+  const request = await requestPromotion(await resolveProjectAccess(member, project.slug), {
+    name: model.name,
+    version: 1,
+    target: { kind: "stage", stage: "Production" },
+  });
   return {
     project,
     owner,
     member,
+    requestId: request.id,
     inviteId: invite.id,
     tokenId: token.id,
     runIds: [first.info.run_id, second.info.run_id],
@@ -183,6 +190,13 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "modelCards.revisions": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, version: 1 }), viewerMay: true },
   "modelCards.revision": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, revision: 1 }), viewerMay: true },
   "modelCards.facts": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, version: 1 }), viewerMay: true },
+  "registry.models.stateAt": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, at: new Date() }), viewerMay: true },
+  "promotions.request": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, target: "champion" }) },
+  "promotions.get": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId }), viewerMay: true },
+  "promotions.list": { input: (b) => ({ projectSlug: b.project.slug, view: "all" }), viewerMay: true },
+  "promotions.decidableCount": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "promotions.decide": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId, decision: "APPROVE" }) },
+  "promotions.cancel": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId }) },
   "policy.get": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
   "policy.revisions": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
   "policy.preview": { input: (b) => ({ projectSlug: b.project.slug, source: { yaml: "targets: []" } }) },
@@ -191,7 +205,7 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
 
 /** Everything about B that any procedure could change. */
 async function snapshot(projectId: string) {
-  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, policyRevisions] = await Promise.all([
+  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, policyRevisions, promotionRequests] = await Promise.all([
     db().project.findUnique({ where: { id: projectId }, select: { slug: true, name: true, updatedAt: true } }),
     db().membership.findMany({ where: { projectId }, select: { userId: true, role: true }, orderBy: { userId: "asc" } }),
     db().invite.findMany({
@@ -240,8 +254,13 @@ async function snapshot(projectId: string) {
       orderBy: [{ target: "asc" }, { revision: "asc" }],
     }),
     db().policyRevision.findMany({ where: { projectId }, select: { revision: true, yaml: true }, orderBy: { revision: "asc" } }),
+    db().promotionRequest.findMany({
+      where: { projectId },
+      select: { id: true, state: true, decisions: { select: { userId: true, decision: true } } },
+      orderBy: { id: "asc" },
+    }),
   ]);
-  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, policyRevisions };
+  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, policyRevisions, promotionRequests };
 }
 
 function call(actor: UserActor | null, path: string, input: unknown): Promise<unknown> {

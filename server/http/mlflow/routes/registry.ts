@@ -143,7 +143,7 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/registered-models/alias",
-    scope: "registry:write",
+    scope: "project:read",
     handle: async (access, input) => {
       const body = aliasBody.parse(input);
       await setModelAlias(access, body.name, body.alias, body.version);
@@ -153,7 +153,7 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "DELETE",
     path: "/registered-models/alias",
-    scope: "registry:write",
+    scope: "project:read",
     handle: async (access, input) => {
       const body = aliasRef.parse(input);
       await deleteModelAlias(access, body.name, body.alias);
@@ -217,7 +217,7 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/model-versions/transition-stage",
-    scope: "registry:write",
+    scope: "project:read",
     handle: async (access, input) => {
       const body = transitionStageBody.parse(input);
       const version = await transitionModelVersionStage(access, body.name, body.version, {
