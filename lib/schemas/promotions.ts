@@ -33,6 +33,7 @@ export const newPromotionRequest = z.object({
 });
 
 export const requestPromotionInput = projectRef.extend(newPromotionRequest.shape);
+export const previewPromotionInput = projectRef.extend({ name: newPromotionRequest.shape.name, version: newPromotionRequest.shape.version, target: stageOrAliasText });
 export const promotionRequestRef = projectRef.extend({ id: requestId });
 export const decidePromotionInput = promotionRequestRef.extend({ decision: z.enum(["APPROVE", "REJECT"]), comment });
 export const cancelPromotionInput = promotionRequestRef.extend({ comment });

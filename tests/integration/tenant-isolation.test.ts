@@ -192,6 +192,7 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "modelCards.facts": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, version: 1 }), viewerMay: true },
   "registry.models.stateAt": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, at: new Date() }), viewerMay: true },
   "promotions.request": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, target: "champion" }) },
+  "promotions.preview": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, target: "Production" }), viewerMay: true },
   "promotions.get": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId }), viewerMay: true },
   "promotions.list": { input: (b) => ({ projectSlug: b.project.slug, view: "all" }), viewerMay: true },
   "promotions.decidableCount": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },

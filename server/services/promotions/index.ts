@@ -1,5 +1,5 @@
 export { transitionModelVersionStage, setModelAlias, deleteModelAlias, gateOf } from "./gate";
-export { requestPromotion, getPromotionRequest, cancelPromotionRequest, MAX_REQUEST_COMMENT_LENGTH } from "./requests";
+export { requestPromotion, previewPromotion, getPromotionRequest, cancelPromotionRequest, MAX_REQUEST_COMMENT_LENGTH } from "./requests";
 export { decidePromotion, type Decision } from "./decisions";
 export { listPromotionRequests, requestAbilities, decidableRequestCount, pendingRequestCount, type RequestView, type RequestListQuery } from "./list";
 export { expireDueRequests } from "./expiry";

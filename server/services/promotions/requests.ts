@@ -171,3 +171,18 @@ export async function cancelPromotionRequest(access: ProjectAccess, id: string, 
     return toPromotionRequest(await requestRow(tx, access, id));
   });
 }
+
+/** What a request would carry if made now: whether the target is gated, by whom, and the evidence. */
+export async function previewPromotion(
+  access: ProjectAccess,
+  input: { name: string; version: number; target: StageOrAlias },
+): Promise<{ gated: boolean; approvers: string[]; approvals: number; allowSelfApproval: boolean; evidence: PromotionEvidence }> {
+  assertScope(access, "project:read");
+  if (input.target.kind === "alias") assertAlias(input.target.alias);
+  const gate = gateFor((await getPolicy(access)).policy, input.target);
+  const model = await findModelRow(db(), access.project.id, input.name);
+  await findVersionRow(db(), model, input.version);
+  const holders = await holdersOf(db(), model.id, input.target);
+  const evidence = await computeEvidence(access, { name: input.name, version: input.version, holders, gate });
+  return { gated: gate !== null, approvers: gate?.approvers ?? [], approvals: gate?.approvals ?? 0, allowSelfApproval: gate?.allowSelfApproval ?? true, evidence };
+}

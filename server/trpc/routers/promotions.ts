@@ -1,6 +1,7 @@
 import {
   cancelPromotionInput,
   decidePromotionInput,
+  previewPromotionInput,
   listPromotionRequestsInput,
   promotionRequestRef,
   requestPromotionInput,
@@ -12,6 +13,7 @@ import {
   decidePromotion,
   getPromotionRequest,
   listPromotionRequests,
+  previewPromotion,
   requestAbilities,
   requestPromotion,
 } from "../../services/promotions";
@@ -22,6 +24,10 @@ export const promotionsRouter = router({
   request: projectProcedure("promotions:request")
     .input(requestPromotionInput)
     .mutation(({ ctx, input }) => requestPromotion(ctx.access, input)),
+  /** Before asking: whether the target is gated, who approves, and the evidence with each check's result. */
+  preview: projectProcedure("project:read")
+    .input(previewPromotionInput)
+    .query(({ ctx, input }) => previewPromotion(ctx.access, input)),
   /** The request with its evidence and decisions, and what the signed-in person may do with it now. */
   get: projectProcedure("project:read")
     .input(promotionRequestRef)
