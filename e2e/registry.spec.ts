@@ -171,6 +171,18 @@ test("the model page edits in place, and its history shows every change, newest 
   await expect(history(page).locator('li[data-kind="model.update"]')).toContainText("(empty) → Predicts which customers churn");
   await expect(history(page).locator("li").first()).toContainText(OWNER.email);
   await shot(page, "registry-model");
+
+  // The timeline: transitions only, and the stages and aliases as they stood at a chosen moment.
+  const transitions = page.getByRole("list", { name: "Transitions" }).locator("li");
+  await expect(transitions).toHaveText([/v1: None → Production/, /@champion → v1/, /v1 registered/]);
+  await transitions.nth(2).getByRole("button", { name: "as of then" }).click();
+  await expect(page.getByRole("region", { name: "State as of" })).toContainText("No version held a stage or an alias.");
+  await transitions.nth(0).getByRole("button", { name: "as of then" }).click();
+  await expect(page.getByRole("list", { name: "Stages then" })).toContainText(/Production\s*v1/);
+  await expect(page.getByRole("list", { name: "Aliases then" })).toContainText(/@champion\s*→ v1/);
+  await shot(page, "registry-timeline");
+  await page.getByRole("button", { name: "Now" }).click();
+  await expect(page.getByRole("region", { name: "State as of" })).toHaveCount(0);
   await page.close();
 });
 

@@ -43,6 +43,8 @@ export const AUDIT_ACTIONS = [
   "card_section.remove",
   // Model registry: every change a model's history records (REGISTRY_EVENT_KINDS), prefixed.
   ...REGISTRY_EVENT_KINDS.map((kind) => `registry.${kind}` as const),
+  // Approval policy: a new revision saved by an owner.
+  "policy.update",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -24,6 +24,26 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A move that needs approval: a promotion request now waits at `requestPath` (a path of the web
+ * app). Edges that know their public address (the MLflow API) put the full URL in the message.
+ */
+export class ApprovalRequiredError extends AppError {
+  constructor(
+    readonly reason: string,
+    readonly requestPath: string,
+    origin = "",
+  ) {
+    super("FORBIDDEN", `${reason}: ${origin.replace(/\/$/, "")}${requestPath}`);
+    this.name = "ApprovalRequiredError";
+  }
+
+  /** The same error with the request's full URL under `origin` (e.g. https://tally.example.com). */
+  at(origin: string): ApprovalRequiredError {
+    return new ApprovalRequiredError(this.reason, this.requestPath, origin);
+  }
+}
+
 export const badInput = (message: string) => new AppError("BAD_INPUT", message);
 export const unauthenticated = (message = "Sign-in or a valid API token is required") =>
   new AppError("UNAUTHENTICATED", message);

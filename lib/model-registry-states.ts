@@ -9,6 +9,14 @@ import { conflict } from "./errors";
 export const MODEL_STAGES = ["None", "Staging", "Production", "Archived"] as const;
 export type ModelStage = (typeof MODEL_STAGES)[number];
 
+/** What a promotion moves and the history can be asked about: a stage, or one alias of a model. */
+export type StageOrAlias = { kind: "stage"; stage: ModelStage } | { kind: "alias"; alias: string };
+
+/** `Production`, `alias @champion`: how messages and pages name a target. */
+export function stageOrAliasLabel(target: StageOrAlias): string {
+  return target.kind === "stage" ? target.stage : `alias @${target.alias}`;
+}
+
 /**
  * What a model's history records (RegistryEvent.kind); each is also audited as `registry.<kind>`.
  */
@@ -28,19 +36,31 @@ export const REGISTRY_EVENT_KINDS = [
   "alias.set",
   "alias.delete",
   "card.update",
+  // Promotion requests (docs/promotions.md): the move an approval makes is its own version.stage or
+  // alias.set row, carrying the request's id.
+  "promotion.request",
+  "promotion.approve",
+  "promotion.reject",
+  "promotion.cancel",
+  "promotion.supersede",
+  "promotion.expire",
 ] as const;
 export type RegistryEventKind = (typeof REGISTRY_EVENT_KINDS)[number];
 
-/** A promotion request: open while PENDING, then decided, withdrawn or timed out, for good. */
-export const PROMOTION_REQUEST_STATES = ["PENDING", "APPROVED", "REJECTED", "CANCELLED", "EXPIRED"] as const;
+/**
+ * A promotion request: open while PENDING, then approved, rejected, withdrawn by its requester,
+ * superseded (another request for the same target was approved first) or timed out, for good.
+ */
+export const PROMOTION_REQUEST_STATES = ["PENDING", "APPROVED", "REJECTED", "CANCELLED", "SUPERSEDED", "EXPIRED"] as const;
 export type PromotionRequestState = (typeof PROMOTION_REQUEST_STATES)[number];
 
 /** The states each state may move to: only a pending request changes, and only once. */
 const PROMOTION_REQUEST_TRANSITIONS: Readonly<Record<PromotionRequestState, readonly PromotionRequestState[]>> = {
-  PENDING: ["APPROVED", "REJECTED", "CANCELLED", "EXPIRED"],
+  PENDING: ["APPROVED", "REJECTED", "CANCELLED", "SUPERSEDED", "EXPIRED"],
   APPROVED: [],
   REJECTED: [],
   CANCELLED: [],
+  SUPERSEDED: [],
   EXPIRED: [],
 };
 

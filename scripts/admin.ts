@@ -18,7 +18,7 @@ import { EnvError, parseEnv } from "../lib/env";
 import { AppError } from "../lib/errors";
 import { ROLES, TOKEN_SCOPES } from "../lib/rbac";
 import { emailSchema, signUpInput } from "../lib/schemas/accounts";
-import { addMemberInput, createProjectInput, createTokenInput, TOKEN_MAX_DAYS } from "../lib/schemas/projects";
+import { addMemberInput, createProjectInput, createTokenInput, slugSchema, TOKEN_MAX_DAYS } from "../lib/schemas/projects";
 import type { RunningPostgres } from "../server/runtime/embedded-postgres";
 import type { SystemActor } from "../server/services/access";
 
@@ -70,6 +70,7 @@ async function loadServices() {
     ...(await import("../server/services/api-tokens")),
     ...(await import("../server/services/access")),
     ...(await import("../server/services/members")),
+    ...(await import("../server/services/registry")),
   };
 }
 
@@ -85,6 +86,12 @@ function validate<S extends z.ZodType>(schema: S, raw: unknown, flagOf: Record<s
 }
 
 const str = (values: FlagValues, name: string) => values[name] as string | undefined;
+
+const LEDGER_PROBLEMS = {
+  "content-changed": "its content was changed after it was written.",
+  "link-broken": "it does not follow the row before it (a row was deleted, inserted or reordered).",
+  unsealed: "it carries no digest (written around the ledger).",
+} as const;
 
 const commands: CommandSpec[] = [
   {
@@ -218,6 +225,35 @@ const commands: CommandSpec[] = [
             `${token.scopes.join(",")}${expiry}. It is shown only once: store it now.\n`,
         );
         await out(plaintext);
+      };
+    },
+  },
+  {
+    name: "verify-ledger",
+    summary: "Recompute a project's registry ledger (the hash chain of its model history); exit 1 if broken.",
+    flags: {
+      project: { type: "string", required: true, value: "S", help: "Project slug" },
+      "expect-head": { type: "string", value: "H", help: "A head digest printed earlier: check it is still in the chain" },
+    },
+    prepare(values) {
+      const slug = validate(slugSchema, str(values, "project"), { "": "--project" });
+      const expectHead = str(values, "expect-head");
+      if (expectHead !== undefined && !/^[0-9a-f]{64}$/i.test(expectHead.trim())) {
+        throw new UsageError("--expect-head: must be a SHA-256 digest (64 hex digits)");
+      }
+      return async () => {
+        const { requireProjectScope, verifyLedger } = await loadServices();
+        const access = await requireProjectScope(actor, slug, "audit:read");
+        const result = await verifyLedger(access, { expectHead });
+        const broken = result.firstBroken;
+        if (broken) {
+          const where = `${broken.kind}, model ${broken.modelName}${broken.version === null ? "" : ` v${broken.version}`}, ${broken.createdAt.toISOString()}`;
+          throw new Error(`Ledger of project "${slug}" is broken at row ${broken.id} (${where}): ${LEDGER_PROBLEMS[broken.problem]}`);
+        }
+        if (result.expectedHeadFound === false) {
+          throw new Error(`Ledger of project "${slug}": the head ${expectHead} is no longer in the chain: history after it was removed.`);
+        }
+        await out(`Ledger of project "${slug}" is intact: ${result.rows} row(s). Head: ${result.head ?? "(empty)"}`);
       };
     },
   },

@@ -18,6 +18,12 @@ const WHAT: Record<RegistryEventKind, string> = {
   "alias.set": "Alias set",
   "alias.delete": "Alias removed",
   "card.update": "Model card saved",
+  "promotion.request": "Promotion requested",
+  "promotion.approve": "Promotion approved",
+  "promotion.reject": "Promotion rejected",
+  "promotion.cancel": "Promotion request cancelled",
+  "promotion.supersede": "Promotion request superseded",
+  "promotion.expire": "Promotion request expired",
 };
 
 const MAX_SHOWN = 80;

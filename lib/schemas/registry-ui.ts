@@ -46,6 +46,8 @@ export const renameModelInput = modelRefInput.extend({ newName: newModelName });
 export const modelDescriptionInput = modelRefInput.extend({ description });
 export const modelTagInput = modelRefInput.extend({ key: tagKey, value: tagValue });
 export const modelTagRefInput = modelRefInput.extend({ key: z.string().min(1).max(250) });
+/** The model's stages and aliases as they stood at `at` (time travel over its history). */
+export const modelStateAtInput = modelRefInput.extend({ at: z.coerce.date({ error: "at must be a time" }) });
 
 export const versionRefInput = modelRefInput.extend({ version });
 /** A folder of a version's files, relative to its storage location ("" for the top). */

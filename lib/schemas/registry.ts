@@ -1,4 +1,4 @@
-import { MODEL_STAGES, type ModelStage } from "../model-registry-states";
+import { MODEL_STAGES, type ModelStage, type StageOrAlias } from "../model-registry-states";
 
 /**
  * The model registry's rules that both the service and the web app need: stage names, name and
@@ -31,4 +31,20 @@ export function aliasProblem(alias: string): string | null {
   if (!/^[\w-]+$/.test(alias)) return `Alias '${alias}' may contain only letters, digits, '_' and '-'`;
   if (/^(latest|v\d+)$/i.test(alias)) return `Alias '${alias}' is reserved`;
   return null;
+}
+
+/**
+ * A stage or an alias named in one word, as URLs and forms take it: `stage:Production` and
+ * `alias:champion` are explicit; a bare word is a stage when it is one (any case), else an alias.
+ */
+export function parseStageOrAlias(text: string): StageOrAlias | { problem: string } {
+  const [prefix, rest] = text.includes(":") ? [text.slice(0, text.indexOf(":")), text.slice(text.indexOf(":") + 1)] : [null, text];
+  if (prefix !== null && prefix !== "stage" && prefix !== "alias") {
+    return { problem: `target '${text}' must be a stage, an alias, stage:<stage> or alias:<alias>` };
+  }
+  const stage = prefix === "alias" ? null : canonicalStage(rest);
+  if (stage) return { kind: "stage", stage };
+  if (prefix === "stage") return { problem: `'${rest}' is not a stage (choose from ${MODEL_STAGES.join(", ")})` };
+  const problem = aliasProblem(rest);
+  return problem ? { problem } : { kind: "alias", alias: rest };
 }

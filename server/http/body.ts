@@ -1,4 +1,4 @@
-import { payloadTooLarge } from "@/lib/errors";
+import { badInput, payloadTooLarge } from "@/lib/errors";
 import { config } from "../config";
 
 const MIB = 1024 * 1024;
@@ -36,4 +36,14 @@ export async function readBodyWithin(request: Request, limitBytes: number): Prom
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** A JSON request body within the API limit; malformed JSON is BAD_INPUT. */
+export async function readJsonBody(request: Request): Promise<unknown> {
+  const text = await readBodyWithin(request, apiBodyLimitBytes());
+  try {
+    return JSON.parse(text || "{}") as unknown;
+  } catch {
+    throw badInput("The request body is not valid JSON");
+  }
 }

@@ -6,11 +6,13 @@ import { requestClientAddress } from "./client-address";
 
 /**
  * Wraps a REST handler: verifies the API token (Bearer, or Basic with the token as password),
- * resolves the token's project and requires `scope`, then maps any error to the REST error format.
+ * resolves the project (the one a `/projects/<slug>/…` URL names, else the token's own) and requires
+ * `scope`, then maps any error to the REST error format.
  */
 export function withApiToken(
   scope: Scope,
   handler: (request: Request, auth: { token: TokenPrincipal; access: ProjectAccess }) => Promise<Response>,
+  projectSlug?: string,
 ) {
   return async (request: Request): Promise<Response> => {
     try {
@@ -18,7 +20,7 @@ export function withApiToken(
         tokenFromAuthorization(request.headers.get("authorization")),
         requestClientAddress(request.headers),
       );
-      const access = await requireProjectScope(token, token.project.slug, scope);
+      const access = await requireProjectScope(token, projectSlug ?? token.project.slug, scope);
       return await handler(request, { token, access });
     } catch (error) {
       return errorResponse(error);

@@ -6,7 +6,9 @@ import { experimentsRouter } from "./routers/experiments";
 import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
 import { modelCardsRouter } from "./routers/model-cards";
+import { policyRouter } from "./routers/policy";
 import { projectsRouter } from "./routers/projects";
+import { promotionsRouter } from "./routers/promotions";
 import { registryRouter } from "./routers/registry";
 import { savedViewsRouter } from "./routers/saved-views";
 import { runsRouter } from "./routers/runs";
@@ -29,6 +31,8 @@ export const appRouter = router({
   runsTable: runsTableRouter,
   modelCards: modelCardsRouter,
   registry: registryRouter,
+  promotions: promotionsRouter,
+  policy: policyRouter,
 });
 
 export type AppRouter = typeof appRouter;

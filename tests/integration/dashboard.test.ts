@@ -4,7 +4,8 @@ import { resolveProjectAccess } from "@/server/services/access";
 import { bestRuns, dashboardKpis, projectMetricKeys, recentRuns, runsPerDay } from "@/server/services/dashboard";
 import { createExperiment, setExperimentLifecycle } from "@/server/services/experiments";
 import { createLoggedModel } from "@/server/services/logged-models";
-import { createModelVersion, createRegisteredModel, transitionModelVersionStage } from "@/server/services/registry";
+import { createModelVersion, createRegisteredModel } from "@/server/services/registry";
+import { transitionModelVersionStage } from "@/server/services/promotions";
 import { createRun, logBatch, setRunLifecycle, updateRun } from "@/server/services/runs";
 import { createTestProject, systemActor } from "../factories";
 

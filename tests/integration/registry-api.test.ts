@@ -73,21 +73,21 @@ describe("registered models and versions", () => {
     const name = `rm-${uniqueSuffix()}`;
     await request("POST", "registered-models/create", { name });
     for (let i = 0; i < 3; i++) await request("POST", "model-versions/create", { name, source: `runs:/${runId}/model` });
-    await request("POST", "model-versions/transition-stage", { name, version: "1", stage: "production", archive_existing_versions: false });
-    const moved = await request("POST", "model-versions/transition-stage", { name, version: "2", stage: "Production", archive_existing_versions: true });
-    expect(moved.body.model_version).toMatchObject({ current_stage: "Production" });
+    await request("POST", "model-versions/transition-stage", { name, version: "1", stage: "staging", archive_existing_versions: false });
+    const moved = await request("POST", "model-versions/transition-stage", { name, version: "2", stage: "Staging", archive_existing_versions: true });
+    expect(moved.body.model_version).toMatchObject({ current_stage: "Staging" });
     const refused = await request("POST", "model-versions/transition-stage", { name, version: "3", stage: "None", archive_existing_versions: true });
     expect(refused.status).toBe(400);
-    const latest = await request("POST", "registered-models/get-latest-versions", { name, stages: ["PRODUCTION", "archived"] });
+    const latest = await request("POST", "registered-models/get-latest-versions", { name, stages: ["STAGING", "archived"] });
     expect((latest.body.model_versions as { version: string; current_stage: string }[]).map((v) => [v.version, v.current_stage])).toEqual([
-      ["2", "Production"],
+      ["2", "Staging"],
       ["1", "Archived"],
     ]);
     const stageEvents = (await history(name)).filter((event) => event.kind === "version.stage");
     expect(stageEvents.map((event) => [event.version, event.before, event.after])).toEqual([
-      [1, { stage: "None" }, { stage: "Production" }],
-      [1, { stage: "Production" }, { stage: "Archived", archivedBy: 2 }],
-      [2, { stage: "None" }, { stage: "Production" }],
+      [1, { stage: "None" }, { stage: "Staging" }],
+      [1, { stage: "Staging" }, { stage: "Archived", archivedBy: 2 }],
+      [2, { stage: "None" }, { stage: "Staging" }],
     ]);
   });
 
@@ -96,29 +96,29 @@ describe("registered models and versions", () => {
     await request("POST", "registered-models/create", { name });
     await request("POST", "model-versions/create", { name, source: `runs:/${runId}/model` });
     await request("POST", "model-versions/create", { name, source: `runs:/${runId}/model` });
-    expect((await request("POST", "registered-models/alias", { name, alias: "champion", version: "1" })).status).toBe(200);
-    expect((await request("POST", "registered-models/alias", { name, alias: "champion", version: "2" })).status).toBe(200);
-    const byAlias = await request("GET", "registered-models/alias", { name, alias: "champion" });
-    expect(byAlias.body.model_version).toMatchObject({ version: "2", aliases: ["champion"] });
+    expect((await request("POST", "registered-models/alias", { name, alias: "challenger", version: "1" })).status).toBe(200);
+    expect((await request("POST", "registered-models/alias", { name, alias: "challenger", version: "2" })).status).toBe(200);
+    const byAlias = await request("GET", "registered-models/alias", { name, alias: "challenger" });
+    expect(byAlias.body.model_version).toMatchObject({ version: "2", aliases: ["challenger"] });
     for (const alias of ["latest", "V12", "has space", ""]) {
       expect((await request("POST", "registered-models/alias", { name, alias, version: "1" })).body.error_code).toBe("INVALID_PARAMETER_VALUE");
     }
     expect((await request("POST", "registered-models/alias", { name, alias: "other", version: "9" })).status).toBe(404);
-    expect((await request("DELETE", "registered-models/alias", { name, alias: "champion" })).status).toBe(200);
-    expect((await request("GET", "registered-models/alias", { name, alias: "champion" })).body).toMatchObject({
+    expect((await request("DELETE", "registered-models/alias", { name, alias: "challenger" })).status).toBe(200);
+    expect((await request("GET", "registered-models/alias", { name, alias: "challenger" })).body).toMatchObject({
       error_code: "RESOURCE_DOES_NOT_EXIST",
-      message: "Registered model alias champion not found.",
+      message: "Registered model alias challenger not found.",
     });
     // A missing model is its own error, though the model and the alias are looked up in one query.
-    expect((await request("GET", "registered-models/alias", { name: `${name}-missing`, alias: "champion" })).body).toMatchObject({
+    expect((await request("GET", "registered-models/alias", { name: `${name}-missing`, alias: "challenger" })).body).toMatchObject({
       error_code: "RESOURCE_DOES_NOT_EXIST",
       message: `Registered Model with name=${name}-missing not found`,
     });
     const aliasEvents = (await history(name)).filter((event) => event.kind.startsWith("alias."));
     expect(aliasEvents.map((event) => [event.kind, event.before, event.after])).toEqual([
-      ["alias.set", null, { alias: "champion", version: 1 }],
-      ["alias.set", { alias: "champion", version: 1 }, { alias: "champion", version: 2 }],
-      ["alias.delete", { alias: "champion", version: 2 }, null],
+      ["alias.set", null, { alias: "challenger", version: 1 }],
+      ["alias.set", { alias: "challenger", version: 1 }, { alias: "challenger", version: 2 }],
+      ["alias.delete", { alias: "challenger", version: 2 }, null],
     ]);
   });
 

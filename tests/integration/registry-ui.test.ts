@@ -90,14 +90,14 @@ describe("registry procedures of the web app", () => {
     await member.registry.versions.updateDescription({ ...ref, version: 1, description: "First cut" });
     await member.registry.versions.setTag({ ...ref, version: 1, key: "validated", value: "yes" });
     await member.registry.versions.transitionStage({ ...ref, version: 1, stage: "Staging", archiveExisting: false });
-    await member.registry.aliases.set({ ...ref, version: 1, alias: "champion" });
+    await member.registry.aliases.set({ ...ref, version: 1, alias: "challenger" });
 
     const { model, versions, history } = await member.registry.models.get(ref);
-    expect(model).toMatchObject({ description: "Predicts churn", tags: { team: "growth" }, aliases: [{ alias: "champion", version: 1 }] });
+    expect(model).toMatchObject({ description: "Predicts churn", tags: { team: "growth" }, aliases: [{ alias: "challenger", version: 1 }] });
     expect(model.latestVersions.map((v) => [v.version, v.stage])).toEqual([[1, "Staging"]]);
-    expect(versions[0]).toMatchObject({ description: "First cut", tags: { validated: "yes" }, aliases: ["champion"], stage: "Staging" });
+    expect(versions[0]).toMatchObject({ description: "First cut", tags: { validated: "yes" }, aliases: ["challenger"], stage: "Staging" });
     expect(history.map((h) => [h.kind, h.before, h.after])).toEqual([
-      ["alias.set", null, { alias: "champion", version: 1 }],
+      ["alias.set", null, { alias: "challenger", version: 1 }],
       ["version.stage", { stage: "None" }, { stage: "Staging" }],
       ["version.tag_set", null, { validated: "yes" }],
       ["version.update", { description: null }, { description: "First cut" }],
@@ -112,8 +112,8 @@ describe("registry procedures of the web app", () => {
 
     const version = await member.registry.versions.get({ ...ref, version: 1 });
     expect(version.sourceRun).toMatchObject({ runId: p.runId, status: "RUNNING", experimentId: "0" });
-    await member.registry.aliases.delete({ ...ref, alias: "champion" });
-    expect((await member.registry.models.get(ref)).history[0]).toMatchObject({ kind: "alias.delete", before: { alias: "champion", version: 1 } });
+    await member.registry.aliases.delete({ ...ref, alias: "challenger" });
+    expect((await member.registry.models.get(ref)).history[0]).toMatchObject({ kind: "alias.delete", before: { alias: "challenger", version: 1 } });
   });
 
   it("refuses a viewer every mutation, and nothing changes", async () => {
@@ -123,7 +123,7 @@ describe("registry procedures of the web app", () => {
     await owner.registry.register({ projectSlug: p.slug, runId: p.runId, loggedModelId: p.loggedModelId, name });
     await owner.registry.models.setTag({ projectSlug: p.slug, name, key: "team", value: "growth" });
     await owner.registry.versions.setTag({ projectSlug: p.slug, name, version: 1, key: "validated", value: "yes" });
-    await owner.registry.aliases.set({ projectSlug: p.slug, name, version: 1, alias: "champion" });
+    await owner.registry.aliases.set({ projectSlug: p.slug, name, version: 1, alias: "challenger" });
     const before = await registryRows(p.projectId);
 
     const viewer = callerFor(p.viewer).registry;
@@ -140,7 +140,7 @@ describe("registry procedures of the web app", () => {
       ["versions.deleteTag", () => viewer.versions.deleteTag({ ...ref, version: 1, key: "validated" })],
       ["versions.transitionStage", () => viewer.versions.transitionStage({ ...ref, version: 1, stage: "Production", archiveExisting: true })],
       ["aliases.set", () => viewer.aliases.set({ ...ref, version: 1, alias: "mine" })],
-      ["aliases.delete", () => viewer.aliases.delete({ ...ref, alias: "champion" })],
+      ["aliases.delete", () => viewer.aliases.delete({ ...ref, alias: "challenger" })],
       ["register (existing model)", () => viewer.register({ projectSlug: p.slug, runId: p.runId, loggedModelId: p.loggedModelId, name })],
       ["register (new model)", () => viewer.register({ projectSlug: p.slug, runId: p.runId, loggedModelId: p.loggedModelId, name: "fresh" })],
     ];
@@ -152,7 +152,7 @@ describe("registry procedures of the web app", () => {
 
     // …while reading works.
     expect((await viewer.models.get(ref)).versions).toHaveLength(1);
-    expect((await viewer.versions.get({ ...ref, version: 1 })).version.aliases).toEqual(["champion"]);
+    expect((await viewer.versions.get({ ...ref, version: 1 })).version.aliases).toEqual(["challenger"]);
   });
 
   it("lets only maintainers and owners delete, as registry:delete says", async () => {

@@ -6,7 +6,8 @@ import { resolveProjectAccess, type UserActor } from "@/server/services/access";
 import { createLoggedModel } from "@/server/services/logged-models";
 import { createInvite } from "@/server/services/members";
 import { addProjectCardSection, saveModelCard } from "@/server/services/model-cards";
-import { createModelVersion, createRegisteredModel, setModelAlias, setModelVersionTag, setRegisteredModelTag } from "@/server/services/registry";
+import { createModelVersion, createRegisteredModel, setModelVersionTag, setRegisteredModelTag } from "@/server/services/registry";
+import { requestPromotion, setModelAlias } from "@/server/services/promotions";
 import { createRun } from "@/server/services/runs";
 import { appRouter } from "@/server/trpc/root";
 import {
@@ -78,10 +79,17 @@ async function createTarget() {
     setModelAlias(access, model.name, "champion", 1),
     saveModelCard(access, { modelName: model.name }, { baseRevision: 0, sections: { summary: "B's card" } }),
   ]);
+  // A pending promotion request, made by B's member, for an intruder to decide or cancel.
+  const request = await requestPromotion(await resolveProjectAccess(member, project.slug), {
+    name: model.name,
+    version: 1,
+    target: { kind: "stage", stage: "Production" },
+  });
   return {
     project,
     owner,
     member,
+    requestId: request.id,
     inviteId: invite.id,
     tokenId: token.id,
     runIds: [first.id, second.id],
@@ -188,11 +196,23 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "modelCards.projectSections.add": { input: (b) => ({ projectSlug: b.project.slug, title: "Planted" }) },
   "modelCards.projectSections.rename": { input: (b) => ({ projectSlug: b.project.slug, sectionId: b.cardSectionId, title: "Defaced" }) },
   "modelCards.projectSections.remove": { input: (b) => ({ projectSlug: b.project.slug, sectionId: b.cardSectionId }) },
+  "registry.models.stateAt": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, at: new Date() }), viewerMay: true },
+  "promotions.request": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, target: "champion" }) },
+  "promotions.preview": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName, version: 1, target: "Production" }), viewerMay: true },
+  "promotions.get": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId }), viewerMay: true },
+  "promotions.list": { input: (b) => ({ projectSlug: b.project.slug, view: "all" }), viewerMay: true },
+  "promotions.decidableCount": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "promotions.decide": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId, decision: "APPROVE" }) },
+  "promotions.cancel": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId }) },
+  "policy.get": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "policy.revisions": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "policy.preview": { input: (b) => ({ projectSlug: b.project.slug, source: { yaml: "targets: []" } }) },
+  "policy.update": { input: (b) => ({ projectSlug: b.project.slug, basedOnRevision: 0, source: { yaml: "targets: []" } }) },
 };
 
 /** Everything about B that any procedure could change. */
 async function snapshot(projectId: string) {
-  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections] = await Promise.all([
+  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections, policyRevisions, promotionRequests] = await Promise.all([
     db().project.findUnique({ where: { id: projectId }, select: { slug: true, name: true, updatedAt: true } }),
     db().membership.findMany({ where: { projectId }, select: { userId: true, role: true }, orderBy: { userId: "asc" } }),
     db().invite.findMany({
@@ -241,8 +261,14 @@ async function snapshot(projectId: string) {
       orderBy: [{ target: "asc" }, { revision: "asc" }],
     }),
     db().projectCardSection.findMany({ where: { projectId }, select: { id: true, title: true, position: true, removedAt: true }, orderBy: { id: "asc" } }),
+    db().policyRevision.findMany({ where: { projectId }, select: { revision: true, yaml: true }, orderBy: { revision: "asc" } }),
+    db().promotionRequest.findMany({
+      where: { projectId },
+      select: { id: true, state: true, decisions: { select: { userId: true, decision: true } } },
+      orderBy: { id: "asc" },
+    }),
   ]);
-  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections };
+  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections, policyRevisions, promotionRequests };
 }
 
 function call(actor: UserActor | null, path: string, input: unknown): Promise<unknown> {

@@ -17,12 +17,13 @@ const FINAL: PromotionRequestState[] = ["APPROVED", "REJECTED", "CANCELLED", "EX
 const Y = true;
 const N = false;
 const MATRIX: Record<PromotionRequestState, Record<PromotionRequestState, boolean>> = {
-  //                    PENDING  APPROVED  REJECTED  CANCELLED  EXPIRED
-  PENDING: /*   */ { PENDING: N, APPROVED: Y, REJECTED: Y, CANCELLED: Y, EXPIRED: Y },
-  APPROVED: /*  */ { PENDING: N, APPROVED: N, REJECTED: N, CANCELLED: N, EXPIRED: N },
-  REJECTED: /*  */ { PENDING: N, APPROVED: N, REJECTED: N, CANCELLED: N, EXPIRED: N },
-  CANCELLED: /* */ { PENDING: N, APPROVED: N, REJECTED: N, CANCELLED: N, EXPIRED: N },
-  EXPIRED: /*   */ { PENDING: N, APPROVED: N, REJECTED: N, CANCELLED: N, EXPIRED: N },
+  //                     PENDING  APPROVED  REJECTED  CANCELLED  SUPERSEDED  EXPIRED
+  PENDING: /*    */ { PENDING: N, APPROVED: Y, REJECTED: Y, CANCELLED: Y, SUPERSEDED: Y, EXPIRED: Y },
+  APPROVED: /*   */ { PENDING: N, APPROVED: N, REJECTED: N, CANCELLED: N, SUPERSEDED: N, EXPIRED: N },
+  REJECTED: /*   */ { PENDING: N, APPROVED: N, REJECTED: N, CANCELLED: N, SUPERSEDED: N, EXPIRED: N },
+  CANCELLED: /*  */ { PENDING: N, APPROVED: N, REJECTED: N, CANCELLED: N, SUPERSEDED: N, EXPIRED: N },
+  SUPERSEDED: /* */ { PENDING: N, APPROVED: N, REJECTED: N, CANCELLED: N, SUPERSEDED: N, EXPIRED: N },
+  EXPIRED: /*    */ { PENDING: N, APPROVED: N, REJECTED: N, CANCELLED: N, SUPERSEDED: N, EXPIRED: N },
 };
 
 function thrown(run: () => unknown): unknown {
@@ -37,7 +38,7 @@ function thrown(run: () => unknown): unknown {
 describe("model registry unions", () => {
   it("lists MLflow's stages and the request states, in order", () => {
     expect(MODEL_STAGES).toEqual(["None", "Staging", "Production", "Archived"]);
-    expect(PROMOTION_REQUEST_STATES).toEqual(["PENDING", "APPROVED", "REJECTED", "CANCELLED", "EXPIRED"]);
+    expect(PROMOTION_REQUEST_STATES).toEqual(["PENDING", "APPROVED", "REJECTED", "CANCELLED", "SUPERSEDED", "EXPIRED"]);
   });
 
   it("recognizes exactly the members of each union (case-sensitive)", () => {

@@ -1,3 +1,5 @@
+import { ApprovalRequiredError } from "@/lib/errors";
+import { config } from "@/server/config";
 import { authorizeMlflowRequest } from "./authorize";
 import { apiBodyLimitBytes } from "../body";
 import { LARGE_BODY_FACTOR, matchRoute } from "./route-table";
@@ -25,6 +27,7 @@ export async function handleMlflowRequest(
     const input = await readMlflowInput(request, apiBodyLimitBytes(match.route.largeBody ? LARGE_BODY_FACTOR : 1));
     return mlflowJson(await match.route.handle(access, input, match.params));
   } catch (error) {
-    return mlflowErrorResponse(error);
+    // The mlflow client shows only the message: it carries the request's full address.
+    return mlflowErrorResponse(error instanceof ApprovalRequiredError ? error.at(config().TALLY_URL ?? new URL(request.url).origin) : error);
   }
 }

@@ -17,6 +17,8 @@ export async function recordRegistryEvent(
     kind: RegistryEventKind;
     before?: unknown;
     after?: unknown;
+    /** The promotion request the change was made under. */
+    requestId?: string;
   },
 ): Promise<void> {
   const { actor } = access;
@@ -33,6 +35,7 @@ export async function recordRegistryEvent(
       actorLabel: actorLabel(actor),
       before: json(event.before),
       after: json(event.after),
+      requestId: event.requestId ?? null,
     },
   });
   await recordAudit(tx, actor, {
@@ -65,6 +68,7 @@ export async function modelHistory(access: ProjectAccess, name: string, limit = 
     modelName: row.modelName,
     version: row.version,
     actorLabel: row.actorLabel,
+    requestId: row.requestId,
     before: row.before,
     after: row.after,
     createdAt: row.createdAt,

@@ -13,13 +13,12 @@ export {
   modelVersionDownloadUri,
   updateModelVersion,
   deleteModelVersion,
-  transitionModelVersionStage,
   latestModelVersions,
   setModelVersionTag,
   deleteModelVersionTag,
   type NewModelVersion,
 } from "./versions";
-export { setModelAlias, deleteModelAlias, modelVersionByAlias } from "./aliases";
+export { modelVersionByAlias } from "./aliases";
 export { modelHistory } from "./history";
 export type { RegisteredModel, ModelVersion, RegistryHistoryEntry, RegistryEventKind } from "./types";
 export { searchRegisteredModels, searchModelVersions, quotedSearchValue, type RegistrySearch } from "./search";
@@ -28,3 +27,5 @@ export { registeredModelDetail, modelVersionDetail, type SourceRunSummary } from
 export { versionFilesRoot, listVersionFiles, readVersionFile, versionSignature, type VersionFilesRoot, type VersionSignature } from "./files";
 export { parseMlmodel, type ParsedMlmodel, type SignatureField, type SignatureParam, type MlmodelFlavor } from "./mlmodel";
 export { compareModelVersions, type VersionComparison, type ComparedVersion, type ComparedDataset } from "./compare-versions";
+export { verifyLedger, type LedgerVerification, type LedgerBreak } from "./ledger";
+export { registryStateAt, targetHoldersAt, type RegistryStateAt, type TargetHolder } from "./holders";

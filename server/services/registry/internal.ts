@@ -5,9 +5,12 @@ import { findModelRow, findVersionRow } from "./load";
 import type { RegistryEventKind } from "./types";
 
 /**
- * Unguarded reads and writes of registry rows for other services (model cards), which check the
- * caller's scope themselves; edges reach the registry only through its index.
+ * Unguarded reads and writes of registry rows for other services (model cards; the approval gate in
+ * server/services/promotions, which makes the stage and alias moves), which check the caller's scope
+ * themselves; edges reach the registry only through its index and the gate.
  */
+export { stageMoveInput, assertAlias, lockVersion, moveToStage, pointAlias, removeAlias } from "./moves";
+export { findModelRow, findVersionRow, recordRegistryEvent };
 
 /** A registered model, or one of its versions, by name: what cards and other features attach to. */
 export interface RegistryTarget {

@@ -42,6 +42,8 @@ export interface RegistryHistoryEntry {
   modelName: string;
   version: number | null;
   actorLabel: string;
+  /** The promotion request the change was approved under, if any. */
+  requestId: string | null;
   before: unknown;
   after: unknown;
   createdAt: Date;

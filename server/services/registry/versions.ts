@@ -111,40 +111,6 @@ export async function deleteModelVersion(access: ProjectAccess, name: string, ve
   });
 }
 
-/**
- * Moves a version to a stage; with `archiveExisting` (allowed only into Staging or Production), the
- * other versions in that stage go to Archived, each with its own history entry.
- */
-export async function transitionModelVersionStage(
-  access: ProjectAccess,
-  name: string,
-  version: number,
-  input: { stage: string; archiveExisting: boolean },
-): Promise<ModelVersion> {
-  assertScope(access, "registry:write");
-  const stage = canonicalStage(input.stage);
-  if (!stage) throw badInput(`Invalid Model Version stage: ${input.stage}. Value must be one of None, Staging, Production, Archived.`);
-  if (input.archiveExisting && stage !== "Staging" && stage !== "Production") {
-    throw badInput(`Model version transition cannot archive existing model versions because '${stage}' is not an Active stage. Valid stages are Staging, Production`);
-  }
-  return transaction(async (tx) => {
-    const model = await findModelRow(tx, access.project.id, name, true);
-    const row = await findVersionRow(tx, model, version);
-    const now = new Date();
-    if (input.archiveExisting) {
-      const others = await tx.modelVersion.findMany({ where: { modelId: model.id, stage, NOT: { id: row.id } }, select: { id: true, version: true } });
-      for (const other of others) {
-        await tx.modelVersion.update({ where: { id: other.id }, data: { stage: "Archived", updatedAt: now } });
-        await recordRegistryEvent(tx, access, { model, version: other.version, kind: "version.stage", before: { stage }, after: { stage: "Archived", archivedBy: version } });
-      }
-    }
-    await tx.modelVersion.update({ where: { id: row.id }, data: { stage, updatedAt: now } });
-    await tx.registeredModel.update({ where: { id: model.id }, data: { updatedAt: now } });
-    await recordRegistryEvent(tx, access, { model, version, kind: "version.stage", before: { stage: row.stage }, after: { stage } });
-    return loadVersion(tx, row.id);
-  });
-}
-
 /** The highest version in each of `stages` (any case; none given: every stage), in stage order. */
 export async function latestModelVersions(access: ProjectAccess, name: string, stages: readonly string[]): Promise<ModelVersion[]> {
   assertScope(access, "project:read");

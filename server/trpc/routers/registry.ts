@@ -4,6 +4,7 @@ import {
   listModelsInput,
   modelDescriptionInput,
   modelRefInput,
+  modelStateAtInput,
   modelTagInput,
   modelTagRefInput,
   registerFromRunInput,
@@ -20,7 +21,6 @@ import {
 } from "@/lib/schemas/registry-ui";
 import {
   createRegisteredModel,
-  deleteModelAlias,
   deleteModelVersionTag,
   deleteRegisteredModel,
   deleteRegisteredModelTag,
@@ -30,17 +30,17 @@ import {
   versionFilesRoot,
   versionSignature,
   registeredModelDetail,
+  registryStateAt,
   registerLoggedModel,
   renameRegisteredModel,
   runRegistry,
   searchRegisteredModels,
-  setModelAlias,
   setModelVersionTag,
   setRegisteredModelTag,
-  transitionModelVersionStage,
   updateModelVersion,
   updateRegisteredModel,
 } from "../../services/registry";
+import { deleteModelAlias, setModelAlias, transitionModelVersionStage } from "../../services/promotions";
 import { projectProcedure, router } from "../init";
 
 const modelsRouter = router({
@@ -59,6 +59,10 @@ const modelsRouter = router({
   get: projectProcedure("project:read")
     .input(modelRefInput)
     .query(({ ctx, input }) => registeredModelDetail(ctx.access, input.name)),
+  /** Time travel: every stage's and alias's holders as they stood at `at`. */
+  stateAt: projectProcedure("project:read")
+    .input(modelStateAtInput)
+    .query(({ ctx, input }) => registryStateAt(ctx.access, input.name, input.at)),
   create: projectProcedure("registry:write")
     .input(createModelInput)
     .mutation(({ ctx, input }) => createRegisteredModel(ctx.access, { name: input.name, description: input.description })),

@@ -12,6 +12,7 @@ export default async function SettingsLayout({ children, params }: { children: R
     { href: `${base}/members`, label: "Members" },
     ...(hasScope(project.role, "apiTokens:manage") ? [{ href: `${base}/tokens`, label: "API tokens" }] : []),
     { href: `${base}/audit`, label: "Audit log" },
+    { href: `${base}/policy`, label: "Policy" },
   ];
   return (
     <div className="grid gap-6 md:grid-cols-[11rem_1fr]">

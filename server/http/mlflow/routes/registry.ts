@@ -19,7 +19,6 @@ import {
 import {
   createModelVersion,
   createRegisteredModel,
-  deleteModelAlias,
   deleteModelVersion,
   deleteModelVersionTag,
   deleteRegisteredModel,
@@ -32,13 +31,12 @@ import {
   renameRegisteredModel,
   searchModelVersions,
   searchRegisteredModels,
-  setModelAlias,
   setModelVersionTag,
   setRegisteredModelTag,
-  transitionModelVersionStage,
   updateModelVersion,
   updateRegisteredModel,
 } from "@/server/services/registry";
+import { deleteModelAlias, setModelAlias, transitionModelVersionStage } from "@/server/services/promotions";
 import { modelVersionWire, registeredModelWire, tagRecord } from "../registry-wire";
 import type { MlflowRoute } from "../route-table";
 
@@ -145,7 +143,7 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/registered-models/alias",
-    scope: "registry:write",
+    scope: "project:read",
     handle: async (access, input) => {
       const body = aliasBody.parse(input);
       await setModelAlias(access, body.name, body.alias, body.version);
@@ -155,7 +153,7 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "DELETE",
     path: "/registered-models/alias",
-    scope: "registry:write",
+    scope: "project:read",
     handle: async (access, input) => {
       const body = aliasRef.parse(input);
       await deleteModelAlias(access, body.name, body.alias);
@@ -219,7 +217,7 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/model-versions/transition-stage",
-    scope: "registry:write",
+    scope: "project:read",
     handle: async (access, input) => {
       const body = transitionStageBody.parse(input);
       const version = await transitionModelVersionStage(access, body.name, body.version, {

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { DescriptionCard } from "@/components/registry/description-card";
 import { ModelCardPanel } from "@/components/model-cards/model-card-panel";
 import { HistoryList } from "@/components/registry/history-list";
+import { TransitionTimeline } from "@/components/registry/transition-timeline";
 import { modelsHref, versionHref } from "@/components/registry/links";
 import { AliasChip, StageBadge } from "@/components/registry/stage-badge";
 import { versionCells } from "@/components/registry/version-cells";
@@ -105,7 +106,14 @@ export default async function ModelPage({ params }: Params) {
       <ModelCardPanel slug={slug} modelName={model.name} canEdit={hasScope(project.role, "modelCards:write")} />
 
       <Card>
-        <CardHeader title="History" description="Newest first." />
+        <CardHeader title="Timeline" description="Stage and alias transitions, newest first; pick a moment to see who held what then." />
+        <CardBody>
+          <TransitionTimeline slug={slug} name={model.name} history={history} />
+        </CardBody>
+      </Card>
+
+      <Card>
+        <CardHeader title="History" description="Every change, newest first." />
         <CardBody>
           <HistoryList entries={history} />
         </CardBody>

@@ -1,0 +1,80 @@
+import { badInput, forbidden } from "@/lib/errors";
+import { requireProjectScope, type Actor, type ProjectAccess } from "../services/access";
+import { getPolicy, MAX_POLICY_YAML_LENGTH, PolicyRefused, policyDocument, updatePolicy, type StoredPolicy } from "../services/policy";
+import { apiError, errorResponse } from "./api-error";
+import { readBodyWithin } from "./body";
+import { isCrossSite, recordCrossSiteRefusal } from "./cross-site";
+import { requestActor } from "./request-actor";
+
+/**
+ * `GET/PUT /api/v1/projects/<slug>/policy`: the approval policy as YAML (default) or JSON (`Accept:
+ * application/json`). PUT takes either; `If-Match: "<revision>"` makes it refuse (409) when the policy
+ * changed since that revision. Reading needs project:read; changing it needs policy:manage, which only
+ * owners have: API tokens never do.
+ */
+export async function policyRoute(request: Request, slug: string): Promise<Response> {
+  try {
+    return await servePolicy(request, slug, await requestActor(request));
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/** The route for a known actor (a verified token, or the session's user). */
+export async function servePolicy(request: Request, slug: string, actor: Actor): Promise<Response> {
+  try {
+    if (request.method === "GET") {
+      const access = await requireProjectScope(actor, slug, "project:read");
+      return policyResponse(request, await getPolicy(access));
+    }
+    return await putPolicy(request, slug, actor);
+  } catch (error) {
+    if (error instanceof PolicyRefused) {
+      return Response.json({ error: { code: error.code, message: error.message, problems: error.problems } }, { status: 400 });
+    }
+    return errorResponse(error);
+  }
+}
+
+async function putPolicy(request: Request, slug: string, actor: Actor): Promise<Response> {
+  if (actor.type === "USER" && isCrossSite(request)) {
+    await recordCrossSiteRefusal(request);
+    return apiError(403, "FORBIDDEN", "Cross-site request refused");
+  }
+  const access = await requireProjectScope(actor, slug, "project:read");
+  assertMayChange(access);
+  // A little room over the policy limit for JSON's quoting; the parser enforces the limit itself.
+  const body = await readBodyWithin(request, MAX_POLICY_YAML_LENGTH * 2);
+  const stored = await updatePolicy(access, { yaml: body }, { basedOnRevision: ifMatchRevision(request) });
+  return policyResponse(request, stored);
+}
+
+function assertMayChange(access: ProjectAccess) {
+  if (access.actor.type === "TOKEN") {
+    throw forbidden(
+      "API tokens cannot change the approval policy: only a project owner can, signed in (Settings → Policy, or this endpoint with the web app's session)",
+    );
+  }
+  if (!access.can("policy:manage")) {
+    throw forbidden(`Only owners can change the approval policy of project "${access.project.slug}" (you are ${access.role?.toLowerCase() ?? "not a member"})`);
+  }
+}
+
+/** `If-Match: "3"` (or 3, or W/"3") → 3; no header or `*` → no condition. */
+function ifMatchRevision(request: Request): number | undefined {
+  const header = request.headers.get("if-match")?.trim();
+  if (!header || header === "*") return undefined;
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header);
+  if (!match) throw badInput(`If-Match must be the policy's revision as its ETag gives it (e.g. "3"), not ${header}`);
+  return Number(match[1]);
+}
+
+function wantsJson(request: Request): boolean {
+  return /\bapplication\/json\b/i.test(request.headers.get("accept") ?? "");
+}
+
+function policyResponse(request: Request, stored: StoredPolicy): Response {
+  const headers = { etag: `"${stored.revision}"`, "x-tally-policy-revision": String(stored.revision), "cache-control": "no-store" };
+  if (wantsJson(request)) return Response.json(policyDocument(stored.policy), { headers });
+  return new Response(stored.yaml, { headers: { ...headers, "content-type": "application/yaml; charset=utf-8" } });
+}

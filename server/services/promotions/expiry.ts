@@ -1,0 +1,41 @@
+import { promotionRequestTransition } from "@/lib/model-registry-states";
+import { transaction } from "@/server/db/transaction";
+import { resolveProjectAccess, type SystemActor } from "../access";
+import { recordRegistryEvent } from "../registry/internal";
+import { modelOfRow } from "./requests";
+
+const EXPIRY_ACTOR: SystemActor = { type: "SYSTEM", label: "request expiry" };
+const BATCH = 100;
+
+/**
+ * Marks pending requests past their expiry as EXPIRED, each with its history row, a batch at a time.
+ * Rows another process is expiring at the same moment are skipped (SKIP LOCKED), so running this on
+ * several replicas at once expires each request once. Returns how many it expired.
+ */
+export async function expireDueRequests(now: Date = new Date()): Promise<number> {
+  let expired = 0;
+  for (;;) {
+    const done = await transaction(async (tx) => {
+      const due = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "PromotionRequest" WHERE "state" = 'PENDING' AND "expiresAt" <= ${now}
+        ORDER BY "expiresAt" LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`;
+      for (const { id } of due) {
+        const row = await tx.promotionRequest.findUniqueOrThrow({ where: { id }, include: { project: { select: { slug: true } } } });
+        const state = promotionRequestTransition(row.state, "EXPIRED");
+        await tx.promotionRequest.update({ where: { id }, data: { state, decidedAt: now, resolution: `Expired on ${row.expiresAt.toISOString()} with no decision` } });
+        const access = await resolveProjectAccess(EXPIRY_ACTOR, row.project.slug);
+        await recordRegistryEvent(tx, access, {
+          model: await modelOfRow(tx, row),
+          version: row.version,
+          kind: "promotion.expire",
+          before: { state: "PENDING" },
+          after: { state },
+          requestId: id,
+        });
+      }
+      return due.length;
+    });
+    expired += done;
+    if (done < BATCH) return expired;
+  }
+}
