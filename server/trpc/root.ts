@@ -12,6 +12,7 @@ import { runViewsRouter } from "./routers/run-views";
 import { runsRouter } from "./routers/runs";
 import { runsTableRouter } from "./routers/runs-table";
 import { tokensRouter } from "./routers/tokens";
+import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, router } from "./init";
 
 export const appRouter = router({
@@ -29,6 +30,7 @@ export const appRouter = router({
   runsTable: runsTableRouter,
   modelCards: modelCardsRouter,
   registry: registryRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -13,7 +13,8 @@ export type AuditResourceType =
   | "request"
   | "registeredModel"
   | "modelVersion"
-  | "cardSection";
+  | "cardSection"
+  | "webhook";
 
 /**
  * Someone not signed in (a failed sign-in, a refused cross-site request). Only the audit log knows
