@@ -70,6 +70,7 @@ export function WebhookManager({ slug }: { slug: string }) {
           actions={
             creating ? null : (
               <Button
+                className="whitespace-nowrap"
                 onClick={() => {
                   create.reset();
                   setCreating(true);
