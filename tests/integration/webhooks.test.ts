@@ -197,7 +197,7 @@ describe("webhook deliveries", () => {
     expect(slack.received).toHaveLength(1);
     const body = JSON.parse(slack.received[0]!.body) as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(["text"]);
-    expect(body.text).toContain(`Stage changed: ${s.modelName} v1 (stage None → stage Staging) by ${s.owner.email}`);
+    expect(body.text).toContain(`Stage changed: ${s.modelName} v1 (None → Staging) by ${s.owner.email}`);
     expect(body.text).toContain(`/projects/${s.project.slug}/models/${s.modelName}/versions/1|open in Tally>`);
   });
 

@@ -30,19 +30,24 @@ export function objectUrl(projectSlug: string, modelName: string | null, version
   return version === null ? model : `${model}/versions/${version}`;
 }
 
+/** A side of a change as history records it: `{ stage }`, `{ alias, version }` or `{ revision }`. */
 function describe(value: unknown): string {
   if (value === null || value === undefined) return "none";
-  if (typeof value !== "object") return String(value);
   const fields = value as Record<string, unknown>;
-  for (const key of ["stage", "alias", "version", "revision"]) if (key in fields) return `${key} ${String(fields[key])}`;
+  if ("stage" in fields) return String(fields.stage);
+  if ("version" in fields) return `v${String(fields.version)}`;
+  if ("revision" in fields) return `revision ${String(fields.revision)}`;
   return JSON.stringify(value);
 }
+
+const aliasOf = (value: unknown) => (value && typeof value === "object" && "alias" in value ? String((value as { alias: unknown }).alias) : undefined);
 
 /** One line for chat: what happened to which model, by whom, with a link. */
 export function summaryLine(payload: WebhookPayload): string {
   if (payload.kind === "ping") return `Tally test event for project ${payload.project.slug}: <${payload.url}|webhook settings>`;
   const what = payload.model ? `${payload.model.name}${payload.version === null ? "" : ` v${payload.version}`}` : payload.project.slug;
-  const change = payload.before !== undefined && payload.after !== undefined && payload.before !== null ? ` (${describe(payload.before)} → ${describe(payload.after)})` : "";
+  const alias = aliasOf(payload.before) ?? aliasOf(payload.after);
+  const change = payload.before === null || payload.before === undefined ? "" : ` (${alias ? `${alias}: ` : ""}${describe(payload.before)} → ${describe(payload.after)})`;
   return `[${payload.project.slug}] ${WEBHOOK_EVENT_LABELS[payload.kind]}: ${what}${change} by ${payload.actor} <${payload.url}|open in Tally>`;
 }
 
