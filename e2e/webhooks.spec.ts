@@ -68,6 +68,7 @@ test("the owner adds a webhook, sends a test event and sees signed deliveries in
   await page.getByRole("button", { name: "Generate" }).click();
   const secret = await page.getByLabel("Secret").inputValue();
   expect(secret).toMatch(/^[0-9a-f]{64}$/);
+  await page.screenshot({ path: test.info().outputPath("webhook-form.png"), fullPage: true });
   await page.getByRole("button", { name: "Create webhook" }).click();
 
   const webhook = page.getByTestId("webhook");
