@@ -48,7 +48,3 @@ const REGISTRY_TO_WEBHOOK: Partial<Record<RegistryEventKind, WebhookEventKind>> 
 export function webhookKindOfRegistryEvent(kind: RegistryEventKind): WebhookEventKind | undefined {
   return REGISTRY_TO_WEBHOOK[kind];
 }
-
-export function isWebhookEventKind(value: string): value is WebhookEventKind {
-  return (WEBHOOK_EVENT_KINDS as readonly string[]).includes(value);
-}

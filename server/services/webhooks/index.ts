@@ -6,7 +6,6 @@ export {
   redeliver,
   sendTestEvent,
   updateWebhook,
-  type DeliveryAttemptView,
   type DeliveryView,
   type WebhookView,
 } from "./webhooks";
