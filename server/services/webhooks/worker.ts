@@ -45,7 +45,11 @@ export async function processDueDeliveries(options: ProcessOptions = {}): Promis
     limit: options.limit ?? BATCH,
     only: options.webhookIds ? { column: "webhookId", values: options.webhookIds } : undefined,
   });
-  await Promise.all(ids.map((id) => deliver(id, owner, now)));
+  // Each delivery runs to its end even when another one's bookkeeping fails (its lease then lapses
+  // and it is sent again later); the first such failure is reported once all are done.
+  const results = await Promise.allSettled(ids.map((id) => deliver(id, owner, now)));
+  const failure = results.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
   return ids.length;
 }
 
