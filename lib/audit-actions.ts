@@ -41,6 +41,12 @@ export const AUDIT_ACTIONS = [
   "card_section.add",
   "card_section.rename",
   "card_section.remove",
+  // Webhooks: created, edited (incl. a new secret, never recorded), deleted, a test event sent, a delivery sent again.
+  "webhook.create",
+  "webhook.update",
+  "webhook.delete",
+  "webhook.test",
+  "webhook.redeliver",
   // Model registry: every change a model's history records (REGISTRY_EVENT_KINDS), prefixed.
   ...REGISTRY_EVENT_KINDS.map((kind) => `registry.${kind}` as const),
   // Approval policy: a new revision saved by an owner.

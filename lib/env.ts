@@ -95,6 +95,10 @@ export const envSchema = z
     S3_ACCESS_KEY: optionalString,
     S3_SECRET_KEY: optionalString,
     S3_FORCE_PATH_STYLE: booleanFlag(true),
+    /** Lets webhooks target loopback, private and link-local addresses (docs/webhooks.md). */
+    TALLY_WEBHOOK_ALLOW_PRIVATE: booleanFlag(false),
+    /** Whether this process runs background work (webhook deliveries); false for web-only replicas. */
+    TALLY_BACKGROUND_JOBS: booleanFlag(true),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];

@@ -14,6 +14,7 @@ import { savedViewsRouter } from "./routers/saved-views";
 import { runsRouter } from "./routers/runs";
 import { runsTableRouter } from "./routers/runs-table";
 import { tokensRouter } from "./routers/tokens";
+import { webhooksRouter } from "./routers/webhooks";
 import { createCallerFactory, router } from "./init";
 
 export const appRouter = router({
@@ -33,6 +34,7 @@ export const appRouter = router({
   registry: registryRouter,
   promotions: promotionsRouter,
   policy: policyRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -9,6 +9,7 @@ import { addProjectCardSection, saveModelCard } from "@/server/services/model-ca
 import { createModelVersion, createRegisteredModel, setModelVersionTag, setRegisteredModelTag } from "@/server/services/registry";
 import { requestPromotion, setModelAlias } from "@/server/services/promotions";
 import { createRun } from "@/server/services/runs";
+import { createWebhook, listDeliveries, sendTestEvent } from "@/server/services/webhooks";
 import { appRouter } from "@/server/trpc/root";
 import {
   addTestMember,
@@ -85,6 +86,17 @@ async function createTarget() {
     version: 1,
     target: { kind: "stage", stage: "Production" },
   });
+  // A webhook with one delivery (a test event).
+  const webhook = await createWebhook(access, {
+    name: "b-hook",
+    url: "https://93.184.215.14/b",
+    secret: "b-secret-0123456789",
+    events: ["version.created"],
+    format: "tally",
+    active: true,
+  });
+  await sendTestEvent(access, webhook.id);
+  const [delivery] = (await listDeliveries(access, webhook.id, { limit: 1 })).deliveries;
   return {
     project,
     owner,
@@ -96,6 +108,8 @@ async function createTarget() {
     modelName: model.name,
     loggedModelId: loggedModel.id,
     cardSectionId: cardSection.id,
+    webhookId: webhook.id,
+    deliveryId: delivery!.id,
   };
 }
 type Target = Awaited<ReturnType<typeof createTarget>>;
@@ -208,11 +222,20 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "policy.revisions": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
   "policy.preview": { input: (b) => ({ projectSlug: b.project.slug, source: { yaml: "targets: []" } }) },
   "policy.update": { input: (b) => ({ projectSlug: b.project.slug, basedOnRevision: 0, source: { yaml: "targets: []" } }) },
+  "webhooks.list": { input: (b) => ({ projectSlug: b.project.slug }) },
+  "webhooks.create": {
+    input: (b) => ({ projectSlug: b.project.slug, name: "exfiltrate", url: "https://93.184.215.14/x", secret: "0123456789abcdef", events: ["version.created"] }),
+  },
+  "webhooks.update": { input: (b) => ({ projectSlug: b.project.slug, webhookId: b.webhookId, changes: { url: "https://93.184.215.15/x" } }) },
+  "webhooks.delete": { input: (b) => ({ projectSlug: b.project.slug, webhookId: b.webhookId }) },
+  "webhooks.deliveries": { input: (b) => ({ projectSlug: b.project.slug, webhookId: b.webhookId }) },
+  "webhooks.sendTest": { input: (b) => ({ projectSlug: b.project.slug, webhookId: b.webhookId }) },
+  "webhooks.redeliver": { input: (b) => ({ projectSlug: b.project.slug, deliveryId: b.deliveryId }) },
 };
 
 /** Everything about B that any procedure could change. */
 async function snapshot(projectId: string) {
-  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections, policyRevisions, promotionRequests] = await Promise.all([
+  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections, policyRevisions, promotionRequests, webhooks] = await Promise.all([
     db().project.findUnique({ where: { id: projectId }, select: { slug: true, name: true, updatedAt: true } }),
     db().membership.findMany({ where: { projectId }, select: { userId: true, role: true }, orderBy: { userId: "asc" } }),
     db().invite.findMany({
@@ -267,8 +290,21 @@ async function snapshot(projectId: string) {
       select: { id: true, state: true, decisions: { select: { userId: true, decision: true } } },
       orderBy: { id: "asc" },
     }),
+    db().webhook.findMany({
+      where: { projectId },
+      select: {
+        id: true,
+        name: true,
+        url: true,
+        secretEncrypted: true,
+        events: true,
+        active: true,
+        deliveries: { select: { id: true, status: true, attempts: true, nextAttemptAt: true }, orderBy: { id: "asc" } },
+      },
+      orderBy: { id: "asc" },
+    }),
   ]);
-  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections, policyRevisions, promotionRequests };
+  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections, policyRevisions, promotionRequests, webhooks };
 }
 
 function call(actor: UserActor | null, path: string, input: unknown): Promise<unknown> {
@@ -348,6 +384,11 @@ describe("tenant isolation over tRPC", () => {
       () => caller.members.remove({ projectSlug: a.slug, userId: b.member.userId }),
       () => caller.modelCards.projectSections.rename({ projectSlug: a.slug, sectionId: b.cardSectionId, title: "Defaced" }),
       () => caller.modelCards.projectSections.remove({ projectSlug: a.slug, sectionId: b.cardSectionId }),
+      () => caller.webhooks.update({ projectSlug: a.slug, webhookId: b.webhookId, changes: { active: false } }),
+      () => caller.webhooks.delete({ projectSlug: a.slug, webhookId: b.webhookId }),
+      () => caller.webhooks.deliveries({ projectSlug: a.slug, webhookId: b.webhookId }),
+      () => caller.webhooks.sendTest({ projectSlug: a.slug, webhookId: b.webhookId }),
+      () => caller.webhooks.redeliver({ projectSlug: a.slug, deliveryId: b.deliveryId }),
     ];
     for (const attempt of attempts) expect((await trpcErrorOf(attempt())).code).toBe("NOT_FOUND");
     expect(await snapshot(b.project.id)).toEqual(before);

@@ -29,7 +29,8 @@ export async function startTally(env: Record<string, string> = {}): Promise<stri
   const home = await mkdtemp(path.join(tmpdir(), "tally-http-"));
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), TALLY_HOME: home, ...env },
+    // Its background jobs stay off: they would work on the other test files' webhook deliveries.
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), TALLY_HOME: home, TALLY_BACKGROUND_JOBS: "false", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   running.push({ child, home });

@@ -182,6 +182,15 @@ describe("security settings", () => {
     expect(envError({ TALLY_STATEMENT_TIMEOUT_MS: "50" }).problems).toEqual([expect.stringMatching(/^TALLY_STATEMENT_TIMEOUT_MS/)]);
   });
 
+  it("keeps webhooks off private networks and runs background jobs unless told otherwise", () => {
+    expect(parseEnv({})).toMatchObject({ TALLY_WEBHOOK_ALLOW_PRIVATE: false, TALLY_BACKGROUND_JOBS: true });
+    expect(parseEnv({ TALLY_WEBHOOK_ALLOW_PRIVATE: "true", TALLY_BACKGROUND_JOBS: "0" })).toMatchObject({
+      TALLY_WEBHOOK_ALLOW_PRIVATE: true,
+      TALLY_BACKGROUND_JOBS: false,
+    });
+    expect(envError({ TALLY_WEBHOOK_ALLOW_PRIVATE: "yes" }).problems).toEqual([expect.stringMatching(/^TALLY_WEBHOOK_ALLOW_PRIVATE.*true or false/)]);
+  });
+
   it("never repeats the setup token in an error", () => {
     expect(envError({ TALLY_SETUP_TOKEN: "short-secret" }).message).not.toContain("short-secret");
   });

@@ -14,7 +14,8 @@ export type AuditResourceType =
   | "registeredModel"
   | "modelVersion"
   | "cardSection"
-  | "policy";
+  | "policy"
+  | "webhook";
 
 /**
  * Someone not signed in (a failed sign-in, a refused cross-site request). Only the audit log knows

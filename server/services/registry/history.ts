@@ -2,6 +2,7 @@ import { db } from "@/server/db/client";
 import type { Tx } from "@/server/db/transaction";
 import { actorLabel, assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
+import { enqueueRegistryWebhookEvent } from "../webhooks";
 import type { RegistryEventKind, RegistryHistoryEntry } from "./types";
 
 /**
@@ -47,6 +48,7 @@ export async function recordRegistryEvent(
     before: event.before,
     after: event.after,
   });
+  await enqueueRegistryWebhookEvent(tx, access, event);
 }
 
 /** A model's history, newest first (also after renames: it is kept by the model's id). */

@@ -11,6 +11,7 @@ export default async function SettingsLayout({ children, params }: { children: R
     { href: base, label: "General" },
     { href: `${base}/members`, label: "Members" },
     ...(hasScope(project.role, "apiTokens:manage") ? [{ href: `${base}/tokens`, label: "API tokens" }] : []),
+    ...(hasScope(project.role, "webhooks:manage") ? [{ href: `${base}/webhooks`, label: "Webhooks" }] : []),
     { href: `${base}/audit`, label: "Audit log" },
     { href: `${base}/policy`, label: "Policy" },
   ];

@@ -1,0 +1,71 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { pgPool } from "@/server/db/pool";
+
+/**
+ * A table of leased work items. Each row has `"id"`, a due-time column, `"leaseOwner"` and
+ * `"leaseExpiresAt"`. The names are constants of the calling service, never user input.
+ */
+export interface LeasedTable {
+  /** The table's name as PostgreSQL knows it, e.g. `WebhookDelivery`. */
+  table: string;
+  /** The column holding when a row is next due. */
+  dueColumn: string;
+  /** A constant SQL condition rows must meet to be claimed, e.g. `"status" = 'pending'`. */
+  ready: string;
+}
+
+export interface ClaimOptions {
+  /** Who claims (`workerId()`); only this owner may finish or release what it claimed. */
+  owner: string;
+  now: Date;
+  /** How long the claim holds: past it, another process may claim the row again. */
+  leaseMs: number;
+  limit: number;
+  /** Only rows whose `column` is one of `values` (e.g. one webhook's deliveries). */
+  only?: { column: string; values: string[] };
+}
+
+const quoted = (identifier: string) => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(identifier)) throw new Error(`not a plain SQL identifier: ${identifier}`);
+  return `"${identifier}"`;
+};
+
+/** Timestamps are `timestamp(3)` in UTC, as Prisma stores them. */
+const utc = (placeholder: string) => `(${placeholder}::timestamptz AT TIME ZONE 'UTC')`;
+
+/**
+ * Claims up to `limit` due rows for `owner` and returns their ids, oldest due first. Safe with any
+ * number of processes on one database: `FOR UPDATE SKIP LOCKED` lets concurrent claims pass each
+ * other without waiting, and a row already leased is skipped until its lease ends. So a row is
+ * worked on by exactly one process at a time, and one whose process died is picked up again once
+ * the lease expires.
+ */
+export async function claimDue(spec: LeasedTable, options: ClaimOptions): Promise<string[]> {
+  const table = quoted(spec.table);
+  const due = quoted(spec.dueColumn);
+  const params: unknown[] = [options.owner, new Date(options.now.getTime() + options.leaseMs).toISOString(), options.now.toISOString(), options.limit];
+  let only = "";
+  if (options.only) {
+    params.push(options.only.values);
+    only = `AND ${quoted(options.only.column)} = ANY($5::text[])`;
+  }
+  const { rows } = await pgPool().query<{ id: string }>(
+    `UPDATE ${table} SET "leaseOwner" = $1, "leaseExpiresAt" = ${utc("$2")}
+      WHERE "id" IN (
+        SELECT "id" FROM ${table}
+         WHERE (${spec.ready}) AND ${due} <= ${utc("$3")}
+           AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" <= ${utc("$3")}) ${only}
+         ORDER BY ${due}
+         LIMIT $4
+         FOR UPDATE SKIP LOCKED)
+      RETURNING "id"`,
+    params,
+  );
+  return rows.map((row) => row.id);
+}
+
+/** A name for this process's claims, unique across replicas and restarts. */
+export function workerId(): string {
+  return `${hostname()}#${process.pid}#${randomBytes(4).toString("hex")}`;
+}
