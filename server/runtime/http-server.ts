@@ -3,6 +3,7 @@ import next from "next";
 import { config } from "../config";
 import { PEER_ADDRESS_HEADER } from "../http/client-address";
 import { routeSecurityHeaders, servedByRouteHandler } from "../http/security-headers";
+import { startRequestExpiry } from "../services/promotions";
 import { startWebhookWorker } from "../services/webhooks";
 
 /**
@@ -31,11 +32,11 @@ export async function serveTally(options: { dir: string; port: number; hostname?
   });
   // Background work runs in every replica (each item is claimed by exactly one; docs/webhooks.md),
   // after the server listens so that it never delays the first request.
-  const worker = config().TALLY_BACKGROUND_JOBS ? startWebhookWorker() : undefined;
+  const workers = config().TALLY_BACKGROUND_JOBS ? [startWebhookWorker(), startRequestExpiry()] : [];
   const stop = () => {
     server.close();
     // A delivery in flight finishes and is recorded (or its lease lapses and another replica sends it).
-    void Promise.all([worker?.stop(), app.close()]).finally(() => process.exit(0));
+    void Promise.all([...workers.map((worker) => worker.stop()), app.close()]).finally(() => process.exit(0));
     // Open keep-alive connections would hold close() back; the process ends regardless.
     setTimeout(() => process.exit(0), 5_000).unref();
   };

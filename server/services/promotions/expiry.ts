@@ -1,6 +1,7 @@
 import { promotionRequestTransition } from "@/lib/model-registry-states";
 import { transaction } from "@/server/db/transaction";
 import { resolveProjectAccess, type SystemActor } from "../access";
+import { startBackgroundLoop, type BackgroundLoop } from "../jobs";
 import { recordRegistryEvent } from "../registry/internal";
 import { modelOfRow } from "./requests";
 
@@ -38,4 +39,11 @@ export async function expireDueRequests(now: Date = new Date()): Promise<number>
     expired += done;
     if (done < BATCH) return expired;
   }
+}
+
+const EXPIRY_INTERVAL_MS = 60_000;
+
+/** Expires due requests once a minute in this process (several replicas at once stay correct: SKIP LOCKED). */
+export function startRequestExpiry(): BackgroundLoop {
+  return startBackgroundLoop("promotion request expiry", EXPIRY_INTERVAL_MS, () => expireDueRequests());
 }
