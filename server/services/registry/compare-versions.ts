@@ -1,4 +1,4 @@
-import type { ProjectAccess } from "../access";
+import { assertScope, type ProjectAccess } from "../access";
 import { loadRunViews, type RunView } from "../runs";
 import type { ModelVersion } from "./types";
 import { getModelVersion } from "./versions";
@@ -54,6 +54,7 @@ function rows<T>(runs: [RunView | undefined, RunView | undefined], entries: (run
  * inputs. A version whose run is gone (or was never named) has empty columns.
  */
 export async function compareModelVersions(access: ProjectAccess, name: string, version: number, other: number): Promise<VersionComparison> {
+  assertScope(access, "project:read");
   const [first, second] = await Promise.all([getModelVersion(access, name, version), getModelVersion(access, name, other)]);
   const runIds = [...new Set([first.runId, second.runId].flatMap((id) => (id ? [id] : [])))];
   const views = new Map((await loadRunViews(access, runIds)).map((view) => [view.info.run_id, view]));

@@ -117,6 +117,8 @@ export interface DatasetInput {
 /** Datasets are shared per experiment by (name, digest); a run records each once with its tags. */
 export async function logInputs(access: ProjectAccess, runId: string, datasets: DatasetInput[]): Promise<void> {
   assertScope(access, "runs:write");
+  // MLflow clients send log-inputs with only models too; there is nothing to store then.
+  if (datasets.length === 0) return;
   const run = await db().run.findFirst({
     where: { id: runId, projectId: access.project.id },
     select: { id: true, lifecycleStage: true, experimentId: true },

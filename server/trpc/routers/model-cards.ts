@@ -6,22 +6,22 @@ const target = (input: { modelName: string; version?: number }) => ({ modelName:
 
 /** Model cards: the edge resolves membership; the service decides who may edit (modelCards:write). */
 export const modelCardsRouter = router({
-  get: projectProcedure("project:read")
+  get: projectProcedure()
     .input(cardTargetInput)
     .query(({ ctx, input }) => getModelCard(ctx.access, target(input))),
-  save: projectProcedure("project:read")
+  save: projectProcedure()
     .input(saveCardInput)
     .mutation(({ ctx, input }) =>
       saveModelCard(ctx.access, target(input), { baseRevision: input.baseRevision, sections: input.sections, changeSummary: input.changeSummary }),
     ),
-  revisions: projectProcedure("project:read")
+  revisions: projectProcedure()
     .input(cardTargetInput)
     .query(({ ctx, input }) => listCardRevisions(ctx.access, target(input))),
-  revision: projectProcedure("project:read")
+  revision: projectProcedure()
     .input(cardRevisionInput)
     .query(({ ctx, input }) => getCardRevision(ctx.access, target(input), input.revision)),
   /** Text for "Training data" and "Evaluation" from the version's run and logged model. */
-  facts: projectProcedure("project:read")
+  facts: projectProcedure()
     .input(cardFactsInput)
     .query(({ ctx, input }) => cardFacts(ctx.access, input.modelName, input.version)),
 });

@@ -4,13 +4,13 @@ import { projectProcedure, router } from "../init";
 
 /** A user's own saved runs-table views; reading the project is enough to keep views. */
 export const runViewsRouter = router({
-  list: projectProcedure("project:read")
+  list: projectProcedure()
     .input(listRunViewsInput)
     .query(({ ctx, input }) => listRunViews(ctx.access, input.experimentId)),
-  save: projectProcedure("project:read")
+  save: projectProcedure()
     .input(saveRunViewInput)
     .mutation(({ ctx, input }) => saveRunView(ctx.access, input)),
-  delete: projectProcedure("project:read")
+  delete: projectProcedure()
     .input(deleteRunViewInput)
     .mutation(({ ctx, input }) => deleteRunView(ctx.access, input)),
 });

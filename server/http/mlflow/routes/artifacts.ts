@@ -18,7 +18,6 @@ export const artifactRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/artifacts/list",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = z
         .object({

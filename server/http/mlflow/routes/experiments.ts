@@ -37,12 +37,11 @@ const search: MlflowRoute["handle"] = (access, input) => {
 };
 
 export const experimentRoutes: MlflowRoute[] = [
-  { method: "POST", path: "/experiments/search", scope: "project:read", handle: search },
-  { method: "GET", path: "/experiments/search", scope: "project:read", handle: search },
+  { method: "POST", path: "/experiments/search", handle: search },
+  { method: "GET", path: "/experiments/search", handle: search },
   {
     method: "GET",
     path: "/experiments/get-by-name",
-    scope: "project:read",
     handle: async (access, input) => {
       const { experiment_name } = z.object({ experiment_name: experimentNameSchema }).parse(input);
       return { experiment: await getExperimentByName(access, experiment_name) };
@@ -51,7 +50,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/experiments/get",
-    scope: "project:read",
     handle: async (access, input) => ({
       experiment: await getExperiment(access, experimentRef.parse(input).experiment_id),
     }),
@@ -59,7 +57,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/create",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = z
         .object({
@@ -74,7 +71,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/update",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = experimentRef.extend({ new_name: experimentNameSchema }).parse(input);
       await renameExperiment(access, body.experiment_id, body.new_name);
@@ -84,7 +80,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/delete",
-    scope: "runs:delete",
     handle: async (access, input) => {
       await setExperimentLifecycle(access, experimentRef.parse(input).experiment_id, "deleted");
       return {};
@@ -93,7 +88,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/restore",
-    scope: "runs:delete",
     handle: async (access, input) => {
       await setExperimentLifecycle(access, experimentRef.parse(input).experiment_id, "active");
       return {};
@@ -102,7 +96,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/set-experiment-tag",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = experimentRef.and(experimentTagSchema).parse(input);
       await setExperimentTag(access, body.experiment_id, { key: body.key, value: body.value });
@@ -112,7 +105,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/delete-experiment-tag",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = experimentRef.extend({ key: z.string().min(1).max(250) }).parse(input);
       await deleteExperimentTag(access, body.experiment_id, body.key);

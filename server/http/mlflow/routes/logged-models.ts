@@ -43,7 +43,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/logged-models/search",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = z
         .object({
@@ -69,7 +68,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/logged-models",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = z
         .object({
@@ -96,7 +94,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/logged-models/:modelId",
-    scope: "project:read",
     handle: async (access, input, params) => {
       const allowDeleted = z.enum(["true", "false"]).optional().parse(input.allow_deleted) === "true";
       return { model: await getLoggedModel(access, modelIdSchema.parse(params.modelId), allowDeleted) };
@@ -105,7 +102,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "PATCH",
     path: "/logged-models/:modelId",
-    scope: "runs:write",
     handle: async (access, input, params) => {
       const { status } = z.object({ status: statusSchema }).parse(input);
       return { model: await finalizeLoggedModel(access, modelIdSchema.parse(params.modelId), status) };
@@ -114,7 +110,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "DELETE",
     path: "/logged-models/:modelId",
-    scope: "runs:delete",
     handle: async (access, _input, params) => {
       await deleteLoggedModel(access, modelIdSchema.parse(params.modelId));
       return {};
@@ -123,7 +118,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "PATCH",
     path: "/logged-models/:modelId/tags",
-    scope: "runs:write",
     handle: async (access, input, params) => {
       const { tags } = z.object({ tags: z.array(runTagSchema).max(100) }).parse(input);
       await setLoggedModelTags(access, modelIdSchema.parse(params.modelId), tags);
@@ -136,7 +130,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
     // key "acc%20top" into "acc top" and make a lone "%" a URIError.
     method: "DELETE",
     path: "/logged-models/:modelId/tags/*tagKey",
-    scope: "runs:write",
     handle: async (access, _input, params) => {
       await deleteLoggedModelTag(access, modelIdSchema.parse(params.modelId), params.tagKey!);
       return {};
@@ -145,7 +138,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/logged-models/:modelId/artifacts/directories",
-    scope: "project:read",
     handle: async (access, input, params) => {
       const { artifact_directory_path: folder } = z.object({ artifact_directory_path: z.string().max(4096).default("") }).parse(input);
       const { rootUri, entries } = await listLoggedModelArtifacts(access, modelIdSchema.parse(params.modelId), folder);
@@ -155,7 +147,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/logged-models/:modelId/params",
-    scope: "runs:write",
     handle: async (access, input, params) => {
       const body = z.object({ params: z.array(paramSchema).max(100) }).parse(input);
       await logLoggedModelParams(access, modelIdSchema.parse(params.modelId), body.params);

@@ -57,7 +57,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/search",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = z
         .object({
@@ -82,7 +81,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/create",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = z
         .object({
@@ -107,13 +105,11 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/runs/get",
-    scope: "project:read",
     handle: async (access, input) => ({ run: await getRun(access, runIdOf(input)) }),
   },
   {
     method: "POST",
     path: "/runs/update",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = z
         .object({ status: runStatusSchema.optional(), end_time: int64.optional(), run_name: z.string().max(250).optional() })
@@ -130,7 +126,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/delete",
-    scope: "runs:delete",
     handle: async (access, input) => {
       await setRunLifecycle(access, runIdOf(input), "deleted");
       return {};
@@ -139,7 +134,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/restore",
-    scope: "runs:delete",
     handle: async (access, input) => {
       await setRunLifecycle(access, runIdOf(input), "active");
       return {};
@@ -148,7 +142,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/log-metric",
-    scope: "runs:write",
     handle: async (access, input) => {
       await logBatch(access, runIdOf(input), { metrics: [metricSchema.parse(input)], params: [], tags: [] });
       return {};
@@ -157,7 +150,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/log-parameter",
-    scope: "runs:write",
     handle: async (access, input) => {
       await logBatch(access, runIdOf(input), { metrics: [], params: [paramSchema.parse(input)], tags: [] });
       return {};
@@ -166,7 +158,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/set-tag",
-    scope: "runs:write",
     handle: async (access, input) => {
       await logBatch(access, runIdOf(input), { metrics: [], params: [], tags: [runTagSchema.parse(input)] });
       return {};
@@ -175,7 +166,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/delete-tag",
-    scope: "runs:write",
     handle: async (access, input) => {
       const { key } = z.object({ key: z.string({ error: "key is required" }).min(1).max(250) }).parse(input);
       await deleteRunTag(access, runIdOf(input), key);
@@ -185,7 +175,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/log-batch",
-    scope: "runs:write",
     handle: async (access, input) => {
       const batch = logBatchSchema.parse(input);
       await logBatch(access, runIdOf(input), batch);
@@ -195,7 +184,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/log-inputs",
-    scope: "runs:write",
     largeBody: true,
     handle: async (access, input) => {
       const body = z
@@ -205,14 +193,13 @@ export const runRoutes: MlflowRoute[] = [
         })
         .parse(input);
       const runId = runIdOf(input);
-      if (body.datasets.length) await logInputs(access, runId, body.datasets);
+      await logInputs(access, runId, body.datasets);
       return {};
     },
   },
   {
     method: "POST",
     path: "/runs/outputs",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = z
         .object({ models: z.array(z.object({ model_id: z.string().min(1).max(64), step: int64.default(0) })).max(1000) })
@@ -224,7 +211,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/log-model",
-    scope: "runs:write",
     handle: async (access, input) => {
       const { model_json } = z.object({ model_json: z.string().min(2).max(100_000) }).parse(input);
       let model: unknown;
@@ -240,7 +226,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/metrics/get-history",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = z
         .object({
@@ -260,7 +245,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/metrics/get-history-bulk-interval",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = z
         .object({
