@@ -27,10 +27,17 @@ module.exports = {
     },
     {
       name: "services-through-their-index",
-      comment: "A service reaches another service only through its index.ts.",
+      comment: "A service reaches another service only through its index.ts (or its internal.ts: unguarded lookups for services).",
       severity: "error",
       from: { path: "^server/services/([^/]+)/" },
-      to: { path: "^server/services/([^/]+)/(?!index\\.ts$)", pathNot: "^server/services/$1/" },
+      to: { path: "^server/services/([^/]+)/(?!(index|internal)\\.ts$)", pathNot: "^server/services/$1/" },
+    },
+    {
+      name: "internal-lookups-stay-in-services",
+      comment: "internal.ts holds lookups that assert no scope; only services, which assert their own, may call them.",
+      severity: "error",
+      from: { pathNot: "^(server/services|tests)/" },
+      to: { path: "^server/services/[^/]+/internal\\.ts$" },
     },
     {
       name: "prisma-only-in-server",

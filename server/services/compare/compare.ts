@@ -3,7 +3,8 @@ import type { RunStatus } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore } from "../metrics";
-import { loadRunViews, type RunView } from "../runs";
+import type { RunView } from "../runs";
+import { loadRunViews } from "../runs/internal";
 
 export const MIN_COMPARED_RUNS = 2;
 export const MAX_COMPARED_RUNS = 20;

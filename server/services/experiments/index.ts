@@ -1,7 +1,6 @@
 export {
   DEFAULT_EXPERIMENT_NUMBER,
   ensureDefaultExperiment,
-  findExperiment,
   getExperiment,
   getExperimentByName,
   createExperiment,
@@ -11,5 +10,5 @@ export {
   deleteExperimentTag,
 } from "./experiments";
 export { toExperimentView, experimentSelect, type ExperimentView } from "./views";
-export { searchExperiments, experimentKeysOf } from "./search";
+export { searchExperiments } from "./search";
 export { listExperimentSummaries, type ExperimentSummary } from "./overview";

@@ -2,7 +2,6 @@ export {
   LOGGED_MODEL_STATUSES,
   createLoggedModel,
   getLoggedModel,
-  loadLoggedModelViews,
   finalizeLoggedModel,
   deleteLoggedModel,
   setLoggedModelTags,

@@ -4,8 +4,8 @@ import { db } from "@/server/db/client";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 import { listArtifactsUnder, type ListEntry } from "../artifacts";
-import { experimentKeysOf, findExperiment } from "../experiments";
-import { findRun } from "../runs";
+import { experimentKeysOf, findExperiment } from "../experiments/internal";
+import { findRun } from "../runs/internal";
 import { compileLoggedModelSearch, executeSearch, type LoggedModelSearchInput } from "../tracking-search";
 
 export const LOGGED_MODEL_STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"] as const;

@@ -1,5 +1,6 @@
 import { assertScope, type ProjectAccess } from "../access";
-import { loadRunViews, type RunView } from "../runs";
+import type { RunView } from "../runs";
+import { loadRunViews } from "../runs/internal";
 import type { ModelVersion } from "./types";
 import { getModelVersion } from "./versions";
 

@@ -1,4 +1,4 @@
-export { createRun, getRun, loadRunViews, updateRun, setRunLifecycle, findRun, RUN_NAME_TAG } from "./runs";
+export { createRun, getRun, updateRun, setRunLifecycle, RUN_NAME_TAG } from "./runs";
 export { logBatch, deleteRunTag, logInputs, logOutputs, type LogBatchInput, type DatasetInput } from "./logging";
 export { recordLoggedModel } from "./log-model";
 export { getMetricHistory, getMetricHistoryBulkInterval, getDownsampledHistory, MAX_BULK_INTERVAL_RESULTS, MAX_HISTORY_PAGE } from "./history";

@@ -5,7 +5,7 @@ import { db } from "@/server/db/client";
 import { transaction, type SqlTx, type Tx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
-import { findExperiment } from "../experiments";
+import { findExperiment } from "../experiments/internal";
 import { metricStore } from "../metrics";
 import { generateRunName } from "./run-names";
 import { runInfoSelect, toRunInfoView, type MetricView, type RunInfoView, type RunView } from "./views";

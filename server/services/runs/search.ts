@@ -1,5 +1,5 @@
 import { assertScope, type ProjectAccess } from "../access";
-import { experimentKeysOf } from "../experiments";
+import { experimentKeysOf } from "../experiments/internal";
 import { compileRunSearch, executeSearch, pageTokenAfter, type ViewType } from "../tracking-search";
 import { runsWithinPageBudget } from "./page-budget";
 import { loadRunViews } from "./runs";

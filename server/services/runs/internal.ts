@@ -1,0 +1,5 @@
+/**
+ * Unguarded lookups for other services, which assert their own scope before calling them (see
+ * docs/permissions.md). Not part of the public surface (index.ts): edges never import this file.
+ */
+export { findRun, loadRunViews } from "./runs";
