@@ -229,6 +229,32 @@ test("the version's model card: fill from the run, save, edit again, compare the
   await page.close();
 });
 
+test("the project's own card sections: added in Settings, filled on a card, renamed without losing the text", async () => {
+  const page = await owner.newPage();
+  await page.goto(`${tally.projectUrl}/settings`);
+  const add = page.getByRole("form", { name: "Add a card section" });
+  await add.getByLabel("New section title").fill("Fairness review");
+  await add.getByRole("button", { name: "Add section" }).click();
+  await expect(page.getByLabel('Title of "Fairness review"')).toHaveValue("Fairness review");
+
+  await page.goto(`${tally.projectUrl}/models/${MODEL}/versions/1`);
+  await expect(page.getByRole("region", { name: "Fairness review" })).toContainText("Not written yet.");
+  await page.getByRole("button", { name: "Edit card" }).click();
+  const card = page.getByRole("form", { name: "Edit model card" });
+  await card.getByLabel("Fairness review").fill("Checked across regions.");
+  await card.getByRole("button", { name: "Save card" }).click();
+  await expect(page.getByRole("region", { name: "Fairness review" })).toContainText("Checked across regions.");
+
+  await page.goto(`${tally.projectUrl}/settings`);
+  const row = page.getByRole("form", { name: "Section Fairness review" });
+  await row.getByLabel('Title of "Fairness review"').fill("Bias audit");
+  await row.getByRole("button", { name: "Rename" }).click();
+  await expect(page.getByLabel('Title of "Bias audit"')).toHaveValue("Bias audit");
+  await page.goto(`${tally.projectUrl}/models/${MODEL}/versions/1`);
+  await expect(page.getByRole("region", { name: "Bias audit" })).toContainText("Checked across regions.");
+  await page.close();
+});
+
 test("a viewer sees the registry but is offered no edit controls", async () => {
   const page = await viewer.newPage();
   await timed(page, "models list", `${tally.projectUrl}/models`, () => expect(page.getByRole("link", { name: MODEL })).toBeVisible());
@@ -252,6 +278,10 @@ test("a viewer sees the registry but is offered no edit controls", async () => {
   await expect(page.getByRole("button", { name: "Edit description" })).toHaveCount(0);
   await expect(page.getByRole("region", { name: "Summary" })).toContainText("for EU customers");
   await expect(page.getByRole("button", { name: "Edit card" })).toHaveCount(0);
+  await expect(page.getByRole("region", { name: "Bias audit" })).toContainText("Checked across regions.");
+  await page.goto(`${tally.projectUrl}/settings`);
+  await expect(page.getByRole("heading", { name: "Model cards" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Add section" })).toHaveCount(0);
 
   await page.goto(`${tally.projectUrl}/runs/${runId}`);
   await expect(page.getByRole("list", { name: "Logged models" })).toContainText("churn-model");

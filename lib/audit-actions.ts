@@ -38,6 +38,10 @@ export const AUDIT_ACTIONS = [
   "run.rename",
   "run.delete",
   "run.restore",
+  // Model cards: the project's own card sections added (or brought back), renamed, removed.
+  "card_section.add",
+  "card_section.rename",
+  "card_section.remove",
   // Model registry: every change a model's history records (REGISTRY_EVENT_KINDS), prefixed.
   ...REGISTRY_EVENT_KINDS.map((kind) => `registry.${kind}` as const),
 ] as const;

@@ -11,6 +11,7 @@ export const SCOPES = [
   "runs:write",
   "registry:write",
   "modelCards:write",
+  "modelCards:configure",
   "promotions:request",
   "promotions:approveUngated",
   "promotions:approveGated",
@@ -38,6 +39,7 @@ const MAINTAINER_SCOPES: readonly Scope[] = [
   "promotions:approveUngated",
   "runs:delete",
   "registry:delete",
+  "modelCards:configure",
   "apiTokens:manage",
   "webhooks:manage",
 ];

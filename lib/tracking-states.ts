@@ -17,6 +17,10 @@ export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 export const VIEW_TYPES = ["ACTIVE_ONLY", "DELETED_ONLY", "ALL"] as const;
 export type ViewType = (typeof VIEW_TYPES)[number];
 
+/** MLflow 3's LoggedModelStatus, in the order of its enum (the REST API also accepts them as numbers 1..3). */
+export const LOGGED_MODEL_STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"] as const;
+export type LoggedModelStatus = (typeof LOGGED_MODEL_STATUSES)[number];
+
 export function isRunStatus(value: string): value is RunStatus {
   return (RUN_STATUSES as readonly string[]).includes(value);
 }

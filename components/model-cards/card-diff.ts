@@ -1,5 +1,5 @@
 import { diffLines } from "diff";
-import { cardSectionTitle, orderedSectionIds, type CardSections } from "@/lib/model-cards";
+import { cardSectionTitle, orderedSectionIds, type CardSections, type ProjectCardSection } from "@/lib/model-cards";
 
 /** One row of a side-by-side diff: the line on each side, or null where that side has none. */
 export interface DiffRow {
@@ -43,9 +43,9 @@ export function sideBySide(before: string, after: string): DiffRow[] {
 }
 
 /** Per section of either card, in card order, the side-by-side rows; unchanged sections are left out. */
-export function diffCards(before: CardSections, after: CardSections): SectionDiff[] {
-  const ids = orderedSectionIds({ ...before, ...after });
+export function diffCards(before: CardSections, after: CardSections, projectSections: readonly ProjectCardSection[]): SectionDiff[] {
+  const ids = orderedSectionIds({ ...before, ...after }, projectSections);
   return ids
     .filter((id) => (before[id] ?? "") !== (after[id] ?? ""))
-    .map((id) => ({ id, title: cardSectionTitle(id) ?? id, rows: sideBySide(before[id] ?? "", after[id] ?? "") }));
+    .map((id) => ({ id, title: cardSectionTitle(id, projectSections) ?? id, rows: sideBySide(before[id] ?? "", after[id] ?? "") }));
 }

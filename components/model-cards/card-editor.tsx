@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { cardSectionTitle, orderedSectionIds, STANDARD_CARD_SECTIONS, type CardSections } from "@/lib/model-cards";
+import { cardSectionTitle, orderedSectionIds, STANDARD_CARD_SECTIONS, type CardSections, type ProjectCardSection } from "@/lib/model-cards";
 import { useTRPC } from "@/lib/trpc-client";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
@@ -17,6 +17,8 @@ interface EditorProps {
   ownSections: CardSections;
   /** What a version shows from the model's card where it has no text of its own. */
   inheritedSections: CardSections;
+  /** The project's sections: every card offers those not removed, after the standard ones. */
+  projectSections: readonly ProjectCardSection[];
   onDone: () => void;
 }
 
@@ -25,7 +27,7 @@ interface EditorProps {
  * source run's datasets and metrics into the draft, where it stays editable; nothing is saved until
  * the person saves, and a save on a stale revision comes back as a conflict.
  */
-export function CardEditor({ slug, modelName, version, baseRevision, ownSections, inheritedSections, onDone }: EditorProps) {
+export function CardEditor({ slug, modelName, version, baseRevision, ownSections, inheritedSections, projectSections, onDone }: EditorProps) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<CardSections>(ownSections);
@@ -44,7 +46,13 @@ export function CardEditor({ slug, modelName, version, baseRevision, ownSections
     mutationFn: () => queryClient.fetchQuery(trpc.modelCards.facts.queryOptions({ projectSlug: slug, modelName, version: version! })),
   });
 
-  const ids = [...new Set([...STANDARD_CARD_SECTIONS.map((section) => section.id as string), ...orderedSectionIds(draft)])];
+  const ids = [
+    ...new Set([
+      ...STANDARD_CARD_SECTIONS.map((section) => section.id as string),
+      ...orderedSectionIds(draft, projectSections, { everyProjectSection: true }),
+    ]),
+  ];
+  const titleOf = (id: string) => cardSectionTitle(id, projectSections) ?? id;
   const setSection = (id: string, body: string) => setDraft((current) => ({ ...current, [id]: body }));
   const append = (id: string, text: string) => setDraft((current) => ({ ...current, [id]: current[id]?.trim() ? `${current[id]}\n\n${text}` : text }));
 
@@ -71,9 +79,9 @@ export function CardEditor({ slug, modelName, version, baseRevision, ownSections
       ) : null}
       {ids.map((id) => (
         <label key={id} className="block space-y-1">
-          <span className="text-sm font-medium text-gray-900">{cardSectionTitle(id)}</span>
+          <span className="text-sm font-medium text-gray-900">{titleOf(id)}</span>
           <textarea
-            aria-label={cardSectionTitle(id) ?? id}
+            aria-label={titleOf(id)}
             className={cn(CONTROL_LOOK, "block h-28 w-full px-3 py-2 font-mono")}
             value={draft[id] ?? ""}
             placeholder={inheritedSections[id] ? `From the model's card: ${inheritedSections[id]!.slice(0, 120)}` : "Markdown"}

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import type { ProjectCardSection } from "@/lib/model-cards";
 import { useTRPC } from "@/lib/trpc-client";
 import { cn } from "../ui/cn";
 import { formatDateTime } from "../ui/format";
@@ -10,7 +11,17 @@ import { diffCards } from "./card-diff";
 const ROW_TONE = { same: "", removed: "bg-red-50", added: "bg-green-50", changed: "bg-amber-50" } as const;
 
 /** The card's revisions, newest first; picking two shows what changed between them, side by side. */
-export function CardRevisions({ slug, modelName, version }: { slug: string; modelName: string; version?: number }) {
+export function CardRevisions({
+  slug,
+  modelName,
+  version,
+  projectSections,
+}: {
+  slug: string;
+  modelName: string;
+  version?: number;
+  projectSections: readonly ProjectCardSection[];
+}) {
   const trpc = useTRPC();
   const target = { projectSlug: slug, modelName, version };
   const revisions = useQuery(trpc.modelCards.revisions.queryOptions(target));
@@ -22,7 +33,7 @@ export function CardRevisions({ slug, modelName, version }: { slug: string; mode
   if (!revisions.data?.length) return <p className="text-sm text-gray-500">No revisions yet.</p>;
   const toggle = (revision: number) =>
     setPicked((current) => (current.includes(revision) ? current.filter((r) => r !== revision) : [...current, revision].slice(-2)));
-  const sections = left.data && right.data ? diffCards(left.data.sections, right.data.sections) : null;
+  const sections = left.data && right.data ? diffCards(left.data.sections, right.data.sections, projectSections) : null;
 
   return (
     <div className="space-y-4">

@@ -21,6 +21,10 @@ export function ModelCardPanel({ slug, modelName, version, canEdit }: { slug: st
   const data = card.data;
   const inherited = new Set(data?.inherited ?? []);
   const inheritedSections = Object.fromEntries([...inherited].map((id) => [id, data?.sections[id] ?? ""]));
+  const projectSections = data?.projectSections ?? [];
+  const removed = new Set(projectSections.filter((section) => section.removed).map((section) => section.id));
+  // The project's sections are listed on every card, written or not; the standard ones once written.
+  const shown = data ? orderedSectionIds(data.sections, projectSections, { everyProjectSection: true }) : [];
 
   return (
     <Card>
@@ -54,18 +58,24 @@ export function ModelCardPanel({ slug, modelName, version, canEdit }: { slug: st
             baseRevision={data.revision}
             ownSections={data.ownSections}
             inheritedSections={inheritedSections}
+            projectSections={projectSections}
             onDone={() => setMode("view")}
           />
         ) : null}
-        {mode === "history" ? <CardRevisions slug={slug} modelName={modelName} version={version} /> : null}
+        {mode === "history" ? <CardRevisions slug={slug} modelName={modelName} version={version} projectSections={projectSections} /> : null}
         {data && mode === "view" ? (
-          orderedSectionIds(data.sections).length ? (
-            orderedSectionIds(data.sections).map((id) => (
-              <section key={id} aria-label={cardSectionTitle(id) ?? id}>
+          shown.length ? (
+            shown.map((id) => (
+              <section key={id} aria-label={cardSectionTitle(id, projectSections) ?? id}>
                 <h3 className="mb-1 flex items-center gap-2 text-sm font-semibold text-gray-900">
-                  {cardSectionTitle(id)} {inherited.has(id) ? <Badge>from the model&apos;s card</Badge> : null}
+                  {cardSectionTitle(id, projectSections)} {inherited.has(id) ? <Badge>from the model&apos;s card</Badge> : null}
+                  {removed.has(id) ? <Badge>no longer a project section</Badge> : null}
                 </h3>
-                <Markdown source={data.sections[id]!} />
+                {data.sections[id] ? (
+                  <Markdown source={data.sections[id]} />
+                ) : (
+                  <p className="text-sm text-gray-500">Not written yet.</p>
+                )}
               </section>
             ))
           ) : (

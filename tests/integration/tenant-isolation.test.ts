@@ -6,7 +6,7 @@ import { db } from "@/server/db/client";
 import { resolveProjectAccess, type UserActor } from "@/server/services/access";
 import { createLoggedModel } from "@/server/services/logged-models";
 import { createInvite } from "@/server/services/members";
-import { saveModelCard } from "@/server/services/model-cards";
+import { addProjectCardSection, saveModelCard } from "@/server/services/model-cards";
 import { createModelVersion, createRegisteredModel, setModelAlias, setModelVersionTag, setRegisteredModelTag } from "@/server/services/registry";
 import { createRun } from "@/server/services/runs";
 import { appRouter } from "@/server/trpc/root";
@@ -72,7 +72,8 @@ async function createTarget() {
   const loggedModel = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: first.info.run_id, params: [], tags: [] });
   const model = await createRegisteredModel(access, { name: "b-model", description: "B's own" });
   await createModelVersion(access, model.name, { source: `models:/${loggedModel.info.model_id}`, runId: first.info.run_id });
-  await Promise.all([
+  const [cardSection] = await Promise.all([
+    addProjectCardSection(access, "B's review"),
     setRegisteredModelTag(access, model.name, "team", "b"),
     setModelVersionTag(access, model.name, 1, "validated", "yes"),
     setModelAlias(access, model.name, "champion", 1),
@@ -87,6 +88,7 @@ async function createTarget() {
     runIds: [first.info.run_id, second.info.run_id],
     modelName: model.name,
     loggedModelId: loggedModel.info.model_id,
+    cardSectionId: cardSection.id,
   };
 }
 type Target = Awaited<ReturnType<typeof createTarget>>;
@@ -183,6 +185,10 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "modelCards.revisions": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, version: 1 }), viewerMay: true },
   "modelCards.revision": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, revision: 1 }), viewerMay: true },
   "modelCards.facts": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, version: 1 }), viewerMay: true },
+  "modelCards.projectSections.list": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "modelCards.projectSections.add": { input: (b) => ({ projectSlug: b.project.slug, title: "Planted" }) },
+  "modelCards.projectSections.rename": { input: (b) => ({ projectSlug: b.project.slug, sectionId: b.cardSectionId, title: "Defaced" }) },
+  "modelCards.projectSections.remove": { input: (b) => ({ projectSlug: b.project.slug, sectionId: b.cardSectionId }) },
 };
 
 /**
@@ -257,6 +263,10 @@ const NEEDS: Record<string, Scope> = {
   "modelCards.revisions": "project:read",
   "modelCards.revision": "project:read",
   "modelCards.facts": "project:read",
+  "modelCards.projectSections.list": "project:read",
+  "modelCards.projectSections.add": "modelCards:configure",
+  "modelCards.projectSections.rename": "modelCards:configure",
+  "modelCards.projectSections.remove": "modelCards:configure",
 };
 
 /** Roles from weakest to strongest. */
@@ -270,7 +280,7 @@ function needOf(path: string): Scope {
 
 /** Everything about B that any procedure could change. */
 async function snapshot(projectId: string) {
-  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions] = await Promise.all([
+  const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections] = await Promise.all([
     db().project.findUnique({ where: { id: projectId }, select: { slug: true, name: true, updatedAt: true } }),
     db().membership.findMany({ where: { projectId }, select: { userId: true, role: true }, orderBy: { userId: "asc" } }),
     db().invite.findMany({
@@ -318,8 +328,9 @@ async function snapshot(projectId: string) {
       select: { target: true, revision: true, sections: true },
       orderBy: [{ target: "asc" }, { revision: "asc" }],
     }),
+    db().projectCardSection.findMany({ where: { projectId }, select: { id: true, title: true, position: true, removedAt: true }, orderBy: { id: "asc" } }),
   ]);
-  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions };
+  return { project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections };
 }
 
 function call(actor: UserActor | null, path: string, input: unknown): Promise<unknown> {
@@ -397,6 +408,8 @@ describe("tenant isolation over tRPC", () => {
       () => caller.invites.revoke({ projectSlug: a.slug, inviteId: b.inviteId }),
       () => caller.members.changeRole({ projectSlug: a.slug, userId: b.member.userId, role: "VIEWER" }),
       () => caller.members.remove({ projectSlug: a.slug, userId: b.member.userId }),
+      () => caller.modelCards.projectSections.rename({ projectSlug: a.slug, sectionId: b.cardSectionId, title: "Defaced" }),
+      () => caller.modelCards.projectSections.remove({ projectSlug: a.slug, sectionId: b.cardSectionId }),
     ];
     for (const attempt of attempts) expect((await trpcErrorOf(attempt())).code).toBe("NOT_FOUND");
     expect(await snapshot(b.project.id)).toEqual(before);

@@ -26,9 +26,24 @@ describe("model card diffs", () => {
   it("lists only the sections that differ, in card order, with their titles", () => {
     const before = { summary: "Same.", limitations: "Old.", "custom:Audit": "Done." };
     const after = { summary: "Same.", limitations: "New.", owners: "Team", "custom:Audit": "Done." };
-    expect(diffCards(before, after).map((section) => [section.id, section.title])).toEqual([
+    expect(diffCards(before, after, []).map((section) => [section.id, section.title])).toEqual([
       ["limitations", "Limitations"],
       ["owners", "Owners"],
+    ]);
+  });
+
+  it("titles the project's sections by their current title, a removed one included, after the standard ones", () => {
+    const projectSections = [
+      { id: "project:a", title: "Fairness review", removed: false },
+      { id: "project:b", title: "Deployment notes", removed: true },
+    ];
+    const before = { "custom:Audit": "Old.", "project:b": "Canary first." };
+    const after = { "custom:Audit": "New.", "project:a": "Reviewed.", owners: "Team" };
+    expect(diffCards(before, after, projectSections).map((section) => [section.id, section.title])).toEqual([
+      ["owners", "Owners"],
+      ["project:a", "Fairness review"],
+      ["project:b", "Deployment notes"],
+      ["custom:Audit", "Audit"],
     ]);
   });
 });

@@ -19,6 +19,7 @@ const ROLE_MATRIX: Record<Scope, Record<Role, boolean>> = {
   "promotions:approveUngated": /**/ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
   "runs:delete": /*             */ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
   "registry:delete": /*         */ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
+  "modelCards:configure": /*    */ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
   "apiTokens:manage": /*        */ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
   "webhooks:manage": /*         */ { VIEWER: N, MEMBER: N, MAINTAINER: Y, OWNER: Y },
   // Maintainers approve gated targets only when the project's policy names them; that is decided by

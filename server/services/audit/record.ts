@@ -12,7 +12,8 @@ export type AuditResourceType =
   | "run"
   | "request"
   | "registeredModel"
-  | "modelVersion";
+  | "modelVersion"
+  | "cardSection";
 
 /**
  * Someone not signed in (a failed sign-in, a refused cross-site request). Only the audit log knows

@@ -1,5 +1,4 @@
 export {
-  LOGGED_MODEL_STATUSES,
   createLoggedModel,
   getLoggedModel,
   finalizeLoggedModel,

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { badInput, notFound } from "@/lib/errors";
+import type { LoggedModelStatus } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
@@ -8,7 +9,6 @@ import { experimentKeysOf, findExperiment } from "../experiments/internal";
 import { findRun } from "../runs/internal";
 import { compileLoggedModelSearch, executeSearch, type LoggedModelSearchInput } from "../tracking-search";
 
-export const LOGGED_MODEL_STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"] as const;
 const FORBIDDEN_NAME_CHARACTERS = /[/:.%"']/;
 
 export interface LoggedModelView {
@@ -199,7 +199,7 @@ export async function listLoggedModelArtifacts(
 export async function finalizeLoggedModel(
   access: ProjectAccess,
   modelId: string,
-  status: (typeof LOGGED_MODEL_STATUSES)[number],
+  status: LoggedModelStatus,
 ): Promise<LoggedModelView> {
   assertScope(access, "runs:write");
   const model = await findModel(access, modelId);

@@ -1,9 +1,10 @@
 import { badInput, conflict, notFound } from "@/lib/errors";
-import { cardSectionTitle, MAX_CARD_SECTION_LENGTH, MAX_CARD_SECTIONS, type CardSections } from "@/lib/model-cards";
+import { cardSectionTitle, MAX_CARD_SECTION_LENGTH, MAX_CARD_SECTIONS, type CardSections, type ProjectCardSection } from "@/lib/model-cards";
 import { db } from "@/server/db/client";
 import { transaction, type Tx } from "@/server/db/transaction";
 import { actorLabel, assertScope, type ProjectAccess } from "../access";
 import { recordRegistryChange, resolveRegistryTarget, type RegistryTarget } from "../registry/internal";
+import { projectCardSections } from "./project-sections";
 
 export interface ModelCard {
   target: RegistryTarget;
@@ -13,6 +14,8 @@ export interface ModelCard {
   ownSections: CardSections;
   /** Section ids whose text comes from the model's card, not the version's. */
   inherited: string[];
+  /** The project's own sections, removed ones included (they title the text cards kept in them). */
+  projectSections: ProjectCardSection[];
   /** The latest revision of the target's own card: 0 when it was never saved. */
   revision: number;
   updatedBy: string | null;
@@ -56,19 +59,25 @@ export async function getModelCard(access: ProjectAccess, target: RegistryTarget
     sections,
     ownSections,
     inherited,
+    projectSections: await projectCardSections(db(), access.project.id),
     revision: own?.revision ?? 0,
     updatedBy: own?.author ?? null,
     updatedAt: own?.createdAt ?? null,
   };
 }
 
-/** Known section ids and bounded bodies; empty sections are dropped (a version then inherits them again). */
-function checkSections(sections: CardSections): CardSections {
+/**
+ * Known section ids and bounded bodies; empty sections are dropped (a version then inherits them
+ * again). A removed project section is still known, so a card that holds text in it saves as before.
+ */
+function checkSections(sections: CardSections, projectSections: ProjectCardSection[]): CardSections {
   const entries = Object.entries(sections);
   if (entries.length > MAX_CARD_SECTIONS) throw badInput(`A card may have at most ${MAX_CARD_SECTIONS} sections`);
   for (const [id, body] of entries) {
-    if (!cardSectionTitle(id)) {
-      throw badInput(`Unknown card section '${id}': use a standard section or 'custom:<title>' (a title of up to 100 characters)`);
+    if (!cardSectionTitle(id, projectSections)) {
+      throw badInput(
+        `Unknown card section '${id}': use a standard section, one of the project's sections or 'custom:<title>' (a title of up to 100 characters)`,
+      );
     }
     if (body.length > MAX_CARD_SECTION_LENGTH) throw badInput(`Section '${id}' must be at most ${MAX_CARD_SECTION_LENGTH} characters`);
   }
@@ -85,9 +94,9 @@ export async function saveModelCard(
   input: { baseRevision: number; sections: CardSections; changeSummary?: string },
 ): Promise<ModelCard> {
   assertScope(access, "modelCards:write");
-  const sections = checkSections(input.sections);
   await transaction(async (tx) => {
     const resolved = await resolveRegistryTarget(tx, access, target, true);
+    const sections = checkSections(input.sections, await projectCardSections(tx, access.project.id));
     const latest = await latestRevision(tx, resolved.modelId, cardKey(resolved));
     const current = latest?.revision ?? 0;
     if (current !== input.baseRevision) {

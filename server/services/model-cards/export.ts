@@ -27,6 +27,8 @@ export async function exportModelCardMarkdown(access: ProjectAccess, modelName: 
     card_revision: card.revision,
     created_at: modelVersion.createdAt.toISOString(),
   };
-  const body = orderedSectionIds(card.sections).map((id) => `## ${cardSectionTitle(id)}\n\n${card.sections[id]!.trim()}\n`);
+  const body = orderedSectionIds(card.sections, card.projectSections).map(
+    (id) => `## ${cardSectionTitle(id, card.projectSections)}\n\n${card.sections[id]!.trim()}\n`,
+  );
   return `---\n${stringify(metadata)}---\n\n# ${model.name} v${modelVersion.version}\n\n${body.join("\n")}`;
 }

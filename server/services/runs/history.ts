@@ -1,4 +1,5 @@
 import { badInput, notFound } from "@/lib/errors";
+import { MAX_BULK_INTERVAL_RESULTS } from "@/lib/schemas/mlflow-runs";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore, type MetricBucket } from "../metrics";
@@ -8,7 +9,6 @@ import type { MetricView } from "./views";
 export const MAX_HISTORY_PAGE = 25_000;
 export const MAX_DOWNSAMPLE_BUCKETS = 5_000;
 export const MAX_BULK_INTERVAL_RUNS = 100;
-export const MAX_BULK_INTERVAL_RESULTS = 2_500;
 
 function decodeOffset(pageToken: string | undefined): number {
   if (!pageToken) return 0;

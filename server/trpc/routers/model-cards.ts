@@ -1,5 +1,24 @@
-import { cardFactsInput, cardRevisionInput, cardTargetInput, saveCardInput } from "@/lib/schemas/model-cards";
-import { cardFacts, getCardRevision, getModelCard, listCardRevisions, saveModelCard } from "../../services/model-cards";
+import {
+  addProjectCardSectionInput,
+  cardFactsInput,
+  cardRevisionInput,
+  cardTargetInput,
+  removeProjectCardSectionInput,
+  renameProjectCardSectionInput,
+  saveCardInput,
+} from "@/lib/schemas/model-cards";
+import { projectRef } from "@/lib/schemas/projects";
+import {
+  addProjectCardSection,
+  cardFacts,
+  getCardRevision,
+  getModelCard,
+  listCardRevisions,
+  listProjectCardSections,
+  removeProjectCardSection,
+  renameProjectCardSection,
+  saveModelCard,
+} from "../../services/model-cards";
 import { projectProcedure, router } from "../init";
 
 const target = (input: { modelName: string; version?: number }) => ({ modelName: input.modelName, version: input.version });
@@ -24,4 +43,19 @@ export const modelCardsRouter = router({
   facts: projectProcedure()
     .input(cardFactsInput)
     .query(({ ctx, input }) => cardFacts(ctx.access, input.modelName, input.version)),
+  /** The sections the project adds to every card (Settings → Model cards); changed by maintainers and owners. */
+  projectSections: router({
+    list: projectProcedure()
+      .input(projectRef)
+      .query(({ ctx }) => listProjectCardSections(ctx.access)),
+    add: projectProcedure()
+      .input(addProjectCardSectionInput)
+      .mutation(({ ctx, input }) => addProjectCardSection(ctx.access, input.title)),
+    rename: projectProcedure()
+      .input(renameProjectCardSectionInput)
+      .mutation(({ ctx, input }) => renameProjectCardSection(ctx.access, input.sectionId, input.title)),
+    remove: projectProcedure()
+      .input(removeProjectCardSectionInput)
+      .mutation(({ ctx, input }) => removeProjectCardSection(ctx.access, input.sectionId)),
+  }),
 });

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { CardSectionsSettings } from "@/components/settings/card-sections";
 import { DeleteProject } from "@/components/settings/delete-project";
 import { ProjectGeneral } from "@/components/settings/project-general";
 import { hasScope } from "@/lib/rbac";
@@ -12,6 +13,7 @@ export default async function GeneralSettingsPage({ params }: { params: Promise<
   return (
     <>
       <ProjectGeneral slug={project.slug} name={project.name} canRename={hasScope(project.role, "project:update")} />
+      <CardSectionsSettings slug={project.slug} canConfigure={hasScope(project.role, "modelCards:configure")} />
       {hasScope(project.role, "project:delete") ? <DeleteProject slug={project.slug} name={project.name} /> : null}
     </>
   );

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { runIdSchema } from "@/lib/schemas/mlflow";
+import { listArtifactsQuery } from "@/lib/schemas/mlflow-artifacts";
 import { listArtifactsUnder, runArtifactRoot, type ListEntry } from "@/server/services/artifacts";
 import type { MlflowRoute } from "../route-table";
 
@@ -19,14 +19,7 @@ export const artifactRoutes: MlflowRoute[] = [
     method: "GET",
     path: "/artifacts/list",
     handle: async (access, input) => {
-      const body = z
-        .object({
-          run_id: runIdSchema.optional(),
-          run_uuid: runIdSchema.optional(),
-          path: z.string().max(4096).default(""),
-          page_token: z.string().max(1000).optional(),
-        })
-        .parse(input);
+      const body = listArtifactsQuery.parse(input);
       const runId = body.run_id ?? body.run_uuid;
       if (!runId) throw new z.ZodError([{ code: "custom", path: ["run_id"], message: "run_id is required", input }]);
       const { artifactUri } = await runArtifactRoot(access, runId);

@@ -1,5 +1,12 @@
-import { z } from "zod";
-import { experimentIdSchema, experimentNameSchema, experimentTagSchema, int64, viewTypeSchema } from "@/lib/schemas/mlflow";
+import {
+  createExperimentBody,
+  experimentByNameBody,
+  experimentRef,
+  experimentTagBody,
+  experimentTagRef,
+  renameExperimentBody,
+  searchExperimentsBody,
+} from "@/lib/schemas/mlflow-experiments";
 import {
   createExperiment,
   deleteExperimentTag,
@@ -12,21 +19,8 @@ import {
 } from "@/server/services/experiments";
 import type { MlflowRoute } from "../route-table";
 
-const experimentRef = z.object({ experiment_id: experimentIdSchema });
-
-/** A repeated string field: one value arrives as a plain string in a GET query. */
-const stringList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
-
-const searchBody = z.object({
-  max_results: int64.default(1000),
-  page_token: z.string().max(1000).optional(),
-  filter: z.string().max(10_000).optional(),
-  order_by: stringList.pipe(z.array(z.string().max(300)).max(10)).default([]),
-  view_type: viewTypeSchema.default("ACTIVE_ONLY"),
-});
-
 const search: MlflowRoute["handle"] = (access, input) => {
-  const body = searchBody.parse(input);
+  const body = searchExperimentsBody.parse(input);
   return searchExperiments(access, {
     filter: body.filter,
     orderBy: body.order_by,
@@ -43,7 +37,7 @@ export const experimentRoutes: MlflowRoute[] = [
     method: "GET",
     path: "/experiments/get-by-name",
     handle: async (access, input) => {
-      const { experiment_name } = z.object({ experiment_name: experimentNameSchema }).parse(input);
+      const { experiment_name } = experimentByNameBody.parse(input);
       return { experiment: await getExperimentByName(access, experiment_name) };
     },
   },
@@ -58,13 +52,7 @@ export const experimentRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/experiments/create",
     handle: async (access, input) => {
-      const body = z
-        .object({
-          name: experimentNameSchema,
-          artifact_location: z.string().max(2000).optional(),
-          tags: z.array(experimentTagSchema).max(100).default([]),
-        })
-        .parse(input);
+      const body = createExperimentBody.parse(input);
       return createExperiment(access, { name: body.name, artifactLocation: body.artifact_location || undefined, tags: body.tags });
     },
   },
@@ -72,7 +60,7 @@ export const experimentRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/experiments/update",
     handle: async (access, input) => {
-      const body = experimentRef.extend({ new_name: experimentNameSchema }).parse(input);
+      const body = renameExperimentBody.parse(input);
       await renameExperiment(access, body.experiment_id, body.new_name);
       return {};
     },
@@ -97,7 +85,7 @@ export const experimentRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/experiments/set-experiment-tag",
     handle: async (access, input) => {
-      const body = experimentRef.and(experimentTagSchema).parse(input);
+      const body = experimentTagBody.parse(input);
       await setExperimentTag(access, body.experiment_id, { key: body.key, value: body.value });
       return {};
     },
@@ -106,7 +94,7 @@ export const experimentRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/experiments/delete-experiment-tag",
     handle: async (access, input) => {
-      const body = experimentRef.extend({ key: z.string().min(1).max(250) }).parse(input);
+      const body = experimentTagRef.parse(input);
       await deleteExperimentTag(access, body.experiment_id, body.key);
       return {};
     },

@@ -1,7 +1,14 @@
-import { z } from "zod";
-import { experimentIdSchema, paramSchema, runIdSchema, runTagSchema } from "@/lib/schemas/mlflow";
 import {
-  LOGGED_MODEL_STATUSES,
+  allowDeletedQuery,
+  createLoggedModelBody,
+  finalizeLoggedModelBody,
+  loggedModelArtifactsQuery,
+  loggedModelIdSchema as modelIdSchema,
+  loggedModelParamsBody,
+  loggedModelTagsBody,
+  searchLoggedModelsBody,
+} from "@/lib/schemas/mlflow-logged-models";
+import {
   createLoggedModel,
   deleteLoggedModel,
   deleteLoggedModelTag,
@@ -15,45 +22,12 @@ import {
 import type { MlflowRoute } from "../route-table";
 import { fileInfos } from "./artifacts";
 
-const modelIdSchema = z.string().regex(/^m-[0-9a-f]{32}$/, "Invalid logged model id");
-const statusSchema = z
-  .union([z.enum(LOGGED_MODEL_STATUSES), z.number().int().min(1).max(3)])
-  .transform((status) => (typeof status === "number" ? LOGGED_MODEL_STATUSES[status - 1]! : status));
-
-const datasetRefOf = (name: string, digest: string | undefined) => ({ name, ...(digest ? { digest } : {}) });
-
-const datasetRef = z
-  .object({ dataset_name: z.string().min(1).max(500), dataset_digest: z.string().max(36).optional() })
-  .transform(({ dataset_name, dataset_digest }) => datasetRefOf(dataset_name, dataset_digest));
-
-const orderBySchema = z
-  .object({
-    field_name: z.string().min(1).max(300),
-    ascending: z.boolean().default(true),
-    dataset_name: z.string().min(1).max(500).optional(),
-    dataset_digest: z.string().max(36).optional(),
-  })
-  .refine((order) => order.dataset_name !== undefined || order.dataset_digest === undefined, "dataset_digest needs a dataset_name")
-  .transform((order) => ({
-    entry: `${order.field_name} ${order.ascending ? "ASC" : "DESC"}`,
-    ...(order.dataset_name ? { dataset: datasetRefOf(order.dataset_name, order.dataset_digest) } : {}),
-  }));
-
 export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/logged-models/search",
     handle: async (access, input) => {
-      const body = z
-        .object({
-          experiment_ids: z.array(experimentIdSchema).min(1, "experiment_ids must name at least one experiment").max(1000),
-          filter: z.string().max(10_000).optional(),
-          datasets: z.array(datasetRef).max(100).default([]),
-          order_by: z.array(orderBySchema).max(10).default([]),
-          max_results: z.number().int().min(1).max(1000).default(100),
-          page_token: z.string().max(1000).optional(),
-        })
-        .parse(input);
+      const body = searchLoggedModelsBody.parse(input);
       const models = await searchLoggedModels(access, {
         experimentIds: body.experiment_ids,
         filter: body.filter,
@@ -69,16 +43,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/logged-models",
     handle: async (access, input) => {
-      const body = z
-        .object({
-          experiment_id: experimentIdSchema,
-          name: z.string().max(500).optional(),
-          model_type: z.string().max(500).optional(),
-          source_run_id: runIdSchema.optional(),
-          params: z.array(paramSchema).max(100).default([]),
-          tags: z.array(runTagSchema).max(100).default([]),
-        })
-        .parse(input);
+      const body = createLoggedModelBody.parse(input);
       return {
         model: await createLoggedModel(access, {
           experimentId: body.experiment_id,
@@ -95,7 +60,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     method: "GET",
     path: "/logged-models/:modelId",
     handle: async (access, input, params) => {
-      const allowDeleted = z.enum(["true", "false"]).optional().parse(input.allow_deleted) === "true";
+      const allowDeleted = allowDeletedQuery.parse(input.allow_deleted) === "true";
       return { model: await getLoggedModel(access, modelIdSchema.parse(params.modelId), allowDeleted) };
     },
   },
@@ -103,7 +68,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     method: "PATCH",
     path: "/logged-models/:modelId",
     handle: async (access, input, params) => {
-      const { status } = z.object({ status: statusSchema }).parse(input);
+      const { status } = finalizeLoggedModelBody.parse(input);
       return { model: await finalizeLoggedModel(access, modelIdSchema.parse(params.modelId), status) };
     },
   },
@@ -119,7 +84,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     method: "PATCH",
     path: "/logged-models/:modelId/tags",
     handle: async (access, input, params) => {
-      const { tags } = z.object({ tags: z.array(runTagSchema).max(100) }).parse(input);
+      const { tags } = loggedModelTagsBody.parse(input);
       await setLoggedModelTags(access, modelIdSchema.parse(params.modelId), tags);
       return {};
     },
@@ -139,7 +104,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     method: "GET",
     path: "/logged-models/:modelId/artifacts/directories",
     handle: async (access, input, params) => {
-      const { artifact_directory_path: folder } = z.object({ artifact_directory_path: z.string().max(4096).default("") }).parse(input);
+      const { artifact_directory_path: folder } = loggedModelArtifactsQuery.parse(input);
       const { rootUri, entries } = await listLoggedModelArtifacts(access, modelIdSchema.parse(params.modelId), folder);
       return { root_uri: rootUri, files: fileInfos(entries, folder) };
     },
@@ -148,7 +113,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/logged-models/:modelId/params",
     handle: async (access, input, params) => {
-      const body = z.object({ params: z.array(paramSchema).max(100) }).parse(input);
+      const body = loggedModelParamsBody.parse(input);
       await logLoggedModelParams(access, modelIdSchema.parse(params.modelId), body.params);
       return {};
     },

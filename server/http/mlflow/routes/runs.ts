@@ -1,22 +1,22 @@
-import { z } from "zod";
+import { logBatchSchema, metricSchema, paramSchema, runTagSchema } from "@/lib/schemas/mlflow";
 import {
-  experimentIdSchema,
-  int64,
-  logBatchSchema,
-  metricSchema,
-  paramSchema,
-  runIdSchema,
-  runStatusSchema,
-  runTagSchema,
-  viewTypeSchema,
-} from "@/lib/schemas/mlflow";
+  createRunBody,
+  deleteRunTagBody,
+  logInputsBody,
+  logModelBody,
+  logOutputsBody,
+  metricHistoryBody,
+  metricHistoryBulkIntervalBody,
+  runRef,
+  searchRunsBody,
+  updateRunBody,
+} from "@/lib/schemas/mlflow-runs";
 import { badInput } from "@/lib/errors";
 import {
   createRun,
   deleteRunTag,
   getMetricHistory,
   getMetricHistoryBulkInterval,
-  MAX_BULK_INTERVAL_RESULTS,
   getRun,
   logBatch,
   logInputs,
@@ -28,46 +28,15 @@ import {
 } from "@/server/services/runs";
 import type { MlflowRoute } from "../route-table";
 
-/** Clients send the run id as `run_id`, the legacy `run_uuid`, or both. */
-const runRef = z
-  .object({ run_id: runIdSchema.optional(), run_uuid: runIdSchema.optional() })
-  .transform((ref, ctx) => {
-    const runId = ref.run_id ?? ref.run_uuid;
-    if (!runId) {
-      ctx.addIssue({ code: "custom", message: "run_id is required" });
-      return z.NEVER;
-    }
-    return runId;
-  });
-
 const runIdOf = (input: Record<string, unknown>) =>
   runRef.parse({ run_id: input.run_id, run_uuid: input.run_uuid });
-
-const inputTag = z.object({ key: z.string().max(255), value: z.string().max(500) });
-const datasetSchema = z.object({
-  name: z.string().min(1).max(500),
-  digest: z.string().min(1).max(36),
-  source_type: z.string().max(64),
-  source: z.string().max(65_535),
-  schema: z.string().max(1_048_575).optional(),
-  profile: z.string().max(16_777_215).optional(),
-});
 
 export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/search",
     handle: async (access, input) => {
-      const body = z
-        .object({
-          experiment_ids: z.array(experimentIdSchema).max(1000).default([]),
-          filter: z.string().max(10_000).optional(),
-          run_view_type: viewTypeSchema.default("ACTIVE_ONLY"),
-          max_results: int64.default(1000),
-          order_by: z.array(z.string().max(300)).max(10).default([]),
-          page_token: z.string().max(1000).optional(),
-        })
-        .parse(input);
+      const body = searchRunsBody.parse(input);
       return searchRuns(access, {
         experimentIds: body.experiment_ids,
         filter: body.filter,
@@ -82,15 +51,7 @@ export const runRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/runs/create",
     handle: async (access, input) => {
-      const body = z
-        .object({
-          experiment_id: experimentIdSchema.default("0"),
-          user_id: z.string().max(256).optional(),
-          start_time: int64.optional(),
-          run_name: z.string().max(250).optional(),
-          tags: z.array(runTagSchema).max(100).default([]),
-        })
-        .parse(input);
+      const body = createRunBody.parse(input);
       return {
         run: await createRun(access, {
           experimentId: body.experiment_id,
@@ -111,9 +72,7 @@ export const runRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/runs/update",
     handle: async (access, input) => {
-      const body = z
-        .object({ status: runStatusSchema.optional(), end_time: int64.optional(), run_name: z.string().max(250).optional() })
-        .parse(input);
+      const body = updateRunBody.parse(input);
       const runInfo = await updateRun(access, {
         runId: runIdOf(input),
         status: body.status,
@@ -167,7 +126,7 @@ export const runRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/runs/delete-tag",
     handle: async (access, input) => {
-      const { key } = z.object({ key: z.string({ error: "key is required" }).min(1).max(250) }).parse(input);
+      const { key } = deleteRunTagBody.parse(input);
       await deleteRunTag(access, runIdOf(input), key);
       return {};
     },
@@ -186,12 +145,7 @@ export const runRoutes: MlflowRoute[] = [
     path: "/runs/log-inputs",
     largeBody: true,
     handle: async (access, input) => {
-      const body = z
-        .object({
-          datasets: z.array(z.object({ tags: z.array(inputTag).default([]), dataset: datasetSchema })).max(1000).default([]),
-          models: z.array(z.object({ model_id: z.string().min(1).max(64) })).max(1000).default([]),
-        })
-        .parse(input);
+      const body = logInputsBody.parse(input);
       const runId = runIdOf(input);
       await logInputs(access, runId, body.datasets);
       return {};
@@ -201,9 +155,7 @@ export const runRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/runs/outputs",
     handle: async (access, input) => {
-      const body = z
-        .object({ models: z.array(z.object({ model_id: z.string().min(1).max(64), step: int64.default(0) })).max(1000) })
-        .parse(input);
+      const body = logOutputsBody.parse(input);
       await logOutputs(access, runIdOf(input), body.models);
       return {};
     },
@@ -212,7 +164,7 @@ export const runRoutes: MlflowRoute[] = [
     method: "POST",
     path: "/runs/log-model",
     handle: async (access, input) => {
-      const { model_json } = z.object({ model_json: z.string().min(2).max(100_000) }).parse(input);
+      const { model_json } = logModelBody.parse(input);
       let model: unknown;
       try {
         model = JSON.parse(model_json);
@@ -227,13 +179,7 @@ export const runRoutes: MlflowRoute[] = [
     method: "GET",
     path: "/metrics/get-history",
     handle: async (access, input) => {
-      const body = z
-        .object({
-          metric_key: z.string({ error: "metric_key is required" }).min(1).max(250),
-          max_results: int64.optional(),
-          page_token: z.string().max(1000).optional(),
-        })
-        .parse(input);
+      const body = metricHistoryBody.parse(input);
       return getMetricHistory(access, {
         runId: runIdOf(input),
         key: body.metric_key,
@@ -246,15 +192,7 @@ export const runRoutes: MlflowRoute[] = [
     method: "GET",
     path: "/metrics/get-history-bulk-interval",
     handle: async (access, input) => {
-      const body = z
-        .object({
-          run_ids: z.union([runIdSchema, z.array(runIdSchema)], { error: "run_ids is required" }).transform((ids) => (Array.isArray(ids) ? ids : [ids])),
-          metric_key: z.string({ error: "metric_key is required" }).min(1).max(250),
-          start_step: int64.optional(),
-          end_step: int64.optional(),
-          max_results: int64.default(MAX_BULK_INTERVAL_RESULTS),
-        })
-        .parse(input);
+      const body = metricHistoryBulkIntervalBody.parse(input);
       return getMetricHistoryBulkInterval(access, {
         runIds: body.run_ids,
         key: body.metric_key,
