@@ -34,7 +34,8 @@ export const AUDIT_ACTIONS = [
   "experiment.rename",
   "experiment.delete",
   "experiment.restore",
-  // Runs: soft-deleted, restored.
+  // Runs: renamed (run_name, or the mlflow.runName tag in a batch), soft-deleted, restored.
+  "run.rename",
   "run.delete",
   "run.restore",
   // Model cards: the project's own card sections added (or brought back), renamed, removed.

@@ -154,8 +154,8 @@ const commands: CommandSpec[] = [
         { projectSlug: "--project", email: "--email", role: "--role" },
       );
       return async () => {
-        const { requireProjectScope, addMember } = await loadServices();
-        const access = await requireProjectScope(actor, input.projectSlug, "members:manage");
+        const { resolveProjectAccess, addMember } = await loadServices();
+        const access = await resolveProjectAccess(actor, input.projectSlug);
         const member = await addMember(access, input.email, input.role);
         await out(`${member.email} is now ${member.role} of project "${access.project.slug}".`);
       };
@@ -216,8 +216,8 @@ const commands: CommandSpec[] = [
         { projectSlug: "--project", name: "--name", scopes: "--scopes", expiresInDays: "--expires-days" },
       );
       return async () => {
-        const { requireProjectScope, createToken } = await loadServices();
-        const access = await requireProjectScope(actor, input.projectSlug, "apiTokens:manage");
+        const { resolveProjectAccess, createToken } = await loadServices();
+        const access = await resolveProjectAccess(actor, input.projectSlug);
         const { token, plaintext } = await createToken(access, input);
         const expiry = token.expiresAt ? `, expires ${token.expiresAt.toISOString()}` : "";
         process.stderr.write(
@@ -242,8 +242,8 @@ const commands: CommandSpec[] = [
         throw new UsageError("--expect-head: must be a SHA-256 digest (64 hex digits)");
       }
       return async () => {
-        const { requireProjectScope, verifyLedger } = await loadServices();
-        const access = await requireProjectScope(actor, slug, "audit:read");
+        const { resolveProjectAccess, verifyLedger } = await loadServices();
+        const access = await resolveProjectAccess(actor, slug);
         const result = await verifyLedger(access, { expectHead });
         const broken = result.firstBroken;
         if (broken) {

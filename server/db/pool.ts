@@ -1,5 +1,6 @@
 import pg from "pg";
 import { poolConfig } from "./connection";
+import type { SqlTx } from "./transaction";
 
 /**
  * A plain node-postgres pool for the hot paths (metric ingestion and history) where one
@@ -22,12 +23,18 @@ export function pgPool(): pg.Pool {
   return globalForPool.tallyPgPool;
 }
 
-/** Runs `work` in a transaction on one pooled connection. */
-export async function withPgTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in a transaction on one pooled connection. The handle is a `SqlTx`, so what must commit
+ * with the change (`recordAudit`) can be written in the same transaction.
+ */
+export async function withPgTransaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
   const client = await pgPool().connect();
+  const tx: SqlTx = {
+    query: async <Row extends object>(text: string, values: readonly unknown[] = []) => client.query(text, values as unknown[]) as Promise<{ rows: Row[] }>,
+  };
   try {
     await client.query("BEGIN");
-    const result = await work(client);
+    const result = await work(tx);
     await client.query("COMMIT");
     return result;
   } catch (error) {

@@ -1,5 +1,5 @@
-import { badInput, forbidden } from "@/lib/errors";
-import { requireProjectScope, type Actor, type ProjectAccess } from "../services/access";
+import { badInput } from "@/lib/errors";
+import { resolveProjectAccess, type Actor } from "../services/access";
 import { getPolicy, MAX_POLICY_YAML_LENGTH, PolicyRefused, policyDocument, updatePolicy, type StoredPolicy } from "../services/policy";
 import { apiError, errorResponse } from "./api-error";
 import { readBodyWithin } from "./body";
@@ -24,7 +24,7 @@ export async function policyRoute(request: Request, slug: string): Promise<Respo
 export async function servePolicy(request: Request, slug: string, actor: Actor): Promise<Response> {
   try {
     if (request.method === "GET") {
-      const access = await requireProjectScope(actor, slug, "project:read");
+      const access = await resolveProjectAccess(actor, slug);
       return policyResponse(request, await getPolicy(access));
     }
     return await putPolicy(request, slug, actor);
@@ -41,23 +41,11 @@ async function putPolicy(request: Request, slug: string, actor: Actor): Promise<
     await recordCrossSiteRefusal(request);
     return apiError(403, "FORBIDDEN", "Cross-site request refused");
   }
-  const access = await requireProjectScope(actor, slug, "project:read");
-  assertMayChange(access);
+  const access = await resolveProjectAccess(actor, slug);
   // A little room over the policy limit for JSON's quoting; the parser enforces the limit itself.
   const body = await readBodyWithin(request, MAX_POLICY_YAML_LENGTH * 2);
   const stored = await updatePolicy(access, { yaml: body }, { basedOnRevision: ifMatchRevision(request) });
   return policyResponse(request, stored);
-}
-
-function assertMayChange(access: ProjectAccess) {
-  if (access.actor.type === "TOKEN") {
-    throw forbidden(
-      "API tokens cannot change the approval policy: only a project owner can, signed in (Settings → Policy, or this endpoint with the web app's session)",
-    );
-  }
-  if (!access.can("policy:manage")) {
-    throw forbidden(`Only owners can change the approval policy of project "${access.project.slug}" (you are ${access.role?.toLowerCase() ?? "not a member"})`);
-  }
 }
 
 /** `If-Match: "3"` (or 3, or W/"3") → 3; no header or `*` → no condition. */

@@ -1,10 +1,9 @@
 import path from "node:path";
 import { unauthenticated } from "@/lib/errors";
 import { currentActor } from "../auth/current-actor";
-import { requireProjectScope } from "../services/access";
 import { readRunArtifact, type ObjectRead } from "../services/artifacts";
 import { readVersionFile } from "../services/registry";
-import type { ProjectAccess } from "../services/access";
+import { resolveProjectAccess, type ProjectAccess } from "../services/access";
 import { errorResponse } from "./api-error";
 import { artifactResponse, parseRange } from "./artifact-response";
 
@@ -28,7 +27,7 @@ async function serveArtifactFile(request: Request, slug: string, read: Reader): 
   try {
     const actor = await currentActor();
     if (!actor) throw unauthenticated("Please sign in");
-    const access = await requireProjectScope(actor, slug, "project:read");
+    const access = await resolveProjectAccess(actor, slug);
     const url = new URL(request.url);
     const artifactPath = url.searchParams.get("path") ?? "";
     const download = url.searchParams.get("download") === "1";

@@ -1,16 +1,15 @@
-import type { Scope } from "@/lib/rbac";
 import { authenticateToken, tokenFromAuthorization, type TokenPrincipal } from "../services/api-tokens";
-import { requireProjectScope, type ProjectAccess } from "../services/access";
+import { resolveProjectAccess, type ProjectAccess } from "../services/access";
 import { errorResponse } from "./api-error";
 import { requestClientAddress } from "./client-address";
 
 /**
- * Wraps a REST handler: verifies the API token (Bearer, or Basic with the token as password),
- * resolves the project (the one a `/projects/<slug>/…` URL names, else the token's own) and requires
- * `scope`, then maps any error to the REST error format.
+ * Wraps a REST handler: verifies the API token (Bearer, or Basic with the token as password) and
+ * resolves the project (the one a `/projects/<slug>/…` URL names, else the token's own), then maps any
+ * error to the REST error format. The service the handler calls asserts the scope it needs (its
+ * FORBIDDEN answers 403).
  */
 export function withApiToken(
-  scope: Scope,
   handler: (request: Request, auth: { token: TokenPrincipal; access: ProjectAccess }) => Promise<Response>,
   projectSlug?: string,
 ) {
@@ -20,7 +19,7 @@ export function withApiToken(
         tokenFromAuthorization(request.headers.get("authorization")),
         requestClientAddress(request.headers),
       );
-      const access = await requireProjectScope(token, projectSlug ?? token.project.slug, scope);
+      const access = await resolveProjectAccess(token, projectSlug ?? token.project.slug);
       return await handler(request, { token, access });
     } catch (error) {
       return errorResponse(error);

@@ -2,10 +2,9 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
-import type { Scope } from "@/lib/rbac";
 import { databaseErrorAsAppError } from "@/server/db/errors";
 import { projectRef } from "@/lib/schemas/projects";
-import { requireProjectScope, type UserActor } from "../services/access";
+import { resolveProjectAccess, type UserActor } from "../services/access";
 
 export interface TrpcContext {
   actor: UserActor | null;
@@ -59,12 +58,13 @@ export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
 });
 
 /**
- * Every procedure on project data is built from this: it takes `projectSlug`, checks membership and
- * the scope, and hands the resolved access (project id included) to the resolver.
+ * Every procedure on project data is built from this: it takes `projectSlug`, resolves membership
+ * (NOT_FOUND for a project the caller is not in) and hands the resolved access to the resolver. What
+ * the caller may do is not decided here: the service the resolver calls asserts its own scope.
  */
-export function projectProcedure(scope: Scope) {
+export function projectProcedure() {
   return authedProcedure.input(projectRef).use(async ({ ctx, input, next }) => {
-    const access = await requireProjectScope(ctx.actor, input.projectSlug, scope);
+    const access = await resolveProjectAccess(ctx.actor, input.projectSlug);
     return next({ ctx: { ...ctx, access } });
   });
 }

@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handleMlflowRequest } from "@/server/http/mlflow/handle-request";
 import { handleMlflowArtifactsRequest } from "@/server/http/mlflow-artifacts/handle-request";
+import { artifactRoutes } from "@/server/http/mlflow-artifacts/routes";
 import { serverInfoResponse } from "@/server/http/probes";
 import { resolveProjectAccess } from "@/server/services/access";
 import { createToken } from "@/server/services/api-tokens";
@@ -205,6 +206,23 @@ describe.each(backends)("MLflow artifact API on $name", (backend) => {
     expect((await call("GET", `${p.prefix}/artifacts?path=${p.root}`, "tly_bogus_token")).status).toBe(401);
     expect(await (await call("GET", `${p.prefix}/artifacts?path=${encodeURIComponent(p.root)}`, p.token)).json()).toEqual({ files: [] });
   });
+
+  // Every route but the GETs writes; the edge only resolves the project, so each service must refuse a
+  // read token (before the body is read, and before saying the store cannot do multipart).
+  it.each(artifactRoutes.filter((route) => route.method !== "GET").map((route) => `${route.method} ${route.path}`))(
+    "refuses a read token on %s with 403 PERMISSION_DENIED and stores nothing",
+    async (key) => {
+      const p = await project();
+      await call("PUT", `${p.prefix}/artifacts/${p.root}/kept.txt`, p.token, { body: "kept" });
+      const [method, routePath] = key.split(" ") as [string, string];
+      const target = routePath.replace("*path", `${p.root}/kept.txt`).replace("*folder", p.root);
+      const body = JSON.stringify({ path: "x.bin", upload_id: "u", parts: [{ part_number: 1, etag: "e" }] });
+      const refused = await call(method, `${p.prefix}${target}`, p.readOnly, { body, headers: { "content-type": "application/json" } });
+      expect([refused.status, ((await refused.json()) as { error_code: string }).error_code]).toEqual([403, "PERMISSION_DENIED"]);
+      const listed = await call("GET", `${p.prefix}/artifacts?path=${encodeURIComponent(p.root)}`, p.token);
+      expect(await listed.json()).toEqual({ files: [{ path: "kept.txt", is_dir: false, file_size: 4 }] });
+    },
+  );
 
   it("streams a 64 MiB upload and download byte for byte", async () => {
     const p = await project();

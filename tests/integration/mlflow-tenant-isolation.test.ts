@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { mlflowRoutes } from "@/server/http/mlflow/routes";
-import { createProjectWithToken, mlflowRequest, uniqueSuffix } from "../factories";
+import { resolveProjectAccess } from "@/server/services/access";
+import { createToken } from "@/server/services/api-tokens";
+import { createProjectWithToken, mlflowRequest, systemActor, uniqueSuffix } from "../factories";
 
 /**
  * Nothing crosses projects on the MLflow API either. A write token of project A aimed at project B
@@ -107,9 +109,39 @@ const ATTACKS: Record<string, Attack> = {
 
 const routeKeys = mlflowRoutes.map((route) => `${route.method} ${route.path}`);
 
+/**
+ * The routes a `read` token may call (docs/permissions.md). Every other route, including any new one
+ * not listed here, must be refused to a read token of B by its service, with MLflow's 403
+ * PERMISSION_DENIED, and change nothing: edges no longer declare scopes, so this is what catches a
+ * service that forgot its check.
+ */
+const READ_ROUTES = new Set([
+  "POST /experiments/search",
+  "GET /experiments/search",
+  "GET /experiments/get-by-name",
+  "GET /experiments/get",
+  "GET /runs/get",
+  "POST /runs/search",
+  "GET /metrics/get-history",
+  "GET /metrics/get-history-bulk-interval",
+  "GET /artifacts/list",
+  "POST /logged-models/search",
+  "GET /logged-models/:modelId",
+  "GET /logged-models/:modelId/artifacts/directories",
+  "GET /registered-models/get",
+  "GET /registered-models/search",
+  "GET /model-versions/search",
+  "POST /registered-models/get-latest-versions",
+  "GET /registered-models/get-latest-versions",
+  "GET /registered-models/alias",
+  "GET /model-versions/get",
+  "GET /model-versions/get-download-uri",
+]);
+
 let victim: Victim;
 let victimProjectId: string;
 let attacker: { slug: string; token: string };
+let victimReader: string;
 
 /** Everything of B that an MLflow route could change. */
 async function snapshot(projectId: string) {
@@ -155,6 +187,7 @@ beforeAll(async () => {
   await mlflowRequest(asB, "POST", "model-versions/create", { name: modelName, source: `runs:/${runId}/model`, description: SECRET, tags: [{ key: "q", value: SECRET }] });
   await mlflowRequest(asB, "POST", "registered-models/alias", { name: modelName, alias: "champion", version: "1" });
   victim = { slug: b.project.slug, runId, experimentId, loggedModelId, modelName };
+  victimReader = (await createToken(await resolveProjectAccess(systemActor, b.project.slug), { name: "reader", scopes: ["read"] })).plaintext;
   const a = await createProjectWithToken("OWNER", ["read", "write"]);
   attacker = { slug: a.project.slug, token: a.plaintext };
 });
@@ -170,6 +203,20 @@ describe("tenant isolation over the MLflow API", () => {
     const before = await snapshot(victimProjectId);
     const response = await mlflowRequest({ projectSlug: victim.slug, token: attacker.token }, method, attack.endpoint?.(victim) ?? path.slice(1), attack.fields(victim));
     expect([403, 404]).toContain(response.status);
+    expect(await snapshot(victimProjectId)).toEqual(before);
+  });
+
+  it("lists only existing routes as read routes", () => {
+    expect([...READ_ROUTES].filter((key) => !routeKeys.includes(key))).toEqual([]);
+  });
+
+  it.each(routeKeys)("%s: B's own read token may call it only if it reads, else 403 PERMISSION_DENIED; B is unchanged", async (key) => {
+    const attack = ATTACKS[key]!;
+    const [method, path] = key.split(" ") as [Method, string];
+    const before = await snapshot(victimProjectId);
+    const response = await mlflowRequest({ projectSlug: victim.slug, token: victimReader }, method, attack.endpoint?.(victim) ?? path.slice(1), attack.fields(victim));
+    if (READ_ROUTES.has(key)) expect(response.status).toBe(200);
+    else expect([response.status, response.body.error_code]).toEqual([403, "PERMISSION_DENIED"]);
     expect(await snapshot(victimProjectId)).toEqual(before);
   });
 

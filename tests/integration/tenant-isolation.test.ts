@@ -1,6 +1,7 @@
+import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import type { Role } from "@/lib/rbac";
+import { hasScope, type Role, type Scope } from "@/lib/rbac";
 import { db } from "@/server/db/client";
 import { resolveProjectAccess, type UserActor } from "@/server/services/access";
 import { createLoggedModel } from "@/server/services/logged-models";
@@ -233,6 +234,93 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "webhooks.redeliver": { input: (b) => ({ projectSlug: b.project.slug, deliveryId: b.deliveryId }) },
 };
 
+/**
+ * The scope each project-scoped procedure needs with the INPUTS above (docs/permissions.md's
+ * matrix). Edges only resolve membership, so this is checked against the services themselves: the
+ * strongest role without the scope is refused and changes nothing, the weakest role with it is not
+ * refused. `members.remove` removes someone else here, which needs members:manage.
+ */
+const NEEDS: Record<string, Scope> = {
+  "projects.get": "project:read",
+  "projects.rename": "project:update",
+  "projects.delete": "project:delete",
+  "members.list": "project:read",
+  "members.add": "members:manage",
+  "members.changeRole": "members:manage",
+  "members.remove": "members:manage",
+  "invites.list": "members:manage",
+  "invites.create": "members:manage",
+  "invites.revoke": "members:manage",
+  "tokens.list": "apiTokens:manage",
+  "tokens.create": "apiTokens:manage",
+  "tokens.revoke": "apiTokens:manage",
+  "audit.list": "audit:read",
+  "dashboard.kpis": "project:read",
+  "dashboard.runsPerDay": "project:read",
+  "dashboard.bestRuns": "project:read",
+  "dashboard.metricKeys": "project:read",
+  "dashboard.recentRuns": "project:read",
+  "compare.runs": "project:read",
+  "runViews.list": "project:read",
+  "runViews.save": "project:read",
+  "runViews.delete": "project:read",
+  "experiments.list": "project:read",
+  "experiments.create": "runs:write",
+  "experiments.rename": "runs:write",
+  "experiments.delete": "runs:delete",
+  "experiments.restore": "runs:delete",
+  "runs.get": "project:read",
+  "runs.history": "project:read",
+  "runs.artifacts": "project:read",
+  "runs.setTag": "runs:write",
+  "runs.deleteTag": "runs:write",
+  "runs.setNote": "runs:write",
+  "runs.delete": "runs:delete",
+  "runs.restore": "runs:delete",
+  "runsTable.page": "project:read",
+  "runsTable.count": "project:read",
+  "runsTable.keys": "project:read",
+  "registry.models.list": "project:read",
+  "registry.models.get": "project:read",
+  "registry.models.create": "registry:write",
+  "registry.models.updateDescription": "registry:write",
+  "registry.models.setTag": "registry:write",
+  "registry.models.deleteTag": "registry:write",
+  "registry.models.rename": "registry:write",
+  "registry.models.delete": "registry:delete",
+  "registry.versions.get": "project:read",
+  "registry.versions.filesRoot": "project:read",
+  "registry.versions.files": "project:read",
+  "registry.versions.signature": "project:read",
+  "registry.versions.compare": "project:read",
+  "registry.versions.updateDescription": "registry:write",
+  "registry.versions.setTag": "registry:write",
+  "registry.versions.deleteTag": "registry:write",
+  "registry.versions.transitionStage": "registry:write",
+  "registry.aliases.set": "registry:write",
+  "registry.aliases.delete": "registry:write",
+  "registry.register": "registry:write",
+  "registry.forRun": "project:read",
+  "modelCards.get": "project:read",
+  "modelCards.save": "modelCards:write",
+  "modelCards.revisions": "project:read",
+  "modelCards.revision": "project:read",
+  "modelCards.facts": "project:read",
+  "modelCards.projectSections.list": "project:read",
+  "modelCards.projectSections.add": "modelCards:configure",
+  "modelCards.projectSections.rename": "modelCards:configure",
+  "modelCards.projectSections.remove": "modelCards:configure",
+};
+
+/** Roles from weakest to strongest. */
+const ROLES_ASCENDING: Role[] = ["VIEWER", "MEMBER", "MAINTAINER", "OWNER"];
+
+function needOf(path: string): Scope {
+  const scope = NEEDS[path];
+  if (!scope) throw new Error(`${path} takes projectSlug but has no entry in NEEDS: add the scope it needs`);
+  return scope;
+}
+
 /** Everything about B that any procedure could change. */
 async function snapshot(projectId: string) {
   const [project, memberships, invites, tokens, auditEvents, experiments, runs, registeredModels, registryEvents, cardRevisions, cardSections, policyRevisions, promotionRequests, webhooks] = await Promise.all([
@@ -445,6 +533,38 @@ describe("roles inside a project", () => {
     } else {
       expect((await trpcErrorOf(attempt)).code).toBe("FORBIDDEN");
     }
+  });
+
+  it("names the scope of every procedure that takes projectSlug, agreeing with viewerMay", () => {
+    expect(Object.keys(NEEDS).sort()).toEqual(projectScoped.map((p) => p.path).sort());
+    for (const path of Object.keys(NEEDS)) expect([path, hasScope("VIEWER", needOf(path))]).toEqual([path, INPUTS[path]?.viewerMay === true]);
+  });
+
+  const guarded = projectScoped.map((p) => p.path).filter((path) => !ROLES_ASCENDING.every((role) => hasScope(role, needOf(path))));
+
+  it.each(guarded)("the strongest role without the scope %s needs is FORBIDDEN and nothing changes", async (path) => {
+    const scope = needOf(path);
+    const role = ROLES_ASCENDING.filter((candidate) => !hasScope(candidate, scope)).at(-1)!;
+    const b = await createTarget();
+    const caller = await addTestMember(b.project.id, role);
+    const before = await snapshot(b.project.id);
+    const refused = await trpcErrorOf(call(caller, path, inputFor(path).input(b, caller)));
+    expect(refused).toEqual({ code: "FORBIDDEN", message: expect.stringContaining(scope) });
+    expect(await snapshot(b.project.id)).toEqual(before);
+  });
+
+  it.each(projectScoped.map((p) => p.path))("the weakest role with the scope %s needs is not refused", async (path) => {
+    const role = ROLES_ASCENDING.find((candidate) => hasScope(candidate, needOf(path)))!;
+    const b = await createTarget();
+    const caller = role === "OWNER" ? b.owner : await addTestMember(b.project.id, role);
+    const outcome = await call(caller, path, inputFor(path).input(b, caller)).then(
+      () => "allowed",
+      (error: unknown) => {
+        if (error instanceof TRPCError) return error.code;
+        throw error;
+      },
+    );
+    expect(outcome).not.toBe("FORBIDDEN");
   });
 
   it.each(projectScoped.map((p) => p.path))("a signed-out caller gets UNAUTHORIZED from %s", async (path) => {

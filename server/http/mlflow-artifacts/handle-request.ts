@@ -9,7 +9,8 @@ const PREFIX = "/api/2.0/mlflow-artifacts/";
  * MLflow's proxied artifact API (`/api/2.0/mlflow-artifacts/...`, also under `/projects/<slug>`).
  * Bodies stream in both directions; the path is taken from the raw URL, still percent-encoded, so
  * the storage layer sees exactly what the client sent and can refuse encoded tricks. Routes are in
- * `artifactRoutes`; authorization happens before a route reads the body.
+ * `artifactRoutes`. The edge resolves the project; each route's service asserts its scope before the
+ * request body is read.
  */
 export async function handleMlflowArtifactsRequest(request: Request, projectSlug?: string): Promise<Response> {
   try {
@@ -26,7 +27,7 @@ export async function handleMlflowArtifactsRequest(request: Request, projectSlug
     if (match === null || match === "method-not-allowed") {
       return mlflowError(404, "ENDPOINT_NOT_FOUND", `No API endpoint ${request.method} ${PREFIX}${rest}`);
     }
-    const access = await authorizeMlflowRequest(request, projectSlug, match.route.scope);
+    const access = await authorizeMlflowRequest(request, projectSlug);
     return await match.route.handle(request, access, match.params);
   } catch (error) {
     return mlflowErrorResponse(error);

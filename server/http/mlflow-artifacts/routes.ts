@@ -3,7 +3,6 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import { z } from "zod";
 import { badInput } from "@/lib/errors";
-import type { Scope } from "@/lib/rbac";
 import {
   abortArtifactUpload,
   completeArtifactUpload,
@@ -11,7 +10,7 @@ import {
   decodeArtifactPath,
   deleteArtifact,
   listArtifacts,
-  multipartSupported,
+  multipartUploadAvailable,
   presignArtifactDownload,
   putArtifact,
   readArtifact,
@@ -30,7 +29,6 @@ export interface ArtifactRoute {
    * the rest. Segments are still percent-encoded: the storage layer decodes them and refuses tricks.
    */
   path: string;
-  scope: Scope;
   /** Bodies stream in both directions, so a handler reads the request itself and answers a Response. */
   handle: (request: Request, access: ProjectAccess, params: Record<string, string>) => Promise<Response>;
 }
@@ -39,13 +37,12 @@ const MULTIPART_UNSUPPORTED = "Multipart upload is not supported for the current
 
 /** MLflow's artifact routes; `handleMlflowArtifactsRequest` matches them with `matchRoute`. */
 export const artifactRoutes: readonly ArtifactRoute[] = [
-  { method: "GET", path: "/artifacts", scope: "project:read", handle: (request, access) => list(request, access) },
-  { method: "GET", path: "/artifacts/*path", scope: "project:read", handle: (request, access, p) => download(request, access, p.path!) },
-  { method: "PUT", path: "/artifacts/*path", scope: "runs:write", handle: (request, access, p) => upload(request, access, p.path!) },
+  { method: "GET", path: "/artifacts", handle: (request, access) => list(request, access) },
+  { method: "GET", path: "/artifacts/*path", handle: (request, access, p) => download(request, access, p.path!) },
+  { method: "PUT", path: "/artifacts/*path", handle: (request, access, p) => upload(request, access, p.path!) },
   {
     method: "DELETE",
     path: "/artifacts/*path",
-    scope: "runs:delete",
     handle: async (_request, access, p) => {
       await deleteArtifact(access, p.path!);
       return mlflowJson({});
@@ -56,11 +53,10 @@ export const artifactRoutes: readonly ArtifactRoute[] = [
     [`/mpu/${action}`, `/mpu/${action}/*folder`].map((routePath) => ({
       method: "POST",
       path: routePath,
-      scope: "runs:write",
       handle: (request, access, p) => multipart(request, access, action, p.folder ?? ""),
     })),
   ),
-  { method: "GET", path: "/presigned/*path", scope: "project:read", handle: (_request, access, p) => presigned(access, p.path!) },
+  { method: "GET", path: "/presigned/*path", handle: (_request, access, p) => presigned(access, p.path!) },
 ];
 
 /**
@@ -130,7 +126,7 @@ async function multipart(
   action: "create" | "complete" | "abort",
   rawFolder: string,
 ): Promise<Response> {
-  if (!multipartSupported()) return mlflowError(501, "NOT_IMPLEMENTED", `${MULTIPART_UNSUPPORTED}: the filesystem store has no presigned part URLs`);
+  if (!multipartUploadAvailable(access)) return mlflowError(501, "NOT_IMPLEMENTED", `${MULTIPART_UNSUPPORTED}: the filesystem store has no presigned part URLs`);
   const input = await readMlflowInput(request, apiBodyLimitBytes());
   if (action === "create") {
     const body = createBody.parse(input);

@@ -23,7 +23,7 @@ export async function handleMlflowRequest(
     if (match === "method-not-allowed") {
       return mlflowError(405, "BAD_REQUEST", `Method ${request.method} is not allowed on ${endpoint}`);
     }
-    const access = await authorizeMlflowRequest(request, target.projectSlug, match.route.scope);
+    const access = await authorizeMlflowRequest(request, target.projectSlug);
     const input = await readMlflowInput(request, apiBodyLimitBytes(match.route.largeBody ? LARGE_BODY_FACTOR : 1));
     return mlflowJson(await match.route.handle(access, input, match.params));
   } catch (error) {

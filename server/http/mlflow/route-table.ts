@@ -1,4 +1,3 @@
-import type { Scope } from "@/lib/rbac";
 import type { ProjectAccess } from "@/server/services/access";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
@@ -7,12 +6,12 @@ export interface MlflowRoute {
   method: HttpMethod;
   /** Path after /api/2.0/mlflow, e.g. "/runs/log-batch"; `:name` matches one segment, `*name` the rest. */
   path: string;
-  scope: Scope;
   /**
    * The body carries dataset schemas and profiles (MLflow allows up to 1 MiB and 16 MiB each), so it
    * may be LARGE_BODY_FACTOR times TALLY_MAX_BODY_MB instead of once.
    */
   largeBody?: true;
+  /** Calls a service, which asserts the scope it needs: the edge only resolved the project. */
   handle: (access: ProjectAccess, input: Record<string, unknown>, params: Record<string, string>) => Promise<unknown>;
 }
 

@@ -1,3 +1,3 @@
 export type { Actor, UserActor, TokenActor, SystemActor } from "./actor";
 export { actorLabel } from "./actor";
-export { resolveProjectAccess, requireProjectScope, assertScope, type ProjectAccess } from "./project-access";
+export { resolveProjectAccess, assertScope, type ProjectAccess } from "./project-access";

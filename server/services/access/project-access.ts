@@ -16,8 +16,10 @@ export interface ProjectAccess {
 }
 
 /**
- * The one gate to project data. Every edge (tRPC, REST, CLI) resolves access here before calling a
- * service, and services constrain every query by `access.project.id`.
+ * The one gate to a project. Every edge (tRPC, REST, CLI) resolves access here before calling a
+ * service; it answers only "may this actor reach this project at all". What the actor may do there is
+ * decided by the service, which asserts its scope first thing (`assertScope`) and constrains every
+ * query by `access.project.id` (docs/permissions.md, "Where the decision is made").
  *
  * A project the actor may not see is reported as not found, so its existence does not leak.
  */
@@ -64,12 +66,7 @@ function tokenAccess(actor: TokenActor, slug: string): ProjectAccess {
   };
 }
 
-export async function requireProjectScope(actor: Actor, slug: string, scope: Scope): Promise<ProjectAccess> {
-  const access = await resolveProjectAccess(actor, slug);
-  assertScope(access, scope);
-  return access;
-}
-
+/** The service's permission check: the first statement of every service function on project data. */
 export function assertScope(access: ProjectAccess, scope: Scope): void {
   if (!access.can(scope)) {
     const who = access.role ? `the ${access.role.toLowerCase()} role` : "this API token";

@@ -104,12 +104,14 @@ export async function runArtifactRoot(access: ProjectAccess, runId: string): Pro
 
 /** A folder of a run's artifacts, `relativePath` under its artifact root ("" for the root). */
 export async function listRunArtifacts(access: ProjectAccess, runId: string, relativePath: string): Promise<ListEntry[]> {
+  assertScope(access, "project:read");
   const { artifactUri } = await runArtifactRoot(access, runId);
   return listArtifactsUnder(access, artifactUri, relativePath);
 }
 
 /** A folder under an artifact root URI such as a logged model's, `relativePath` below it. */
 export async function listArtifactsUnder(access: ProjectAccess, artifactUri: string, relativePath: string): Promise<ListEntry[]> {
+  assertScope(access, "project:read");
   const root = storagePathOf(artifactUri);
   if (root === null) throw badInput(`Artifacts at ${artifactUri} are stored outside Tally`);
   return listArtifacts(access, path.posix.join(root, relativePathOf(relativePath)));
@@ -117,6 +119,7 @@ export async function listArtifactsUnder(access: ProjectAccess, artifactUri: str
 
 /** Opens one of a run's artifacts, `relativePath` under its artifact root. */
 export async function readRunArtifact(access: ProjectAccess, runId: string, relativePath: string, range?: ByteRange) {
+  assertScope(access, "project:read");
   const { root } = await runArtifactRoot(access, runId);
   const key = objectKey(projectKeyOfDecoded(access, path.posix.join(root, relativePathOf(relativePath))));
   return asArtifact(relativePath, () => artifactStore().get(key, range));
@@ -124,9 +127,9 @@ export async function readRunArtifact(access: ProjectAccess, runId: string, rela
 
 /** Opens a file under an artifact root URI such as a logged model's or a registered version's, `relativePath` below it. */
 export async function readArtifactUnder(access: ProjectAccess, artifactUri: string, relativePath: string, range?: ByteRange): Promise<ObjectRead> {
+  assertScope(access, "project:read");
   const root = storagePathOf(artifactUri);
   if (root === null) throw badInput(`Artifacts at ${artifactUri} are stored outside Tally`);
-  assertScope(access, "project:read");
   const key = objectKey(projectKeyOfDecoded(access, path.posix.join(root, relativePathOf(relativePath))));
   return asArtifact(relativePath, () => artifactStore().get(key, range));
 }
@@ -142,6 +145,15 @@ function relativePathOf(relativePath: string): string {
 /** Whether clients can upload parts straight to storage (S3); the filesystem store cannot sign URLs. */
 export function multipartSupported(): boolean {
   return artifactStore().kind === "s3";
+}
+
+/**
+ * Whether `access` can upload in parts here: FORBIDDEN without runs:write (decided before the edge
+ * reads the request body), false when the store cannot sign part URLs.
+ */
+export function multipartUploadAvailable(access: ProjectAccess): boolean {
+  assertScope(access, "runs:write");
+  return multipartSupported();
 }
 
 /** MLflow names a multipart upload by the folder in its URL and the client's local file name. */

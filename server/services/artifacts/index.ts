@@ -11,6 +11,7 @@ export {
   runArtifactRoot,
   storagePathOf,
   multipartSupported,
+  multipartUploadAvailable,
   createArtifactUpload,
   completeArtifactUpload,
   abortArtifactUpload,

@@ -1,5 +1,5 @@
 import type { AuditAction } from "@/lib/audit-actions";
-import type { Tx } from "@/server/db/transaction";
+import { executeIn, type SqlTx, type Tx } from "@/server/db/transaction";
 import { actorLabel, type Actor } from "../access";
 
 export type AuditResourceType =
@@ -39,28 +39,31 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+const INSERT_AUDIT_EVENT = `INSERT INTO "AuditEvent"
+  ("projectId", "actorType", "actorId", "actorLabel", "actorRole", "action", "resourceType", "resourceId", "before", "after")
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb)`;
+
 /**
  * Appends one audit event. Always called with the transaction of the change it records, so the event
- * exists exactly when the change does.
+ * exists exactly when the change does: a Prisma transaction or the raw one of the metric hot path
+ * (one statement for both).
  */
-export async function recordAudit(tx: Tx, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await tx.auditEvent.create({
-    data: {
-      projectId: entry.projectId,
-      actorType: actor.type,
-      actorId: actor.type === "USER" ? actor.userId : actor.type === "TOKEN" ? actor.tokenId : null,
-      actorLabel: actor.type === "ANONYMOUS" ? `anonymous (${actor.address ?? "unknown address"})` : actorLabel(actor),
-      actorRole: entry.actorRole,
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId,
-      before: toJson(entry.before),
-      after: toJson(entry.after),
-    },
-  });
+export async function recordAudit(tx: Tx | SqlTx, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await executeIn(tx, INSERT_AUDIT_EVENT, [
+    entry.projectId,
+    actor.type,
+    actor.type === "USER" ? actor.userId : actor.type === "TOKEN" ? actor.tokenId : null,
+    actor.type === "ANONYMOUS" ? `anonymous (${actor.address ?? "unknown address"})` : actorLabel(actor),
+    entry.actorRole,
+    entry.action,
+    entry.resourceType,
+    entry.resourceId,
+    toJson(entry.before),
+    toJson(entry.after),
+  ]);
 }
 
-/** Dates and undefineds made JSON-safe; undefined means "no snapshot" (SQL NULL). */
-function toJson(value: unknown) {
-  return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as object);
+/** JSON text (dates as ISO strings); undefined means "no snapshot" (SQL NULL). */
+function toJson(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
 }

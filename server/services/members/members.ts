@@ -89,7 +89,8 @@ export async function changeMemberRole(access: ProjectAccess, userId: string, ro
 /** Owners remove anyone; every member may leave on their own. The last owner can do neither. */
 export async function removeMember(access: ProjectAccess, userId: string): Promise<void> {
   const self = access.actor.type === "USER" && access.actor.userId === userId;
-  if (!self) assertScope(access, "members:manage");
+  // Anyone in the project may leave it; removing someone else is for owners.
+  assertScope(access, self ? "project:read" : "members:manage");
   await transaction(async (tx) => {
     const current = await lockMembership(tx, access.project.id, userId);
     if (current.role === "OWNER") await assertAnotherOwner(tx, access.project.id, "remove");

@@ -1,4 +1,4 @@
-import type pg from "pg";
+import type { SqlTx } from "@/server/db/transaction";
 
 export interface MetricPointInput {
   key: string;
@@ -46,8 +46,11 @@ export interface MetricExtremes {
  * same contract later.
  */
 export interface MetricStore {
-  /** Appends points in one statement; identical points already stored are skipped, never doubled. */
-  append(client: pg.ClientBase, runSeq: number, points: MetricPointInput[]): Promise<void>;
+  /**
+   * Appends points in one statement inside the caller's transaction (so they commit with the rest of
+   * the batch); identical points already stored are skipped, never doubled.
+   */
+  append(tx: SqlTx, runSeq: number, points: MetricPointInput[]): Promise<void>;
   latest(runSeqs: number[]): Promise<LatestMetricView[]>;
   /** Min and max per (run, key) over every stored point of the given runs. */
   extremes(runSeqs: number[]): Promise<MetricExtremes[]>;

@@ -8,7 +8,7 @@ import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointInput, 
  * timestamp, value) turns retried points into no-ops.
  */
 export const postgresMetricStore: MetricStore = {
-  async append(client, runSeq, points) {
+  async append(tx, runSeq, points) {
     if (points.length === 0) return;
     // Number arrays go as PostgreSQL array literals built here (JS prints doubles exactly, and NaN
     // and ±Infinity in the spelling float8 accepts); the optional columns go as NULL when no point
@@ -19,7 +19,7 @@ export const postgresMetricStore: MetricStore = {
     const latest = latestPerKey(points);
     // One statement: the points, and the newest point per key, which replaces the stored latest value
     // only when it is newer by MLflow's order (step, timestamp, value).
-    await client.query(
+    await tx.query(
       `WITH stored AS (
          INSERT INTO "MetricPoint" ("runSeq", "key", "value", "timestamp", "step", "modelId", "datasetName", "datasetDigest")
          SELECT $1, p.key, p.value, p.ts, p.step, p.model_id, p.dataset_name, p.dataset_digest

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { AppError, conflict } from "@/lib/errors";
+import { AppError, conflict, forbidden } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { transaction } from "@/server/db/transaction";
 import { actorLabel, assertScope, type ProjectAccess } from "../access";
@@ -92,7 +92,14 @@ export async function updatePolicy(
   input: PolicyInput,
   options: { basedOnRevision?: number } = {},
 ): Promise<StoredPolicy> {
-  assertScope(access, "policy:manage");
+  if (access.actor.type === "TOKEN") {
+    throw forbidden(
+      "API tokens cannot change the approval policy: only a project owner can, signed in (Settings → Policy, or PUT /api/v1/projects/<slug>/policy with the web app's session)",
+    );
+  }
+  if (!access.can("policy:manage")) {
+    throw forbidden(`Only owners can change the approval policy of project "${access.project.slug}" (you are ${access.role?.toLowerCase() ?? "not a member"})`);
+  }
   const read = readPolicy(input);
   if (!read.ok) throw new PolicyRefused(read.problems);
   const projectId = access.project.id;

@@ -1,4 +1,4 @@
-import type { ProjectAccess } from "../access";
+import { assertScope, type ProjectAccess } from "../access";
 import type { Run } from "../runs";
 import { loadRuns } from "../runs/internal";
 import type { ModelVersion } from "./types";
@@ -55,6 +55,7 @@ function rows<T>(runs: [Run | undefined, Run | undefined], entries: (run: Run) =
  * inputs. A version whose run is gone (or was never named) has empty columns.
  */
 export async function compareModelVersions(access: ProjectAccess, name: string, version: number, other: number): Promise<VersionComparison> {
+  assertScope(access, "project:read");
   const [first, second] = await Promise.all([getModelVersion(access, name, version), getModelVersion(access, name, other)]);
   const runIds = [...new Set([first.runId, second.runId].flatMap((id) => (id ? [id] : [])))];
   const found = new Map((await loadRuns(access, runIds)).map((run) => [run.id, run]));

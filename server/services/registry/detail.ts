@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
 import type { RunStatus } from "@/lib/tracking-states";
-import type { ProjectAccess } from "../access";
+import { assertScope, type ProjectAccess } from "../access";
 import { getRunDetail } from "../runs";
 import { modelHistory } from "./history";
 import { getRegisteredModel } from "./models";
@@ -28,6 +28,7 @@ export async function registeredModelDetail(
   access: ProjectAccess,
   name: string,
 ): Promise<{ model: RegisteredModel; versions: ModelVersion[]; history: RegistryHistoryEntry[] }> {
+  assertScope(access, "project:read");
   const model = await getRegisteredModel(access, name);
   const [{ versions }, history] = await Promise.all([
     searchModelVersions(access, { filter: `name = ${quotedSearchValue(name)}`, orderBy: ["version_number DESC"], maxResults: MAX_PAGE_VERSIONS }),
@@ -42,6 +43,7 @@ export async function modelVersionDetail(
   name: string,
   version: number,
 ): Promise<{ version: ModelVersion; sourceRun: SourceRunSummary | null }> {
+  assertScope(access, "project:read");
   const found = await getModelVersion(access, name, version);
   if (!found.runId) return { version: found, sourceRun: null };
   try {

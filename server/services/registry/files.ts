@@ -1,6 +1,6 @@
 import { AppError, badInput, notFound } from "@/lib/errors";
 import type { ByteRange } from "@/server/storage";
-import type { ProjectAccess } from "../access";
+import { assertScope, type ProjectAccess } from "../access";
 import { listArtifactsUnder, readArtifactUnder, runArtifactRoot, storagePathOf, type ListEntry, type ObjectRead } from "../artifacts";
 import { getLoggedModel } from "../logged-models";
 import { parseMlmodel, type ParsedMlmodel } from "./mlmodel";
@@ -55,11 +55,13 @@ async function rootOf(access: ProjectAccess, version: ModelVersion): Promise<Ver
 
 /** Where a version's files are stored; NOT_FOUND when they are not its run's or logged model's artifacts in this project. */
 export async function versionFilesRoot(access: ProjectAccess, name: string, version: number): Promise<VersionFilesRoot> {
+  assertScope(access, "project:read");
   return rootOf(access, await getModelVersion(access, name, version));
 }
 
 /** A folder of a version's files, `relativePath` under its storage location ("" for the top). */
 export async function listVersionFiles(access: ProjectAccess, name: string, version: number, relativePath: string): Promise<ListEntry[]> {
+  assertScope(access, "project:read");
   const root = await versionFilesRoot(access, name, version);
   return listArtifactsUnder(access, root.storageLocation, relativePath);
 }
@@ -72,6 +74,7 @@ export async function readVersionFile(
   relativePath: string,
   range?: ByteRange,
 ): Promise<ObjectRead> {
+  assertScope(access, "project:read");
   const root = await versionFilesRoot(access, name, version);
   return readArtifactUnder(access, root.storageLocation, relativePath, range);
 }
@@ -104,6 +107,7 @@ export interface VersionSignature {
 
 /** The version's `MLmodel`: flavors, signature and input example, as the version page shows them. */
 export async function versionSignature(access: ProjectAccess, name: string, version: number): Promise<VersionSignature> {
+  assertScope(access, "project:read");
   const root = await versionFilesRoot(access, name, version);
   const read = async (relativePath: string, limit: number) => {
     try {

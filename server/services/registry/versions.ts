@@ -84,6 +84,7 @@ export async function getModelVersion(access: ProjectAccess, name: string, versi
 
 /** What get-download-uri answers: where the version's files are stored. */
 export async function modelVersionDownloadUri(access: ProjectAccess, name: string, version: number): Promise<string> {
+  assertScope(access, "project:read");
   return (await getModelVersion(access, name, version)).storageLocation;
 }
 

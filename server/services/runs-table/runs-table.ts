@@ -47,6 +47,7 @@ export interface RunTableQuery {
 }
 
 export async function runTablePage(access: ProjectAccess, query: RunTableQuery & { columns: RunTableColumns }): Promise<RunTablePage> {
+  assertScope(access, "project:read");
   const search = await compiledRunTable(access, query, { orderBy: query.orderBy, maxResults: query.pageSize, pageToken: query.pageToken });
   const page = await executeSearch(search);
   const rows = await loadRows(page.ids, query.columns);
@@ -75,6 +76,7 @@ export async function countRunTable(
   access: ProjectAccess,
   query: Omit<RunTableQuery, "pageSize" | "pageToken">,
 ): Promise<{ count: number; capped: boolean }> {
+  assertScope(access, "project:read");
   const search = await compiledRunTable(access, query, { maxResults: MAX_RESULTS });
   const [row] = await db().$queryRawUnsafe<{ count: number }[]>(
     `SELECT count(*)::int AS count FROM (${search.sql}) AS matched`,

@@ -13,15 +13,15 @@ export const LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history";
  */
 export async function recordLoggedModel(access: ProjectAccess, runId: string, model: unknown): Promise<void> {
   assertScope(access, "runs:write");
-  await withPgTransaction(async (client) => {
-    const run = await client.query<{ lifecycleStage: string }>(
+  await withPgTransaction(async (tx) => {
+    const run = await tx.query<{ lifecycleStage: string }>(
       `SELECT "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR UPDATE`,
       [runId, access.project.id],
     );
     const row = run.rows[0];
     if (!row) throw notFound(`Run with id=${runId} not found`);
     assertActive({ id: runId, lifecycleStage: row.lifecycleStage });
-    const previous = await client.query<{ value: string }>(`SELECT "value" FROM "RunTag" WHERE "runId" = $1 AND "key" = $2`, [
+    const previous = await tx.query<{ value: string }>(`SELECT "value" FROM "RunTag" WHERE "runId" = $1 AND "key" = $2`, [
       runId,
       LOG_MODEL_HISTORY_TAG,
     ]);
@@ -32,7 +32,7 @@ export async function recordLoggedModel(access: ProjectAccess, runId: string, mo
         `'value' exceeds the maximum length of ${MAX_RUN_TAG_VALUE_LENGTH} characters: the run's ${LOG_MODEL_HISTORY_TAG} tag is full`,
       );
     }
-    await client.query(
+    await tx.query(
       `INSERT INTO "RunTag" ("runId", "key", "value") VALUES ($1, $2, $3)
        ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"`,
       [runId, LOG_MODEL_HISTORY_TAG, value],

@@ -1,12 +1,12 @@
-import type pg from "pg";
 import { badInput, notFound } from "@/lib/errors";
 import type { MetricInput } from "@/lib/schemas/mlflow";
 import { db } from "@/server/db/client";
 import { withPgTransaction } from "@/server/db/pool";
+import type { SqlTx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore } from "../metrics";
 import { findRun } from "./internal";
-import { assertActive, RUN_NAME_TAG } from "./runs";
+import { assertActive, auditRunRename, RUN_NAME_TAG } from "./runs";
 import type { DatasetInput } from "./types";
 
 export interface LogBatchInput {
@@ -18,23 +18,24 @@ export interface LogBatchInput {
 /**
  * The one write path for metrics, params and tags (log-metric, log-parameter, set-tag and log-batch
  * all come here). All of a batch is stored, or none of it: a changed param rolls everything back.
+ * A rename through the mlflow.runName tag is audited in the same transaction.
  */
 export async function logBatch(access: ProjectAccess, runId: string, batch: LogBatchInput): Promise<void> {
   assertScope(access, "runs:write");
-  await withPgTransaction(async (client) => {
-    const run = await client.query<{ seq: number; lifecycleStage: string }>(
-      `SELECT "seq", "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR SHARE`,
+  await withPgTransaction(async (tx) => {
+    const run = await tx.query<{ seq: number; name: string; lifecycleStage: string }>(
+      `SELECT "seq", "name", "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR SHARE`,
       [runId, access.project.id],
     );
     const row = run.rows[0];
     if (!row) throw notFound(`Run with id=${runId} not found`);
     assertActive({ id: runId, lifecycleStage: row.lifecycleStage });
-    await assertModelsInProject(client, access, batch.metrics);
-    if (batch.params.length) await logParams(client, runId, batch.params);
-    if (batch.tags.length) await setTags(client, runId, batch.tags);
+    await assertModelsInProject(tx, access, batch.metrics);
+    if (batch.params.length) await logParams(tx, runId, batch.params);
+    if (batch.tags.length) await setTags(tx, access, { id: runId, name: row.name }, batch.tags);
     if (batch.metrics.length) {
       await metricStore().append(
-        client,
+        tx,
         row.seq,
         batch.metrics.map((metric) => ({
           key: metric.key,
@@ -54,10 +55,10 @@ export async function logBatch(access: ProjectAccess, runId: string, batch: LogB
  * Points logged with a model_id also count as that logged model's metrics, so every model named
  * must be of the caller's project; otherwise the whole batch is refused before anything is written.
  */
-async function assertModelsInProject(client: pg.ClientBase, access: ProjectAccess, metrics: MetricInput[]) {
+async function assertModelsInProject(tx: SqlTx, access: ProjectAccess, metrics: MetricInput[]) {
   const modelIds = [...new Set(metrics.flatMap((metric) => (metric.model_id ? [metric.model_id] : [])))];
   if (modelIds.length === 0) return;
-  const known = await client.query<{ id: string }>(
+  const known = await tx.query<{ id: string }>(
     `SELECT "id" FROM "LoggedModel" WHERE "id" = ANY($1::text[]) AND "projectId" = $2`,
     [modelIds, access.project.id],
   );
@@ -67,15 +68,15 @@ async function assertModelsInProject(client: pg.ClientBase, access: ProjectAcces
 }
 
 /** Params are immutable: the same value again is fine, a different one is refused. */
-async function logParams(client: pg.ClientBase, runId: string, params: { key: string; value: string }[]) {
+async function logParams(tx: SqlTx, runId: string, params: { key: string; value: string }[]) {
   const keys = params.map((param) => param.key);
-  await client.query(
+  await tx.query(
     `INSERT INTO "Param" ("runId", "key", "value")
      SELECT $1, p.key, p.value FROM unnest($2::text[], $3::text[]) AS p(key, value)
      ON CONFLICT DO NOTHING`,
     [runId, keys, params.map((param) => param.value)],
   );
-  const stored = await client.query<{ key: string; value: string }>(
+  const stored = await tx.query<{ key: string; value: string }>(
     `SELECT "key", "value" FROM "Param" WHERE "runId" = $1 AND "key" = ANY($2::text[])`,
     [runId, keys],
   );
@@ -90,17 +91,20 @@ async function logParams(client: pg.ClientBase, runId: string, params: { key: st
   }
 }
 
-async function setTags(client: pg.ClientBase, runId: string, tags: { key: string; value: string }[]) {
+async function setTags(tx: SqlTx, access: ProjectAccess, run: { id: string; name: string }, tags: { key: string; value: string }[]) {
   // Later values win within a batch; one row per key keeps the upsert valid.
   const unique = [...new Map(tags.map((tag) => [tag.key, tag.value]))];
-  await client.query(
+  await tx.query(
     `INSERT INTO "RunTag" ("runId", "key", "value")
      SELECT $1, t.key, t.value FROM unnest($2::text[], $3::text[]) AS t(key, value)
      ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"`,
-    [runId, unique.map(([key]) => key), unique.map(([, value]) => value)],
+    [run.id, unique.map(([key]) => key), unique.map(([, value]) => value)],
   );
   const runName = unique.find(([key]) => key === RUN_NAME_TAG)?.[1];
-  if (runName) await client.query(`UPDATE "Run" SET "name" = $2 WHERE "id" = $1`, [runId, runName]);
+  if (runName && runName !== run.name) {
+    await tx.query(`UPDATE "Run" SET "name" = $2 WHERE "id" = $1`, [run.id, runName]);
+    await auditRunRename(tx, access, run.id, { before: run.name, after: runName });
+  }
 }
 
 export async function deleteRunTag(access: ProjectAccess, runId: string, key: string): Promise<void> {
@@ -114,6 +118,8 @@ export async function deleteRunTag(access: ProjectAccess, runId: string, key: st
 /** Datasets are shared per experiment by (name, digest); a run records each once with its tags. */
 export async function logInputs(access: ProjectAccess, runId: string, datasets: DatasetInput[]): Promise<void> {
   assertScope(access, "runs:write");
+  // MLflow clients send log-inputs with only models too; there is nothing to store then.
+  if (datasets.length === 0) return;
   const run = await db().run.findFirst({
     where: { id: runId, projectId: access.project.id },
     select: { id: true, lifecycleStage: true, experimentId: true },

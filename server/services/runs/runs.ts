@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { badInput, notFound } from "@/lib/errors";
 import { lifecycleTransition, runStatusTransition, type LifecycleStage, type RunStatus } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
-import { transaction } from "@/server/db/transaction";
+import { transaction, type SqlTx, type Tx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
 import { findExperiment } from "../experiments/internal";
@@ -91,8 +91,22 @@ export async function updateRun(
         update: { value: input.runName },
         create: { runId: run.id, key: RUN_NAME_TAG, value: input.runName },
       });
+      if (input.runName !== run.name) await auditRunRename(tx, access, run.id, { before: run.name, after: input.runName });
     }
     return toRunInfo(updated);
+  });
+}
+
+/** A run's new name, audited in the transaction of the rename (a Prisma one, or the raw one of logBatch). */
+export async function auditRunRename(tx: Tx | SqlTx, access: ProjectAccess, runId: string, name: { before: string; after: string }): Promise<void> {
+  await recordAudit(tx, access.actor, {
+    projectId: access.project.id,
+    action: "run.rename",
+    resourceType: "run",
+    resourceId: runId,
+    actorRole: access.roleSnapshot,
+    before: { name: name.before },
+    after: { name: name.after },
   });
 }
 

@@ -3,7 +3,7 @@ import { listAuditEvents } from "../../services/audit";
 import { projectProcedure, router } from "../init";
 
 export const auditRouter = router({
-  list: projectProcedure("audit:read")
+  list: projectProcedure()
     .input(auditPageInput)
     .query(({ ctx, input }) => listAuditEvents(ctx.access, { cursor: input.cursor, limit: input.limit })),
 });

@@ -3,7 +3,7 @@ import { compareRuns } from "../../services/compare";
 import { projectProcedure, router } from "../init";
 
 export const compareRouter = router({
-  runs: projectProcedure("project:read")
+  runs: projectProcedure()
     .input(compareRunsInput)
     .query(({ ctx, input }) => compareRuns(ctx.access, input.runIds)),
 });

@@ -3,15 +3,15 @@ import { bestRuns, dashboardKpis, projectMetricKeys, recentRuns, runsPerDay } fr
 import { projectProcedure, router } from "../init";
 
 export const dashboardRouter = router({
-  kpis: projectProcedure("project:read").query(({ ctx }) => dashboardKpis(ctx.access)),
-  runsPerDay: projectProcedure("project:read")
+  kpis: projectProcedure().query(({ ctx }) => dashboardKpis(ctx.access)),
+  runsPerDay: projectProcedure()
     .input(runsPerDayInput)
     .query(({ ctx, input }) => runsPerDay(ctx.access, input.days)),
-  bestRuns: projectProcedure("project:read")
+  bestRuns: projectProcedure()
     .input(bestRunsInput)
     .query(({ ctx, input }) => bestRuns(ctx.access, input)),
-  metricKeys: projectProcedure("project:read").query(({ ctx }) => projectMetricKeys(ctx.access)),
-  recentRuns: projectProcedure("project:read")
+  metricKeys: projectProcedure().query(({ ctx }) => projectMetricKeys(ctx.access)),
+  recentRuns: projectProcedure()
     .input(recentRunsInput)
     .query(({ ctx, input }) => recentRuns(ctx.access, input.limit)),
 });

@@ -13,19 +13,19 @@ import {
 import { projectProcedure, router } from "../init";
 
 export const experimentsRouter = router({
-  list: projectProcedure("project:read")
+  list: projectProcedure()
     .input(listExperimentsInput)
     .query(({ ctx, input }) => listExperimentSummaries(ctx.access, input.includeDeleted)),
-  create: projectProcedure("runs:write")
+  create: projectProcedure()
     .input(createExperimentInput)
     .mutation(({ ctx, input }) => createExperiment(ctx.access, { name: input.name, tags: [] })),
-  rename: projectProcedure("runs:write")
+  rename: projectProcedure()
     .input(renameExperimentInput)
     .mutation(({ ctx, input }) => renameExperiment(ctx.access, input.experimentId, input.name)),
-  delete: projectProcedure("runs:delete")
+  delete: projectProcedure()
     .input(experimentRefInput)
     .mutation(({ ctx, input }) => setExperimentLifecycle(ctx.access, input.experimentId, "deleted")),
-  restore: projectProcedure("runs:delete")
+  restore: projectProcedure()
     .input(experimentRefInput)
     .mutation(({ ctx, input }) => setExperimentLifecycle(ctx.access, input.experimentId, "active")),
 });

@@ -6,15 +6,15 @@ import { adminProcedure, authedProcedure, projectProcedure, router } from "../in
 export const projectsRouter = router({
   list: authedProcedure.query(({ ctx }) => listProjects(ctx.actor)),
   create: adminProcedure.input(createProjectInput).mutation(({ ctx, input }) => createProject(ctx.actor, input)),
-  get: projectProcedure("project:read").query(({ ctx }) => ({
+  get: projectProcedure().query(({ ctx }) => ({
     ...ctx.access.project,
     role: ctx.access.role,
     memberRole: ctx.access.memberRole,
   })),
-  rename: projectProcedure("project:update")
+  rename: projectProcedure()
     .input(renameProjectInput)
     .mutation(({ ctx, input }) => renameProject(ctx.access, input.name)),
-  delete: projectProcedure("project:delete")
+  delete: projectProcedure()
     .input(z.object({ confirmSlug: slugSchema }))
     .mutation(({ ctx, input }) => deleteProject(ctx.access, input.confirmSlug)),
 });

@@ -12,29 +12,29 @@ import { deleteRunTag, getDownsampledHistory, getRunDetail, logBatch, setRunLife
 import { projectProcedure, router } from "../init";
 
 export const runsRouter = router({
-  get: projectProcedure("project:read")
+  get: projectProcedure()
     .input(runRefInput)
     .query(({ ctx, input }) => getRunDetail(ctx.access, input.runId)),
   /** A bounded, database-side downsampled series (min, max, last per bucket): never the raw points. */
-  history: projectProcedure("project:read")
+  history: projectProcedure()
     .input(runHistoryInput)
     .query(({ ctx, input }) => getDownsampledHistory(ctx.access, input)),
-  artifacts: projectProcedure("project:read")
+  artifacts: projectProcedure()
     .input(runArtifactsInput)
     .query(({ ctx, input }) => listRunArtifacts(ctx.access, input.runId, input.path)),
-  setTag: projectProcedure("runs:write")
+  setTag: projectProcedure()
     .input(setRunTagInput)
     .mutation(({ ctx, input }) => logBatch(ctx.access, input.runId, { metrics: [], params: [], tags: [{ key: input.key, value: input.value }] })),
-  deleteTag: projectProcedure("runs:write")
+  deleteTag: projectProcedure()
     .input(deleteRunTagInput)
     .mutation(({ ctx, input }) => deleteRunTag(ctx.access, input.runId, input.key)),
-  setNote: projectProcedure("runs:write")
+  setNote: projectProcedure()
     .input(setRunNoteInput)
     .mutation(({ ctx, input }) => logBatch(ctx.access, input.runId, { metrics: [], params: [], tags: [{ key: RUN_NOTE_TAG, value: input.note }] })),
-  delete: projectProcedure("runs:delete")
+  delete: projectProcedure()
     .input(runRefInput)
     .mutation(({ ctx, input }) => setRunLifecycle(ctx.access, input.runId, "deleted")),
-  restore: projectProcedure("runs:delete")
+  restore: projectProcedure()
     .input(runRefInput)
     .mutation(({ ctx, input }) => setRunLifecycle(ctx.access, input.runId, "active")),
 });

@@ -4,13 +4,13 @@ import { projectProcedure, router } from "../init";
 
 /** A user's own saved runs-table views; reading the project is enough to keep views. */
 export const savedViewsRouter = router({
-  list: projectProcedure("project:read")
+  list: projectProcedure()
     .input(listSavedRunViewsInput)
     .query(({ ctx, input }) => listSavedRunViews(ctx.access, input.experimentId)),
-  save: projectProcedure("project:read")
+  save: projectProcedure()
     .input(saveSavedRunViewInput)
     .mutation(({ ctx, input }) => saveSavedRunView(ctx.access, input)),
-  delete: projectProcedure("project:read")
+  delete: projectProcedure()
     .input(deleteSavedRunViewInput)
     .mutation(({ ctx, input }) => deleteSavedRunView(ctx.access, input)),
 });

@@ -11,23 +11,23 @@ import {
 import { projectProcedure, router } from "../init";
 
 export const webhooksRouter = router({
-  list: projectProcedure("webhooks:manage").query(({ ctx }) => listWebhooks(ctx.access)),
-  create: projectProcedure("webhooks:manage")
+  list: projectProcedure().query(({ ctx }) => listWebhooks(ctx.access)),
+  create: projectProcedure()
     .input(createWebhookInput)
     .mutation(({ ctx, input }) => createWebhook(ctx.access, input)),
-  update: projectProcedure("webhooks:manage")
+  update: projectProcedure()
     .input(updateWebhookInput)
     .mutation(({ ctx, input }) => updateWebhook(ctx.access, input.webhookId, input.changes)),
-  delete: projectProcedure("webhooks:manage")
+  delete: projectProcedure()
     .input(webhookRef)
     .mutation(({ ctx, input }) => deleteWebhook(ctx.access, input.webhookId)),
-  deliveries: projectProcedure("webhooks:manage")
+  deliveries: projectProcedure()
     .input(deliveriesInput)
     .query(({ ctx, input }) => listDeliveries(ctx.access, input.webhookId, { cursor: input.cursor, limit: input.limit })),
-  sendTest: projectProcedure("webhooks:manage")
+  sendTest: projectProcedure()
     .input(webhookRef)
     .mutation(({ ctx, input }) => sendTestEvent(ctx.access, input.webhookId)),
-  redeliver: projectProcedure("webhooks:manage")
+  redeliver: projectProcedure()
     .input(deliveryRef)
     .mutation(({ ctx, input }) => redeliver(ctx.access, input.deliveryId)),
 });

@@ -18,7 +18,6 @@ export const artifactRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/artifacts/list",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = listArtifactsQuery.parse(input);
       const runId = body.run_id ?? body.run_uuid;

@@ -33,12 +33,11 @@ const search: MlflowRoute["handle"] = async (access, input) => {
 };
 
 export const experimentRoutes: MlflowRoute[] = [
-  { method: "POST", path: "/experiments/search", scope: "project:read", handle: search },
-  { method: "GET", path: "/experiments/search", scope: "project:read", handle: search },
+  { method: "POST", path: "/experiments/search", handle: search },
+  { method: "GET", path: "/experiments/search", handle: search },
   {
     method: "GET",
     path: "/experiments/get-by-name",
-    scope: "project:read",
     handle: async (access, input) => {
       const { experiment_name } = experimentByNameBody.parse(input);
       return { experiment: experimentWire(await getExperimentByName(access, experiment_name)) };
@@ -47,7 +46,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/experiments/get",
-    scope: "project:read",
     handle: async (access, input) => ({
       experiment: experimentWire(await getExperiment(access, experimentRef.parse(input).experiment_id)),
     }),
@@ -55,7 +53,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/create",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = createExperimentBody.parse(input);
       const experiment = await createExperiment(access, { name: body.name, artifactLocation: body.artifact_location || undefined, tags: body.tags });
@@ -65,7 +62,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/update",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = renameExperimentBody.parse(input);
       await renameExperiment(access, body.experiment_id, body.new_name);
@@ -75,7 +71,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/delete",
-    scope: "runs:delete",
     handle: async (access, input) => {
       await setExperimentLifecycle(access, experimentRef.parse(input).experiment_id, "deleted");
       return {};
@@ -84,7 +79,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/restore",
-    scope: "runs:delete",
     handle: async (access, input) => {
       await setExperimentLifecycle(access, experimentRef.parse(input).experiment_id, "active");
       return {};
@@ -93,7 +87,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/set-experiment-tag",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = experimentTagBody.parse(input);
       await setExperimentTag(access, body.experiment_id, { key: body.key, value: body.value });
@@ -103,7 +96,6 @@ export const experimentRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/experiments/delete-experiment-tag",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = experimentTagRef.parse(input);
       await deleteExperimentTag(access, body.experiment_id, body.key);

@@ -27,7 +27,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/logged-models/search",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = searchLoggedModelsBody.parse(input);
       const models = await searchLoggedModels(access, {
@@ -44,7 +43,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/logged-models",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = createLoggedModelBody.parse(input);
       const model = await createLoggedModel(access, {
@@ -61,7 +59,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/logged-models/:modelId",
-    scope: "project:read",
     handle: async (access, input, params) => {
       const allowDeleted = allowDeletedQuery.parse(input.allow_deleted) === "true";
       return { model: loggedModelWire(await getLoggedModel(access, modelIdSchema.parse(params.modelId), allowDeleted)) };
@@ -70,7 +67,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "PATCH",
     path: "/logged-models/:modelId",
-    scope: "runs:write",
     handle: async (access, input, params) => {
       const { status } = finalizeLoggedModelBody.parse(input);
       return { model: loggedModelWire(await finalizeLoggedModel(access, modelIdSchema.parse(params.modelId), status)) };
@@ -79,7 +75,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "DELETE",
     path: "/logged-models/:modelId",
-    scope: "runs:delete",
     handle: async (access, _input, params) => {
       await deleteLoggedModel(access, modelIdSchema.parse(params.modelId));
       return {};
@@ -88,7 +83,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "PATCH",
     path: "/logged-models/:modelId/tags",
-    scope: "runs:write",
     handle: async (access, input, params) => {
       const { tags } = loggedModelTagsBody.parse(input);
       await setLoggedModelTags(access, modelIdSchema.parse(params.modelId), tags);
@@ -101,7 +95,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
     // key "acc%20top" into "acc top" and make a lone "%" a URIError.
     method: "DELETE",
     path: "/logged-models/:modelId/tags/*tagKey",
-    scope: "runs:write",
     handle: async (access, _input, params) => {
       await deleteLoggedModelTag(access, modelIdSchema.parse(params.modelId), params.tagKey!);
       return {};
@@ -110,7 +103,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/logged-models/:modelId/artifacts/directories",
-    scope: "project:read",
     handle: async (access, input, params) => {
       const { artifact_directory_path: folder } = loggedModelArtifactsQuery.parse(input);
       const { rootUri, entries } = await listLoggedModelArtifacts(access, modelIdSchema.parse(params.modelId), folder);
@@ -120,7 +112,6 @@ export const loggedModelRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/logged-models/:modelId/params",
-    scope: "runs:write",
     handle: async (access, input, params) => {
       const body = loggedModelParamsBody.parse(input);
       await logLoggedModelParams(access, modelIdSchema.parse(params.modelId), body.params);

@@ -76,7 +76,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/registered-models/create",
-    scope: "registry:write",
     handle: async (access, input) => {
       const body = createRegisteredModelBody.parse(input);
       const model = await createRegisteredModel(access, { name: body.name, description: body.description, tags: tagRecord(body.tags) });
@@ -86,13 +85,11 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/registered-models/get",
-    scope: "project:read",
     handle: async (access, input) => ({ registered_model: registeredModelWire(await getRegisteredModel(access, registeredModelRef.parse(input).name)) }),
   },
   {
     method: "POST",
     path: "/registered-models/rename",
-    scope: "registry:write",
     handle: async (access, input) => {
       const body = renameRegisteredModelBody.parse(input);
       return { registered_model: registeredModelWire(await renameRegisteredModel(access, body.name, body.new_name)) };
@@ -101,7 +98,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "PATCH",
     path: "/registered-models/update",
-    scope: "registry:write",
     handle: async (access, input) => {
       const body = updateRegisteredModelBody.parse(input);
       return { registered_model: registeredModelWire(await updateRegisteredModel(access, body.name, body.description)) };
@@ -110,20 +106,18 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "DELETE",
     path: "/registered-models/delete",
-    scope: "registry:delete",
     handle: async (access, input) => {
       await deleteRegisteredModel(access, registeredModelRef.parse(input).name);
       return {};
     },
   },
-  { method: "GET", path: "/registered-models/search", scope: "project:read", handle: searchModels },
-  { method: "GET", path: "/model-versions/search", scope: "project:read", handle: searchVersions },
-  { method: "POST", path: "/registered-models/get-latest-versions", scope: "project:read", handle: latestVersions },
-  { method: "GET", path: "/registered-models/get-latest-versions", scope: "project:read", handle: latestVersions },
+  { method: "GET", path: "/registered-models/search", handle: searchModels },
+  { method: "GET", path: "/model-versions/search", handle: searchVersions },
+  { method: "POST", path: "/registered-models/get-latest-versions", handle: latestVersions },
+  { method: "GET", path: "/registered-models/get-latest-versions", handle: latestVersions },
   {
     method: "POST",
     path: "/registered-models/set-tag",
-    scope: "registry:write",
     handle: async (access, input) => {
       const body = registeredModelTagBody.parse(input);
       await setRegisteredModelTag(access, body.name, body.key, body.value);
@@ -133,7 +127,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "DELETE",
     path: "/registered-models/delete-tag",
-    scope: "registry:write",
     handle: async (access, input) => {
       const body = registeredModelTagRef.parse(input);
       await deleteRegisteredModelTag(access, body.name, body.key);
@@ -143,7 +136,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/registered-models/alias",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = aliasBody.parse(input);
       await setModelAlias(access, body.name, body.alias, body.version);
@@ -153,7 +145,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "DELETE",
     path: "/registered-models/alias",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = aliasRef.parse(input);
       await deleteModelAlias(access, body.name, body.alias);
@@ -163,7 +154,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/registered-models/alias",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = aliasRef.parse(input);
       return { model_version: modelVersionWire(await modelVersionByAlias(access, body.name, body.alias)) };
@@ -172,7 +162,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/model-versions/create",
-    scope: "registry:write",
     handle: async (access, input) => {
       const body = createModelVersionBody.parse(input);
       const version = await createModelVersion(access, body.name, {
@@ -189,7 +178,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/model-versions/get",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = modelVersionRef.parse(input);
       return { model_version: modelVersionWire(await getModelVersion(access, body.name, body.version)) };
@@ -198,7 +186,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "PATCH",
     path: "/model-versions/update",
-    scope: "registry:write",
     handle: async (access, input) => {
       const body = updateModelVersionBody.parse(input);
       return { model_version: modelVersionWire(await updateModelVersion(access, body.name, body.version, body.description)) };
@@ -207,7 +194,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "DELETE",
     path: "/model-versions/delete",
-    scope: "registry:delete",
     handle: async (access, input) => {
       const body = modelVersionRef.parse(input);
       await deleteModelVersion(access, body.name, body.version);
@@ -217,7 +203,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/model-versions/transition-stage",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = transitionStageBody.parse(input);
       const version = await transitionModelVersionStage(access, body.name, body.version, {
@@ -230,7 +215,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/model-versions/get-download-uri",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = modelVersionRef.parse(input);
       return { artifact_uri: await modelVersionDownloadUri(access, body.name, body.version) };
@@ -239,7 +223,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/model-versions/set-tag",
-    scope: "registry:write",
     handle: async (access, input) => {
       const body = modelVersionTagBody.parse(input);
       await setModelVersionTag(access, body.name, body.version, body.key, body.value);
@@ -249,7 +232,6 @@ export const registryRoutes: MlflowRoute[] = [
   {
     method: "DELETE",
     path: "/model-versions/delete-tag",
-    scope: "registry:write",
     handle: async (access, input) => {
       const body = modelVersionTagRef.parse(input);
       await deleteModelVersionTag(access, body.name, body.version, body.key);

@@ -36,7 +36,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/search",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = searchRunsBody.parse(input);
       const found = await searchRuns(access, {
@@ -53,7 +52,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/create",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = createRunBody.parse(input);
       const run = await createRun(access, {
@@ -69,13 +67,11 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/runs/get",
-    scope: "project:read",
     handle: async (access, input) => ({ run: runWire(await getRun(access, runIdOf(input))) }),
   },
   {
     method: "POST",
     path: "/runs/update",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = updateRunBody.parse(input);
       const runInfo = await updateRun(access, {
@@ -90,7 +86,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/delete",
-    scope: "runs:delete",
     handle: async (access, input) => {
       await setRunLifecycle(access, runIdOf(input), "deleted");
       return {};
@@ -99,7 +94,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/restore",
-    scope: "runs:delete",
     handle: async (access, input) => {
       await setRunLifecycle(access, runIdOf(input), "active");
       return {};
@@ -108,7 +102,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/log-metric",
-    scope: "runs:write",
     handle: async (access, input) => {
       await logBatch(access, runIdOf(input), { metrics: [metricSchema.parse(input)], params: [], tags: [] });
       return {};
@@ -117,7 +110,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/log-parameter",
-    scope: "runs:write",
     handle: async (access, input) => {
       await logBatch(access, runIdOf(input), { metrics: [], params: [paramSchema.parse(input)], tags: [] });
       return {};
@@ -126,7 +118,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/set-tag",
-    scope: "runs:write",
     handle: async (access, input) => {
       await logBatch(access, runIdOf(input), { metrics: [], params: [], tags: [runTagSchema.parse(input)] });
       return {};
@@ -135,7 +126,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/delete-tag",
-    scope: "runs:write",
     handle: async (access, input) => {
       const { key } = deleteRunTagBody.parse(input);
       await deleteRunTag(access, runIdOf(input), key);
@@ -145,7 +135,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/log-batch",
-    scope: "runs:write",
     handle: async (access, input) => {
       const batch = logBatchSchema.parse(input);
       await logBatch(access, runIdOf(input), batch);
@@ -155,7 +144,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/log-inputs",
-    scope: "runs:write",
     largeBody: true,
     handle: async (access, input) => {
       const body = logInputsBody.parse(input);
@@ -171,14 +159,13 @@ export const runRoutes: MlflowRoute[] = [
           profile: dataset.profile,
         },
       }));
-      if (datasets.length) await logInputs(access, runId, datasets);
+      await logInputs(access, runId, datasets);
       return {};
     },
   },
   {
     method: "POST",
     path: "/runs/outputs",
-    scope: "runs:write",
     handle: async (access, input) => {
       const body = logOutputsBody.parse(input);
       await logOutputs(access, runIdOf(input), body.models);
@@ -188,7 +175,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "POST",
     path: "/runs/log-model",
-    scope: "runs:write",
     handle: async (access, input) => {
       const { model_json } = logModelBody.parse(input);
       let model: unknown;
@@ -204,7 +190,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/metrics/get-history",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = metricHistoryBody.parse(input);
       const history = await getMetricHistory(access, {
@@ -219,7 +204,6 @@ export const runRoutes: MlflowRoute[] = [
   {
     method: "GET",
     path: "/metrics/get-history-bulk-interval",
-    scope: "project:read",
     handle: async (access, input) => {
       const body = metricHistoryBulkIntervalBody.parse(input);
       const history = await getMetricHistoryBulkInterval(access, {

@@ -25,7 +25,6 @@ const listQuery = z.object({
 export async function POST(request: Request, context: Context) {
   const { slug } = await context.params;
   return withApiToken(
-    "project:read",
     async (req, { access }) => {
       const parsed = newPromotionRequest.safeParse(await readJsonBody(req));
       if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "));
@@ -40,7 +39,6 @@ export async function POST(request: Request, context: Context) {
 export async function GET(request: Request, context: Context) {
   const { slug } = await context.params;
   return withApiToken(
-    "project:read",
     async (req, { access }) => {
       const parsed = listQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
       if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));

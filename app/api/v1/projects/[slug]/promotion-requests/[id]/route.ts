@@ -9,7 +9,6 @@ export const dynamic = "force-dynamic";
 export async function GET(request: Request, context: { params: Promise<{ slug: string; id: string }> }) {
   const { slug, id } = await context.params;
   return withApiToken(
-    "project:read",
     async (req, { access }) => {
       const found = await getPromotionRequest(access, id);
       return jsonResponse({ request: promotionRequestWire(found, promotionRequestUrl(req, slug, found.id)) });

@@ -12,7 +12,7 @@ const params = z.object({
 /** A version's model card as markdown with YAML front matter (Hugging Face model card format). */
 export async function GET(request: Request, context: { params: Promise<{ name: string; version: string }> }) {
   const raw = await context.params;
-  return withApiToken("project:read", async (_req, { access }) => {
+  return withApiToken(async (_req, { access }) => {
     const { name, version } = params.parse(raw);
     const markdown = await exportModelCardMarkdown(access, name, version);
     return new Response(markdown, {

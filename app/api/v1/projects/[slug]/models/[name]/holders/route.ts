@@ -16,7 +16,6 @@ const query = z.object({
 export async function GET(request: Request, context: { params: Promise<{ slug: string; name: string }> }) {
   const { slug, name } = await context.params;
   return withApiToken(
-    "project:read",
     async (req, { access }) => {
       const url = new URL(req.url);
       const parsed = query.safeParse({ target: url.searchParams.get("target") ?? undefined, at: url.searchParams.get("at") ?? undefined });
