@@ -95,8 +95,8 @@ const ATTACKS: Record<string, Attack> = {
   "POST /registered-models/set-tag": { fields: (b) => ({ name: b.modelName, key: "owned", value: "yes" }) },
   "DELETE /registered-models/delete-tag": { fields: (b) => ({ name: b.modelName, key: "team" }) },
   "POST /registered-models/alias": { fields: (b) => ({ ...version(b), alias: "hijacked" }) },
-  "DELETE /registered-models/alias": { fields: (b) => ({ name: b.modelName, alias: "champion" }) },
-  "GET /registered-models/alias": { fields: (b) => ({ name: b.modelName, alias: "champion" }) },
+  "DELETE /registered-models/alias": { fields: (b) => ({ name: b.modelName, alias: "challenger" }) },
+  "GET /registered-models/alias": { fields: (b) => ({ name: b.modelName, alias: "challenger" }) },
   "POST /model-versions/create": { fields: (b) => ({ name: b.modelName, source: `runs:/${b.runId}/model`, run_id: b.runId }) },
   "GET /model-versions/get": { fields: version },
   "PATCH /model-versions/update": { fields: (b) => ({ ...version(b), description: "defaced" }) },
@@ -185,7 +185,7 @@ beforeAll(async () => {
   const modelName = `victim-model-${uniqueSuffix()}`;
   await mlflowRequest(asB, "POST", "registered-models/create", { name: modelName, description: SECRET, tags: [{ key: "team", value: SECRET }] });
   await mlflowRequest(asB, "POST", "model-versions/create", { name: modelName, source: `runs:/${runId}/model`, description: SECRET, tags: [{ key: "q", value: SECRET }] });
-  await mlflowRequest(asB, "POST", "registered-models/alias", { name: modelName, alias: "champion", version: "1" });
+  await mlflowRequest(asB, "POST", "registered-models/alias", { name: modelName, alias: "challenger", version: "1" });
   victim = { slug: b.project.slug, runId, experimentId, loggedModelId, modelName };
   victimReader = (await createToken(await resolveProjectAccess(systemActor, b.project.slug), { name: "reader", scopes: ["read"] })).plaintext;
   const a = await createProjectWithToken("OWNER", ["read", "write"]);

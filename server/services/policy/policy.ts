@@ -98,7 +98,7 @@ export async function updatePolicy(
     );
   }
   if (!access.can("policy:manage")) {
-    throw forbidden(`Only owners can change the approval policy of project "${access.project.slug}" (you are ${access.role?.toLowerCase() ?? "not a member"})`);
+    throw forbidden(`Only owners can change the approval policy of project "${access.project.slug}" (you are ${access.role?.toLowerCase() ?? "not a member"}; it needs policy:manage)`);
   }
   const read = readPolicy(input);
   if (!read.ok) throw new PolicyRefused(read.problems);
