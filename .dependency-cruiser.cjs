@@ -27,10 +27,19 @@ module.exports = {
     },
     {
       name: "services-through-their-index",
-      comment: "A service reaches another service only through its index.ts.",
+      comment: "A service reaches another service only through its index.ts, or its internal.ts for unguarded reads.",
       severity: "error",
       from: { path: "^server/services/([^/]+)/" },
-      to: { path: "^server/services/([^/]+)/(?!index\\.ts$)", pathNot: "^server/services/$1/" },
+      to: { path: "^server/services/([^/]+)/(?!(index|internal)\\.ts$)", pathNot: "^server/services/$1/" },
+    },
+    {
+      name: "internal-modules-stay-in-services",
+      comment:
+        "A service's internal.ts reads project data without checking the caller's scope: only services " +
+        "(which check it themselves) may import it; edges, pages, components and tests go through index.ts.",
+      severity: "error",
+      from: { pathNot: "^server/services/" },
+      to: { path: "^server/services/[^/]+/internal[^/]*$" },
     },
     {
       name: "prisma-only-in-server",

@@ -1,24 +1,26 @@
 import Link from "next/link";
-import type { RunDetail } from "@/server/services/runs";
+import type { RouterOutputs } from "@/lib/router-outputs";
 import { formatDateTime } from "../ui/format";
 import { formatDuration } from "./format";
 import { RunStatusBadge } from "./run-status";
 import { experimentHref, runHref } from "./run-links";
 
-const tagValue = (detail: RunDetail, key: string) => detail.run.data.tags.find((tag) => tag.key === key)?.value;
+type RunDetail = RouterOutputs["runs"]["get"];
+
+const tagValue = (detail: RunDetail, key: string) => detail.run.tags.find((tag) => tag.key === key)?.value;
 
 /** Status, timing, who ran it and from which source: the facts above the fold of the run page. */
 export function RunOverview({ slug, detail }: { slug: string; detail: RunDetail }) {
-  const { info } = detail.run;
+  const { run } = detail;
   const commit = tagValue(detail, "mlflow.source.git.commit");
   const facts: [string, React.ReactNode][] = [
-    ["Status", <RunStatusBadge key="status" status={info.status} />],
-    ["Started", formatDateTime(new Date(info.start_time))],
-    ["Duration", formatDuration(info.start_time, info.end_time)],
-    ["User", info.user_id || tagValue(detail, "mlflow.user") || "—"],
+    ["Status", <RunStatusBadge key="status" status={run.status} />],
+    ["Started", formatDateTime(new Date(run.startTime))],
+    ["Duration", formatDuration(run.startTime, run.endTime)],
+    ["User", run.userId || tagValue(detail, "mlflow.user") || "—"],
     [
       "Experiment",
-      <Link key="experiment" className="text-indigo-600 hover:underline" href={experimentHref(slug, info.experiment_id)}>
+      <Link key="experiment" className="text-indigo-600 hover:underline" href={experimentHref(slug, run.experimentId)}>
         {detail.experimentName}
       </Link>,
     ],

@@ -198,7 +198,7 @@ describe("audit events for each change", () => {
     const { project, owner, slug } = await ownedProject();
     const { plaintext, token } = await callerFor(owner).tokens.create({ projectSlug: slug, name: "trainer", scopes: ["write"] });
     const access = await resolveProjectAccess(await authenticateToken(plaintext), slug);
-    const { experiment_id } = await createExperiment(access, { name: `exp-${uniqueSuffix()}`, tags: [] });
+    const { id: experiment_id } = await createExperiment(access, { name: `exp-${uniqueSuffix()}`, tags: [] });
     await renameExperiment(access, experiment_id, "renamed by a token");
     expect(await onlyEvent(project.id, "experiment.rename")).toMatchObject({
       actorType: "TOKEN",

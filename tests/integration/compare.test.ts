@@ -20,12 +20,12 @@ async function loggedRun(
   const metrics = Object.entries(series).flatMap(([key, values]) =>
     values.map((value, step) => ({ key, value, step, timestamp: 1000 + step })),
   );
-  await logBatch(access, run.info.run_id, {
+  await logBatch(access, run.id, {
     params: Object.entries(params).map(([key, value]) => ({ key, value })),
     metrics,
     tags: [],
   });
-  return run.info.run_id;
+  return run.id;
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<AppError> {

@@ -15,10 +15,10 @@ const NOW = Date.UTC(2026, 10, 22, 12);
 async function seededProject() {
   const { project } = await createTestProject();
   const access = await resolveProjectAccess(systemActor, project.slug);
-  const { experiment_id: experiment } = await createExperiment(access, { name: "main", tags: [] });
+  const { id: experiment } = await createExperiment(access, { name: "main", tags: [] });
   const run = async (daysAgo: number, status: RunStatus, metrics: Record<string, number> = {}) => {
     const view = await createRun(access, { experimentId: experiment, startTime: NOW - daysAgo * DAY, tags: [] });
-    const runId = view.info.run_id;
+    const runId = view.id;
     if (status !== "RUNNING") await updateRun(access, { runId, status, endTime: NOW - daysAgo * DAY + 60_000 });
     const points = Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: NOW, step: 1 }));
     if (points.length) await logBatch(access, runId, { metrics: points, params: [], tags: [] });
@@ -41,7 +41,7 @@ describe("project dashboard aggregates", () => {
     // A logged model is not a registered one: only the registry counts.
     const logged = await createLoggedModel(access, { experimentId: experiment, name: "model", params: [], tags: [] });
     for (const name of ["churn", "fraud"]) await createRegisteredModel(access, { name });
-    for (let i = 0; i < 3; i++) await createModelVersion(access, "churn", { source: `models:/${logged.info.model_id}` });
+    for (let i = 0; i < 3; i++) await createModelVersion(access, "churn", { source: `models:/${logged.id}` });
     await transitionModelVersionStage(access, "churn", 1, { stage: "Production", archiveExisting: false });
     await transitionModelVersionStage(access, "churn", 2, { stage: "Production", archiveExisting: false });
     await transitionModelVersionStage(access, "churn", 3, { stage: "Staging", archiveExisting: false });
@@ -92,9 +92,9 @@ describe("project dashboard aggregates", () => {
     const better = await run(2, "FINISHED", { acc: 0.95 });
     const worst = await run(3, "FINISHED", { acc: 0.5 });
     await run(4, "FAILED", { acc: Number.NaN });
-    const { experiment_id: hidden } = await createExperiment(access, { name: "hidden", tags: [] });
+    const { id: hidden } = await createExperiment(access, { name: "hidden", tags: [] });
     const hiddenRun = await createRun(access, { experimentId: hidden, tags: [] });
-    await logBatch(access, hiddenRun.info.run_id, { metrics: [{ key: "acc", value: 0.99, timestamp: NOW, step: 1 }], params: [], tags: [] });
+    await logBatch(access, hiddenRun.id, { metrics: [{ key: "acc", value: 0.99, timestamp: NOW, step: 1 }], params: [], tags: [] });
     await setExperimentLifecycle(access, hidden, "deleted");
 
     const max = await bestRuns(access, { metricKey: "acc", direction: "max" });

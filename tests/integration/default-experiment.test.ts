@@ -12,7 +12,7 @@ describe("the Default experiment", () => {
       projects.map(async ({ project }) => {
         const access = await resolveProjectAccess(systemActor, project.slug);
         const runs = await Promise.all(Array.from({ length: 6 }, () => createRun(access, { experimentId: "0", tags: [] })));
-        expect(new Set(runs.map((run) => run.info.run_id)).size).toBe(6);
+        expect(new Set(runs.map((run) => run.id)).size).toBe(6);
         const experiments = await db().experiment.findMany({ where: { projectId: project.id }, select: { number: true, name: true } });
         expect(experiments).toEqual([{ number: 0, name: "Default" }]);
       }),

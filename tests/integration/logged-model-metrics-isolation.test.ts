@@ -17,7 +17,7 @@ async function projectWithModel() {
   const run = await createRun(access, { experimentId: "0", tags: [] });
   const model = await createLoggedModel(access, { experimentId: "0", name: "model", params: [], tags: [] });
   const secondModel = await createLoggedModel(access, { experimentId: "0", name: "other", params: [], tags: [] });
-  return { call: mlflowCaller(project.slug, plaintext), runId: run.info.run_id, modelId: model.info.model_id, otherModelId: secondModel.info.model_id };
+  return { call: mlflowCaller(project.slug, plaintext), runId: run.id, modelId: model.id, otherModelId: secondModel.id };
 }
 
 type ModelBody = { model: { data: { metrics: { key: string; value: number; run_id: string }[] } } };

@@ -10,8 +10,8 @@ async function newRun() {
   const access = await resolveProjectAccess(systemActor, project.slug);
   const run = await createRun(access, { experimentId: "0", tags: [] });
   const { db } = await import("@/server/db/client");
-  const { seq } = await db().run.findUniqueOrThrow({ where: { id: run.info.run_id }, select: { seq: true } });
-  return { access, runId: run.info.run_id, seq: Number(seq) };
+  const { seq } = await db().run.findUniqueOrThrow({ where: { id: run.id }, select: { seq: true } });
+  return { access, runId: run.id, seq: Number(seq) };
 }
 
 const append = (seq: number, points: MetricPointInput[]) =>
@@ -35,7 +35,7 @@ describe("PostgreSQL metric store", () => {
       { key: "acc", value: 0.7, timestamp: 6000, step: 10 },
     ]);
     const run = await getRun(access, runId);
-    expect(run.data.metrics).toEqual([{ key: "acc", value: 0.7, timestamp: 6000, step: 10 }]);
+    expect(run.metrics).toEqual([{ key: "acc", value: 0.7, timestamp: 6000, step: 10 }]);
   });
 
   it("breaks a tie of step and timestamp on the value, NaN highest, within a batch and across batches", async () => {
@@ -44,10 +44,10 @@ describe("PostgreSQL metric store", () => {
       { key: "tie", value: 0.5, timestamp: 7, step: 3 },
       { key: "tie", value: Infinity, timestamp: 7, step: 3 },
     ]);
-    expect((await getRun(access, runId)).data.metrics).toEqual([{ key: "tie", value: Infinity, timestamp: 7, step: 3 }]);
+    expect((await getRun(access, runId)).metrics).toEqual([{ key: "tie", value: Infinity, timestamp: 7, step: 3 }]);
     await append(seq, [{ key: "tie", value: Number.NaN, timestamp: 7, step: 3 }]);
     await append(seq, [{ key: "tie", value: 1e300, timestamp: 7, step: 3 }]);
-    expect((await getRun(access, runId)).data.metrics).toEqual([{ key: "tie", value: Number.NaN, timestamp: 7, step: 3 }]);
+    expect((await getRun(access, runId)).metrics).toEqual([{ key: "tie", value: Number.NaN, timestamp: 7, step: 3 }]);
   });
 
   it("round-trips NaN and infinities", async () => {
@@ -66,10 +66,10 @@ describe("PostgreSQL metric store", () => {
     await append(seq, Array.from({ length: 25 }, (_, step) => ({ key: "m", value: step, timestamp: 100 - step, step })));
     const first = await getMetricHistory(access, { runId, key: "m", maxResults: 10 });
     expect(first.metrics.map((p) => p.step)).toEqual([24, 23, 22, 21, 20, 19, 18, 17, 16, 15]);
-    const second = await getMetricHistory(access, { runId, key: "m", maxResults: 10, pageToken: first.next_page_token });
-    const third = await getMetricHistory(access, { runId, key: "m", maxResults: 10, pageToken: second.next_page_token });
+    const second = await getMetricHistory(access, { runId, key: "m", maxResults: 10, pageToken: first.nextPageToken });
+    const third = await getMetricHistory(access, { runId, key: "m", maxResults: 10, pageToken: second.nextPageToken });
     expect(third.metrics).toHaveLength(5);
-    expect(third.next_page_token).toBeUndefined();
+    expect(third.nextPageToken).toBeUndefined();
     await expect(getMetricHistory(access, { runId, key: "m", pageToken: "not-a-token" })).rejects.toMatchObject({
       code: "BAD_INPUT",
     });

@@ -62,9 +62,9 @@ async function project() {
   const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
   const access = await resolveProjectAccess(systemActor, project.slug);
   const run = await createRun(access, { experimentId: "0", tags: [] });
-  const root = `0/${run.info.run_id}/artifacts`;
+  const root = `0/${run.id}/artifacts`;
   const readOnly = (await createToken(access, { name: "reader", scopes: ["read"] })).plaintext;
-  return { slug: project.slug, token: plaintext, readOnly, runId: run.info.run_id, root, prefix: `/projects/${project.slug}/api/2.0/mlflow-artifacts` };
+  return { slug: project.slug, token: plaintext, readOnly, runId: run.id, root, prefix: `/projects/${project.slug}/api/2.0/mlflow-artifacts` };
 }
 
 describe.each(backends)("MLflow artifact API on $name", (backend) => {

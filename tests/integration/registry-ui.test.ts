@@ -11,9 +11,9 @@ async function projectWithRunModel() {
   const { project, owner } = await createTestProject();
   const access = await resolveProjectAccess(systemActor, project.slug);
   const run = await createRun(access, { experimentId: "0", tags: [] });
-  const logged = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: run.info.run_id, params: [], tags: [] });
+  const logged = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: run.id, params: [], tags: [] });
   const [member, viewer] = await Promise.all([addTestMember(project.id, "MEMBER"), addTestMember(project.id, "VIEWER")]);
-  return { slug: project.slug, projectId: project.id, owner, member, viewer, runId: run.info.run_id, loggedModelId: logged.info.model_id };
+  return { slug: project.slug, projectId: project.id, owner, member, viewer, runId: run.id, loggedModelId: logged.id };
 }
 
 async function registryRows(projectId: string) {
@@ -71,7 +71,7 @@ describe("registry procedures of the web app", () => {
     const access = await resolveProjectAccess(systemActor, p.slug);
     const otherRun = await createRun(access, { experimentId: "0", tags: [] });
     const refused = await trpcErrorOf(
-      callerFor(p.member).registry.register({ projectSlug: p.slug, runId: otherRun.info.run_id, loggedModelId: p.loggedModelId, name: "x" }),
+      callerFor(p.member).registry.register({ projectSlug: p.slug, runId: otherRun.id, loggedModelId: p.loggedModelId, name: "x" }),
     );
     expect(refused.code).toBe("BAD_REQUEST");
     expect((await registryRows(p.projectId)).models).toEqual([]);

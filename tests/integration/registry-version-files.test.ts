@@ -20,23 +20,23 @@ async function projectWithVersions() {
     createRun(access, { experimentId: "0", tags: [] }),
   ]);
   await Promise.all([
-    logBatch(access, first.info.run_id, {
+    logBatch(access, first.id, {
       params: [{ key: "C", value: "1.0" }, { key: "max_iter", value: "100" }],
       metrics: [{ key: "accuracy", value: 0.91, timestamp: 1, step: 0 }],
       tags: [],
     }),
-    logBatch(access, second.info.run_id, {
+    logBatch(access, second.id, {
       params: [{ key: "C", value: "0.5" }, { key: "max_iter", value: "100" }, { key: "solver", value: "lbfgs" }],
       metrics: [{ key: "accuracy", value: 0.95, timestamp: 1, step: 0 }],
       tags: [],
     }),
-    logInputs(access, first.info.run_id, [
-      { tags: [{ key: "mlflow.data.context", value: "training" }], dataset: { name: "iris", digest: "abc123", source_type: "local", source: "{}" } },
+    logInputs(access, first.id, [
+      { tags: [{ key: "mlflow.data.context", value: "training" }], dataset: { name: "iris", digest: "abc123", sourceType: "local", source: "{}" } },
     ]),
   ]);
-  const logged = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: first.info.run_id, params: [], tags: [] });
-  const modelRoot = storagePathOf(logged.info.artifact_uri)!;
-  const runRoot = storagePathOf(second.info.artifact_uri)!;
+  const logged = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: first.id, params: [], tags: [] });
+  const modelRoot = storagePathOf(logged.artifactUri)!;
+  const runRoot = storagePathOf(second.artifactUri)!;
   await Promise.all([
     put(access, `${modelRoot}/MLmodel`, SKLEARN_MLMODEL),
     put(access, `${modelRoot}/input_example.json`, SKLEARN_INPUT_EXAMPLE),
@@ -46,11 +46,11 @@ async function projectWithVersions() {
   ]);
   const name = `iris-${uniqueSuffix()}`;
   await createRegisteredModel(access, { name });
-  await createModelVersion(access, name, { source: `models:/${logged.info.model_id}`, runId: first.info.run_id });
-  await createModelVersion(access, name, { source: `runs:/${second.info.run_id}/model` });
+  await createModelVersion(access, name, { source: `models:/${logged.id}`, runId: first.id });
+  await createModelVersion(access, name, { source: `runs:/${second.id}/model` });
   await createModelVersion(access, name, { source: "s3://bucket/elsewhere" });
   const [member, viewer] = await Promise.all([addTestMember(project.id, "MEMBER"), addTestMember(project.id, "VIEWER")]);
-  return { slug: project.slug, access, name, member, viewer, first: first.info.run_id, second: second.info.run_id, loggedModelId: logged.info.model_id };
+  return { slug: project.slug, access, name, member, viewer, first: first.id, second: second.id, loggedModelId: logged.id };
 }
 
 describe("a registered version's files", () => {

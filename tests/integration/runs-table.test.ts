@@ -10,7 +10,7 @@ const NO_COLUMNS = { metrics: [], params: [], tags: [] };
 async function seeded() {
   const { project, owner } = await createTestProject();
   const access = await resolveProjectAccess(systemActor, project.slug);
-  const { experiment_id: experimentId } = await createExperiment(access, { name: "table", tags: [] });
+  const { id: experimentId } = await createExperiment(access, { name: "table", tags: [] });
   const ids: Record<string, string> = {};
   const specs = [
     { name: "a", acc: 0.7, lr: "0.1", team: "vision" },
@@ -21,8 +21,8 @@ async function seeded() {
   ];
   for (const [index, spec] of specs.entries()) {
     const run = await createRun(access, { experimentId, runName: spec.name, startTime: 1_000 + index, tags: [{ key: "team", value: spec.team }] });
-    ids[spec.name] = run.info.run_id;
-    await logBatch(access, run.info.run_id, {
+    ids[spec.name] = run.id;
+    await logBatch(access, run.id, {
       metrics: [
         { key: "acc", value: spec.acc, timestamp: 5, step: 1 },
         { key: "loss", value: 1 - spec.acc, timestamp: 5, step: 1 },

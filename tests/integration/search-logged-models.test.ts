@@ -14,11 +14,11 @@ async function seeded() {
     const created = await createLoggedModel(access, {
       experimentId: "0",
       name,
-      sourceRunId: run.info.run_id,
+      sourceRunId: run.id,
       params: Object.entries(params).map(([key, value]) => ({ key, value })),
       tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
     });
-    return created.info.model_id;
+    return created.id;
   };
   const forest = await model("forest", { depth: "8" }, { team: "risk" });
   const linear = await model("linear", { depth: "1" }, {});
@@ -30,10 +30,10 @@ async function seeded() {
     return { status, body: answer as { models?: { info: { model_id: string } }[]; next_page_token?: string; error_code?: string; message?: string } };
   };
   const logMetric = async (modelId: string, metric: { key: string; value: number | string; step: number; dataset_name?: string; dataset_digest?: string }) => {
-    const logged = await call("POST", "runs/log-metric", { run_id: run.info.run_id, model_id: modelId, timestamp: 1_700_000_000_000 + metric.step, ...metric });
+    const logged = await call("POST", "runs/log-metric", { run_id: run.id, model_id: modelId, timestamp: 1_700_000_000_000 + metric.step, ...metric });
     expect(logged.status).toBe(200);
   };
-  return { search, logMetric, forest, linear, forest2, runId: run.info.run_id };
+  return { search, logMetric, forest, linear, forest2, runId: run.id };
 }
 
 const ids = (body: { models?: { info: { model_id: string } }[] }) => (body.models ?? []).map((model) => model.info.model_id);
@@ -112,15 +112,15 @@ describe("GET logged-models/{id}/artifacts/directories", () => {
     const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
     const access = await resolveProjectAccess(systemActor, project.slug);
     const model = await createLoggedModel(access, { experimentId: "0", name: "net", params: [], tags: [] });
-    const root = storagePathOf(model.info.artifact_uri)!;
+    const root = storagePathOf(model.artifactUri)!;
     await putArtifact(access, `${root}/MLmodel`, Buffer.from("flavors: {}\n"), { size: 12 });
     await putArtifact(access, `${root}/data/weights.bin`, Buffer.from("0123456789"), { size: 10 });
     const call = mlflowCaller(project.slug, plaintext);
-    const list = (query = "") => call("GET", `logged-models/${model.info.model_id}/artifacts/directories`, undefined, query);
+    const list = (query = "") => call("GET", `logged-models/${model.id}/artifacts/directories`, undefined, query);
 
     const top = await list();
     expect(top.body).toEqual({
-      root_uri: model.info.artifact_uri,
+      root_uri: model.artifactUri,
       files: expect.arrayContaining([{ path: "MLmodel", is_dir: false, file_size: 12 }, { path: "data", is_dir: true }]),
     });
     expect((await list("?artifact_directory_path=data")).body.files).toEqual([{ path: "data/weights.bin", is_dir: false, file_size: 10 }]);
@@ -129,7 +129,7 @@ describe("GET logged-models/{id}/artifacts/directories", () => {
     expect([escape.status, escape.body.error_code]).toEqual([400, "INVALID_PARAMETER_VALUE"]);
 
     const other = await createProjectWithToken("MEMBER", ["read", "write"]);
-    const foreign = await mlflowCaller(other.project.slug, other.plaintext)("GET", `logged-models/${model.info.model_id}/artifacts/directories`);
+    const foreign = await mlflowCaller(other.project.slug, other.plaintext)("GET", `logged-models/${model.id}/artifacts/directories`);
     expect([foreign.status, foreign.body.error_code]).toEqual([404, "RESOURCE_DOES_NOT_EXIST"]);
   });
 });
@@ -156,7 +156,7 @@ describe("DELETE logged-models/{id}/tags/{key}", () => {
   it("deletes exactly the tag named by the once-decoded key; a key with a literal '%' is never decoded again", async () => {
     const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
     const access = await resolveProjectAccess(systemActor, project.slug);
-    const model = (await createLoggedModel(access, { experimentId: "0", name: "net", params: [], tags: [] })).info.model_id;
+    const model = (await createLoggedModel(access, { experimentId: "0", name: "net", params: [], tags: [] })).id;
     const call = viaNextRoute(project.slug, plaintext);
     const tagKeys = async () => {
       const { body } = await call("GET", `logged-models/${model}`);

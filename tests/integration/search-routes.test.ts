@@ -7,10 +7,10 @@ import { createProjectWithToken, mlflowCaller, systemActor } from "../factories"
 async function project() {
   const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
   const access = await resolveProjectAccess(systemActor, project.slug);
-  const { experiment_id: experimentId } = await createExperiment(access, { name: "searched", tags: [] });
+  const { id: experimentId } = await createExperiment(access, { name: "searched", tags: [] });
   const run = await createRun(access, { experimentId, runName: "only", tags: [] });
   const call = mlflowCaller(project.slug, plaintext);
-  return { call, experimentId, runId: run.info.run_id };
+  return { call, experimentId, runId: run.id };
 }
 
 describe("runs/search and experiments/search routes", () => {

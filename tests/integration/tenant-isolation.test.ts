@@ -68,9 +68,9 @@ async function createTarget() {
     createRun(access, { experimentId: "0", tags: [] }),
   ]);
   // The registry: a model with a tag, an alias and one version (tagged) registered from the first run's logged model.
-  const loggedModel = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: first.info.run_id, params: [], tags: [] });
+  const loggedModel = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: first.id, params: [], tags: [] });
   const model = await createRegisteredModel(access, { name: "b-model", description: "B's own" });
-  await createModelVersion(access, model.name, { source: `models:/${loggedModel.info.model_id}`, runId: first.info.run_id });
+  await createModelVersion(access, model.name, { source: `models:/${loggedModel.id}`, runId: first.id });
   const [cardSection] = await Promise.all([
     addProjectCardSection(access, "B's review"),
     setRegisteredModelTag(access, model.name, "team", "b"),
@@ -84,9 +84,9 @@ async function createTarget() {
     member,
     inviteId: invite.id,
     tokenId: token.id,
-    runIds: [first.info.run_id, second.info.run_id],
+    runIds: [first.id, second.id],
     modelName: model.name,
-    loggedModelId: loggedModel.info.model_id,
+    loggedModelId: loggedModel.id,
     cardSectionId: cardSection.id,
   };
 }

@@ -14,7 +14,7 @@ describe("experiments procedures", () => {
   it("lists experiments with run counts, and lets a member create and rename while deletion needs a maintainer", async () => {
     const { slug, access, member } = await seeded();
     const caller = callerFor(member);
-    const { experiment_id: id } = await caller.experiments.create({ projectSlug: slug, name: "vision" });
+    const { id } = await caller.experiments.create({ projectSlug: slug, name: "vision" });
     await createRun(access, { experimentId: id, startTime: 5_000, tags: [] });
     await createRun(access, { experimentId: id, startTime: 9_000, tags: [] });
     await caller.experiments.rename({ projectSlug: slug, experimentId: id, name: "vision-v2" });
@@ -55,15 +55,15 @@ describe("runs procedures", () => {
     const child = await createRun(access, {
       experimentId: "0",
       runName: "trial",
-      tags: [{ key: "mlflow.parentRunId", value: parent.info.run_id }],
+      tags: [{ key: "mlflow.parentRunId", value: parent.id }],
     });
     const caller = callerFor(member);
-    const detail = await caller.runs.get({ projectSlug: slug, runId: parent.info.run_id });
+    const detail = await caller.runs.get({ projectSlug: slug, runId: parent.id });
     expect(detail.experimentName).toBe("Default");
     expect(detail.parent).toBeNull();
-    expect(detail.children).toEqual([{ runId: child.info.run_id, name: "trial", status: "RUNNING" }]);
-    const childDetail = await caller.runs.get({ projectSlug: slug, runId: child.info.run_id });
-    expect(childDetail.parent).toEqual({ runId: parent.info.run_id, name: "sweep", status: "RUNNING" });
+    expect(detail.children).toEqual([{ runId: child.id, name: "trial", status: "RUNNING" }]);
+    const childDetail = await caller.runs.get({ projectSlug: slug, runId: child.id });
+    expect(childDetail.parent).toEqual({ runId: parent.id, name: "sweep", status: "RUNNING" });
   });
 
   it("serves a long series downsampled to at most the requested buckets", async () => {
@@ -71,9 +71,9 @@ describe("runs procedures", () => {
     const run = await createRun(access, { experimentId: "0", tags: [] });
     for (let start = 0; start < 5_000; start += 1_000) {
       const metrics = Array.from({ length: 1_000 }, (_, index) => ({ key: "loss", value: 1 / (start + index + 1), timestamp: start + index, step: start + index }));
-      await logBatch(access, run.info.run_id, { metrics, params: [], tags: [] });
+      await logBatch(access, run.id, { metrics, params: [], tags: [] });
     }
-    const buckets = await callerFor(member).runs.history({ projectSlug: slug, runId: run.info.run_id, key: "loss", buckets: 100 });
+    const buckets = await callerFor(member).runs.history({ projectSlug: slug, runId: run.id, key: "loss", buckets: 100 });
     expect(buckets.length).toBeGreaterThan(50);
     expect(buckets.length).toBeLessThanOrEqual(100);
     expect(buckets.reduce((sum, bucket) => sum + bucket.count, 0)).toBe(5_000);
@@ -83,10 +83,10 @@ describe("runs procedures", () => {
   it("stores the note as MLflow's note tag and refuses a viewer", async () => {
     const { slug, access, member, owner } = await seeded();
     const run = await createRun(access, { experimentId: "0", tags: [] });
-    await callerFor(member).runs.setNote({ projectSlug: slug, runId: run.info.run_id, note: "# Findings\nLR too high." });
-    const detail = await callerFor(owner).runs.get({ projectSlug: slug, runId: run.info.run_id });
-    expect(detail.run.data.tags).toContainEqual({ key: "mlflow.note.content", value: "# Findings\nLR too high." });
+    await callerFor(member).runs.setNote({ projectSlug: slug, runId: run.id, note: "# Findings\nLR too high." });
+    const detail = await callerFor(owner).runs.get({ projectSlug: slug, runId: run.id });
+    expect(detail.run.tags).toContainEqual({ key: "mlflow.note.content", value: "# Findings\nLR too high." });
     const viewer = callerFor(await addTestMember(access.project.id, "VIEWER"));
-    expect((await trpcErrorOf(viewer.runs.setNote({ projectSlug: slug, runId: run.info.run_id, note: "x" }))).code).toBe("FORBIDDEN");
+    expect((await trpcErrorOf(viewer.runs.setNote({ projectSlug: slug, runId: run.id, note: "x" }))).code).toBe("FORBIDDEN");
   });
 });

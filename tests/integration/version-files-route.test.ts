@@ -41,19 +41,19 @@ async function projectWithVersions() {
   const { project } = await createTestProject();
   const access = await resolveProjectAccess(systemActor, project.slug);
   const run = await createRun(access, { experimentId: "0", tags: [] });
-  const logged = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: run.info.run_id, params: [], tags: [] });
+  const logged = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: run.id, params: [], tags: [] });
   const weights = randomBytes(70_000);
   const put = (key: string, bytes: Buffer) => putArtifact(access, key, bytes, { size: bytes.length });
-  const runRoot = storagePathOf(run.info.artifact_uri)!;
+  const runRoot = storagePathOf(run.artifactUri)!;
   await Promise.all([
-    put(`${storagePathOf(logged.info.artifact_uri)!}/data/model.pkl`, weights),
+    put(`${storagePathOf(logged.artifactUri)!}/data/model.pkl`, weights),
     put(`${runRoot}/model/MLmodel`, Buffer.from("flavors: {}\n")),
     put(`${runRoot}/secret.txt`, Buffer.from("not part of any version")),
   ]);
   const name = `files ${uniqueSuffix()}`;
   await createRegisteredModel(access, { name });
-  await createModelVersion(access, name, { source: `models:/${logged.info.model_id}`, runId: run.info.run_id });
-  await createModelVersion(access, name, { source: `runs:/${run.info.run_id}/model` });
+  await createModelVersion(access, name, { source: `models:/${logged.id}`, runId: run.id });
+  await createModelVersion(access, name, { source: `runs:/${run.id}/model` });
   const url = (version: number, filePath: string, slug = project.slug) =>
     `${base}/projects/${slug}/models/${encodeURIComponent(name)}/versions/${version}/artifact?${new URLSearchParams({ path: filePath, download: "1" })}`;
   return { project, weights, url };

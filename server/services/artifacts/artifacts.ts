@@ -11,7 +11,7 @@ import {
   type ObjectRead,
 } from "@/server/storage";
 import { assertScope, type ProjectAccess } from "../access";
-import { findRun } from "../runs";
+import { findRun } from "../runs/internal";
 
 /**
  * Artifacts of a project, for the MLflow proxied-artifact API and the web app. Paths are MLflow's

@@ -3,7 +3,8 @@ import type { RunStatus } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore } from "../metrics";
-import { loadRunViews, type RunView } from "../runs";
+import type { Run } from "../runs";
+import { loadRuns } from "../runs/internal";
 
 export const MIN_COMPARED_RUNS = 2;
 export const MAX_COMPARED_RUNS = 20;
@@ -44,11 +45,11 @@ export async function compareRuns(access: ProjectAccess, runIds: string[]): Prom
   if (ids.length < MIN_COMPARED_RUNS || ids.length > MAX_COMPARED_RUNS) {
     throw badInput(`Compare ${MIN_COMPARED_RUNS} to ${MAX_COMPARED_RUNS} different runs (got ${ids.length})`);
   }
-  const [views, seqRows] = await Promise.all([
-    loadRunViews(access, ids),
+  const [found, seqRows] = await Promise.all([
+    loadRuns(access, ids),
     db().run.findMany({ where: { id: { in: ids }, projectId: access.project.id }, select: { id: true, seq: true } }),
   ]);
-  const byId = new Map(views.map((view) => [view.info.run_id, view]));
+  const byId = new Map(found.map((run) => [run.id, run]));
   const missing = ids.filter((id) => !byId.has(id));
   if (missing.length) throw notFound(`Run${missing.length > 1 ? "s" : ""} not found: ${missing.join(", ")}`);
   const runs = ids.map((id) => byId.get(id)!);
@@ -58,30 +59,30 @@ export async function compareRuns(access: ProjectAccess, runIds: string[]): Prom
   const extremesOf = new Map(extremes.map((entry) => [`${entry.runSeq}\u0000${entry.key}`, entry]));
 
   return {
-    runs: runs.map(({ info }) => ({
-      runId: info.run_id,
-      name: info.run_name,
-      experimentId: info.experiment_id,
-      status: info.status,
-      startTime: info.start_time,
-      ...(info.end_time ? { endTime: info.end_time } : {}),
+    runs: runs.map((run) => ({
+      runId: run.id,
+      name: run.name,
+      experimentId: run.experimentId,
+      status: run.status,
+      startTime: run.startTime,
+      ...(run.endTime ? { endTime: run.endTime } : {}),
     })),
-    params: sortedKeys(runs, (run) => run.data.params).map((key) => {
-      const values = runs.map((run) => run.data.params.find((param) => param.key === key)?.value ?? null);
+    params: sortedKeys(runs, (run) => run.params).map((key) => {
+      const values = runs.map((run) => run.params.find((param) => param.key === key)?.value ?? null);
       return { key, values, differs: new Set(values).size > 1 };
     }),
-    metrics: sortedKeys(runs, (run) => run.data.metrics).map((key) => ({
+    metrics: sortedKeys(runs, (run) => run.metrics).map((key) => ({
       key,
       values: runs.map((run) => {
-        const latest = run.data.metrics.find((metric) => metric.key === key);
+        const latest = run.metrics.find((metric) => metric.key === key);
         if (!latest) return null;
-        const range = extremesOf.get(`${seqOf.get(run.info.run_id)}\u0000${key}`);
+        const range = extremesOf.get(`${seqOf.get(run.id)}\u0000${key}`);
         return { last: latest.value, min: range?.min ?? null, max: range?.max ?? null, step: latest.step };
       }),
     })),
   };
 }
 
-function sortedKeys(runs: RunView[], entries: (run: RunView) => { key: string }[]): string[] {
+function sortedKeys(runs: Run[], entries: (run: Run) => { key: string }[]): string[] {
   return [...new Set(runs.flatMap((run) => entries(run).map((entry) => entry.key)))].sort();
 }

@@ -4,55 +4,23 @@ import { db } from "@/server/db/client";
 import { transaction, type Tx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
-import { experimentSelect, toExperimentView, type ExperimentView } from "./views";
+import {
+  DEFAULT_EXPERIMENT_NAME,
+  DEFAULT_EXPERIMENT_NUMBER,
+  ensureDefaultExperiment,
+  experimentArtifactRoot,
+  experimentSelect,
+  findExperiment,
+  toExperiment,
+} from "./internal";
+import type { Experiment } from "./types";
 
-export const DEFAULT_EXPERIMENT_NUMBER = 0;
-const DEFAULT_EXPERIMENT_NAME = "Default";
-
-/** The default artifact root of an experiment; runs live under `<root>/<run_id>/artifacts`. */
-export const experimentArtifactRoot = (number: number) => `mlflow-artifacts:/${number}`;
-
-/**
- * Experiment "0" ("Default") exists in every project because mlflow's start_run() falls back to it.
- * It is created on first use, so projects made before tracking existed get one too.
- */
-export async function ensureDefaultExperiment(projectId: string): Promise<void> {
-  const now = BigInt(Date.now());
-  // INSERT … ON CONFLICT DO NOTHING: concurrent first runs of a project must not race to create it.
-  await db().experiment.createMany({
-    data: [
-      {
-        projectId,
-        number: DEFAULT_EXPERIMENT_NUMBER,
-        name: DEFAULT_EXPERIMENT_NAME,
-        artifactLocation: experimentArtifactRoot(DEFAULT_EXPERIMENT_NUMBER),
-        creationTime: now,
-        lastUpdateTime: now,
-      },
-    ],
-    skipDuplicates: true,
-  });
-}
-
-/** The experiment row for an MLflow experiment id within the caller's project, or NOT_FOUND. */
-export async function findExperiment(access: ProjectAccess, experimentId: string) {
-  const number = Number(experimentId);
-  if (!/^\d{1,9}$/.test(experimentId)) throw badInput(`Invalid experiment id '${experimentId}'`);
-  if (number === DEFAULT_EXPERIMENT_NUMBER) await ensureDefaultExperiment(access.project.id);
-  const experiment = await db().experiment.findUnique({
-    where: { projectId_number: { projectId: access.project.id, number } },
-    select: experimentSelect,
-  });
-  if (!experiment) throw notFound(`No experiment with id=${experimentId} exists`);
-  return experiment;
-}
-
-export async function getExperiment(access: ProjectAccess, experimentId: string): Promise<ExperimentView> {
+export async function getExperiment(access: ProjectAccess, experimentId: string): Promise<Experiment> {
   assertScope(access, "project:read");
-  return toExperimentView(await findExperiment(access, experimentId));
+  return toExperiment(await findExperiment(access, experimentId));
 }
 
-export async function getExperimentByName(access: ProjectAccess, name: string): Promise<ExperimentView> {
+export async function getExperimentByName(access: ProjectAccess, name: string): Promise<Experiment> {
   assertScope(access, "project:read");
   if (name === DEFAULT_EXPERIMENT_NAME) await ensureDefaultExperiment(access.project.id);
   const experiment = await db().experiment.findUnique({
@@ -60,7 +28,7 @@ export async function getExperimentByName(access: ProjectAccess, name: string): 
     select: experimentSelect,
   });
   if (!experiment) throw notFound(`Could not find experiment with name '${name}'`);
-  return toExperimentView(experiment);
+  return toExperiment(experiment);
 }
 
 function validateArtifactLocation(location: string): void {
@@ -73,7 +41,7 @@ function validateArtifactLocation(location: string): void {
 export async function createExperiment(
   access: ProjectAccess,
   input: { name: string; artifactLocation?: string; tags: { key: string; value: string }[] },
-): Promise<{ experiment_id: string }> {
+): Promise<Experiment> {
   assertScope(access, "runs:write");
   if (input.artifactLocation) validateArtifactLocation(input.artifactLocation);
   await ensureDefaultExperiment(access.project.id);
@@ -90,7 +58,7 @@ export async function createExperiment(
     }
     const number = await nextExperimentNumber(tx, access.project.id);
     const now = BigInt(Date.now());
-    await tx.experiment.create({
+    const created = await tx.experiment.create({
       data: {
         projectId: access.project.id,
         number,
@@ -100,8 +68,9 @@ export async function createExperiment(
         lastUpdateTime: now,
         tags: { create: dedupeTags(input.tags) },
       },
+      select: experimentSelect,
     });
-    return { experiment_id: String(number) };
+    return toExperiment(created);
   });
 }
 

@@ -1,7 +1,4 @@
 export {
-  DEFAULT_EXPERIMENT_NUMBER,
-  ensureDefaultExperiment,
-  findExperiment,
   getExperiment,
   getExperimentByName,
   createExperiment,
@@ -10,6 +7,6 @@ export {
   setExperimentTag,
   deleteExperimentTag,
 } from "./experiments";
-export { toExperimentView, experimentSelect, type ExperimentView } from "./views";
-export { searchExperiments, experimentKeysOf } from "./search";
+export type { Experiment } from "./types";
+export { searchExperiments } from "./search";
 export { listExperimentSummaries, type ExperimentSummary } from "./overview";

@@ -1,7 +1,7 @@
 import type { LifecycleStage } from "@/lib/tracking-states";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
-import { ensureDefaultExperiment } from "./experiments";
+import { ensureDefaultExperiment } from "./internal";
 
 export interface ExperimentSummary {
   experimentId: string;

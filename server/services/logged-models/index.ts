@@ -1,7 +1,6 @@
 export {
   createLoggedModel,
   getLoggedModel,
-  loadLoggedModelViews,
   finalizeLoggedModel,
   deleteLoggedModel,
   setLoggedModelTags,
@@ -9,5 +8,5 @@ export {
   logLoggedModelParams,
   listLoggedModelArtifacts,
   searchLoggedModels,
-  type LoggedModelView,
 } from "./logged-models";
+export type { LoggedModel, LoggedModelMetric } from "./types";

@@ -5,40 +5,12 @@ import { db } from "@/server/db/client";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 import { listArtifactsUnder, type ListEntry } from "../artifacts";
-import { experimentKeysOf, findExperiment } from "../experiments";
-import { findRun } from "../runs";
+import { experimentKeysOf, findExperiment } from "../experiments/internal";
+import { findRun } from "../runs/internal";
 import { compileLoggedModelSearch, executeSearch, type LoggedModelSearchInput } from "../tracking-search";
+import type { LoggedModel, LoggedModelMetric } from "./types";
 
 const FORBIDDEN_NAME_CHARACTERS = /[/:.%"']/;
-
-export interface LoggedModelView {
-  info: {
-    model_id: string;
-    experiment_id: string;
-    name: string;
-    artifact_uri: string;
-    creation_timestamp_ms: number;
-    last_updated_timestamp_ms: number;
-    status: string;
-    status_message?: string;
-    model_type?: string;
-    source_run_id?: string;
-    tags: { key: string; value: string }[];
-  };
-  data: {
-    params: { key: string; value: string }[];
-    metrics: {
-      key: string;
-      value: number;
-      timestamp: number;
-      step: number;
-      run_id: string;
-      model_id: string;
-      dataset_name?: string;
-      dataset_digest?: string;
-    }[];
-  };
-}
 
 const modelSelect = {
   id: true,
@@ -66,7 +38,7 @@ export async function createLoggedModel(
     params: { key: string; value: string }[];
     tags: { key: string; value: string }[];
   },
-): Promise<LoggedModelView> {
+): Promise<LoggedModel> {
   assertScope(access, "runs:write");
   if (input.name && FORBIDDEN_NAME_CHARACTERS.test(input.name)) {
     throw badInput(`Invalid model name '${input.name}': names must not contain / : . % " or '`);
@@ -107,43 +79,32 @@ async function findModel(access: ProjectAccess, modelId: string, allowDeleted = 
   return model;
 }
 
-export async function getLoggedModel(access: ProjectAccess, modelId: string, allowDeleted = false): Promise<LoggedModelView> {
+export async function getLoggedModel(access: ProjectAccess, modelId: string, allowDeleted = false): Promise<LoggedModel> {
   assertScope(access, "project:read");
-  const [view] = await toViews(access.project.id, [await findModel(access, modelId, allowDeleted)]);
-  return view!;
+  const [model] = await toLoggedModels(access.project.id, [await findModel(access, modelId, allowDeleted)]);
+  return model!;
 }
 
-export async function loadLoggedModelViews(access: ProjectAccess, ids: string[]): Promise<LoggedModelView[]> {
+async function loadLoggedModels(access: ProjectAccess, ids: string[]): Promise<LoggedModel[]> {
   const models = await db().loggedModel.findMany({
     where: { id: { in: ids }, projectId: access.project.id },
     select: modelSelect,
   });
-  const byId = new Map((await toViews(access.project.id, models)).map((view) => [view.info.model_id, view]));
+  const byId = new Map((await toLoggedModels(access.project.id, models)).map((model) => [model.id, model]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 type ModelRow = Awaited<ReturnType<typeof findModel>>;
-
-interface ModelMetricRow {
-  modelId: string;
-  key: string;
-  value: number;
-  timestamp: number;
-  step: number;
-  runId: string;
-  datasetName: string | null;
-  datasetDigest: string | null;
-}
 
 /**
  * Metrics logged with a model_id belong to that model too (MLflow 3): its latest value per key and
  * dataset, by step, then timestamp, then value (the order logged-model search uses). Only points of
  * the project's own runs count: a model id is no licence for another project to write its metrics.
  */
-async function toViews(projectId: string, models: ModelRow[]): Promise<LoggedModelView[]> {
+async function toLoggedModels(projectId: string, models: ModelRow[]): Promise<LoggedModel[]> {
   const metrics = models.length
     ? (
-        await pgPool().query<ModelMetricRow>(
+        await pgPool().query<LoggedModelMetric>(
           `SELECT DISTINCT ON (m."modelId", m."key", m."datasetName", m."datasetDigest")
                   m."modelId", m."key", m."value", m."timestamp", m."step", r."id" AS "runId", m."datasetName", m."datasetDigest"
            FROM "MetricPoint" m JOIN "Run" r ON r."seq" = m."runSeq" AND r."projectId" = $2
@@ -154,34 +115,19 @@ async function toViews(projectId: string, models: ModelRow[]): Promise<LoggedMod
       ).rows
     : [];
   return models.map((model) => ({
-    info: {
-      model_id: model.id,
-      experiment_id: String(model.experiment.number),
-      name: model.name,
-      artifact_uri: model.artifactUri,
-      creation_timestamp_ms: Number(model.creationTime),
-      last_updated_timestamp_ms: Number(model.lastUpdateTime),
-      status: model.status,
-      ...(model.statusMessage ? { status_message: model.statusMessage } : {}),
-      ...(model.modelType ? { model_type: model.modelType } : {}),
-      ...(model.sourceRunId ? { source_run_id: model.sourceRunId } : {}),
-      tags: model.tags,
-    },
-    data: {
-      params: model.params,
-      metrics: metrics
-        .filter((metric) => metric.modelId === model.id)
-        .map((metric) => ({
-          key: metric.key,
-          value: metric.value,
-          timestamp: metric.timestamp,
-          step: metric.step,
-          run_id: metric.runId,
-          model_id: metric.modelId,
-          ...(metric.datasetName !== null ? { dataset_name: metric.datasetName } : {}),
-          ...(metric.datasetDigest !== null ? { dataset_digest: metric.datasetDigest } : {}),
-        })),
-    },
+    id: model.id,
+    experimentId: String(model.experiment.number),
+    name: model.name,
+    artifactUri: model.artifactUri,
+    creationTime: Number(model.creationTime),
+    lastUpdateTime: Number(model.lastUpdateTime),
+    status: model.status,
+    statusMessage: model.statusMessage,
+    modelType: model.modelType,
+    sourceRunId: model.sourceRunId,
+    tags: model.tags,
+    params: model.params,
+    metrics: metrics.filter((metric) => metric.modelId === model.id),
   }));
 }
 
@@ -200,7 +146,7 @@ export async function finalizeLoggedModel(
   access: ProjectAccess,
   modelId: string,
   status: LoggedModelStatus,
-): Promise<LoggedModelView> {
+): Promise<LoggedModel> {
   assertScope(access, "runs:write");
   const model = await findModel(access, modelId);
   await db().loggedModel.update({ where: { id: model.id }, data: { status, lastUpdateTime: BigInt(Date.now()) } });
@@ -269,7 +215,7 @@ export async function logLoggedModelParams(
 export async function searchLoggedModels(
   access: ProjectAccess,
   input: Omit<LoggedModelSearchInput, "projectId" | "experimentIds"> & { experimentIds: string[] },
-): Promise<{ models: LoggedModelView[]; next_page_token?: string }> {
+): Promise<{ models: LoggedModel[]; nextPageToken?: string }> {
   assertScope(access, "project:read");
   const search = compileLoggedModelSearch({
     projectId: access.project.id,
@@ -281,6 +227,6 @@ export async function searchLoggedModels(
     pageToken: input.pageToken,
   });
   const page = await executeSearch(search);
-  const models = await loadLoggedModelViews(access, page.ids);
-  return { models, ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}) };
+  const models = await loadLoggedModels(access, page.ids);
+  return { models, ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
 }

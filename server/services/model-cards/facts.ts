@@ -21,17 +21,17 @@ export async function cardFacts(access: ProjectAccess, modelName: string, versio
   const run = modelVersion.runId ? await getRun(access, modelVersion.runId) : null;
   const logged = modelVersion.loggedModelId ? await getLoggedModel(access, modelVersion.loggedModelId) : null;
 
-  const datasets = (run?.inputs.dataset_inputs ?? []).map(({ dataset, tags }) => {
+  const datasets = (run?.datasetInputs ?? []).map(({ dataset, tags }) => {
     const context = tags.find((tag) => tag.key === "mlflow.data.context")?.value ?? "input";
-    return `- ${cell(context)}: **${cell(dataset.name)}**, digest \`${dataset.digest}\`, source ${cell(dataset.source_type)} \`${cell(dataset.source)}\` (fact: dataset ${dataset.name}@${dataset.digest})`;
+    return `- ${cell(context)}: **${cell(dataset.name)}**, digest \`${dataset.digest}\`, source ${cell(dataset.sourceType)} \`${cell(dataset.source)}\` (fact: dataset ${dataset.name}@${dataset.digest})`;
   });
   const trainingData = datasets.length
-    ? [`Datasets the source run ${run!.info.run_id} consumed:`, "", ...datasets].join("\n")
+    ? [`Datasets the source run ${run!.id} consumed:`, "", ...datasets].join("\n")
     : "No dataset inputs are recorded for this version's source run.";
 
   const metrics = [
-    ...(run?.data.metrics ?? []).map((metric) => ({ ...metric, of: `run ${run!.info.run_id}` })),
-    ...(logged?.data.metrics ?? []).map((metric) => ({ ...metric, of: `logged model ${logged!.info.model_id}${metric.dataset_name ? ` on ${metric.dataset_name}` : ""}` })),
+    ...(run?.metrics ?? []).map((metric) => ({ ...metric, of: `run ${run!.id}` })),
+    ...(logged?.metrics ?? []).map((metric) => ({ ...metric, of: `logged model ${logged!.id}${metric.datasetName ? ` on ${metric.datasetName}` : ""}` })),
   ];
   const evaluation = metrics.length
     ? ["| metric | value | step | from |", "| --- | --- | --- | --- |", ...metrics.map((m) => `| ${cell(m.key)} | ${m.value} | ${m.step} | ${cell(m.of)} |`)].join("\n")

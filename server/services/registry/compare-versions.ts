@@ -1,5 +1,6 @@
 import type { ProjectAccess } from "../access";
-import { loadRunViews, type RunView } from "../runs";
+import type { Run } from "../runs";
+import { loadRuns } from "../runs/internal";
 import type { ModelVersion } from "./types";
 import { getModelVersion } from "./versions";
 
@@ -32,16 +33,16 @@ export interface ComparedDataset {
   sourceType: string;
 }
 
-function datasetsOf(run: RunView | undefined): ComparedDataset[] {
-  return (run?.inputs.dataset_inputs ?? []).map(({ dataset, tags }) => ({
+function datasetsOf(run: Run | undefined): ComparedDataset[] {
+  return (run?.datasetInputs ?? []).map(({ dataset, tags }) => ({
     name: dataset.name,
     digest: dataset.digest,
     context: tags.find((tag) => tag.key === CONTEXT_TAG)?.value ?? null,
-    sourceType: dataset.source_type,
+    sourceType: dataset.sourceType,
   }));
 }
 
-function rows<T>(runs: [RunView | undefined, RunView | undefined], entries: (run: RunView) => { key: string; value: T }[]) {
+function rows<T>(runs: [Run | undefined, Run | undefined], entries: (run: Run) => { key: string; value: T }[]) {
   const keys = [...new Set(runs.flatMap((run) => (run ? entries(run).map((entry) => entry.key) : [])))].sort();
   return keys.map((key) => {
     const values = runs.map((run) => (run ? (entries(run).find((entry) => entry.key === key)?.value ?? null) : null)) as [T | null, T | null];
@@ -56,21 +57,21 @@ function rows<T>(runs: [RunView | undefined, RunView | undefined], entries: (run
 export async function compareModelVersions(access: ProjectAccess, name: string, version: number, other: number): Promise<VersionComparison> {
   const [first, second] = await Promise.all([getModelVersion(access, name, version), getModelVersion(access, name, other)]);
   const runIds = [...new Set([first.runId, second.runId].flatMap((id) => (id ? [id] : [])))];
-  const views = new Map((await loadRunViews(access, runIds)).map((view) => [view.info.run_id, view]));
-  const runs: [RunView | undefined, RunView | undefined] = [
-    first.runId ? views.get(first.runId) : undefined,
-    second.runId ? views.get(second.runId) : undefined,
+  const found = new Map((await loadRuns(access, runIds)).map((run) => [run.id, run]));
+  const runs: [Run | undefined, Run | undefined] = [
+    first.runId ? found.get(first.runId) : undefined,
+    second.runId ? found.get(second.runId) : undefined,
   ];
-  const summary = (found: ModelVersion, run: RunView | undefined): ComparedVersion => ({
+  const summary = (found: ModelVersion, run: Run | undefined): ComparedVersion => ({
     version: found.version,
     stage: found.stage,
     runId: found.runId,
-    runName: run ? run.info.run_name : null,
+    runName: run ? run.name : null,
   });
   return {
     versions: [summary(first, runs[0]), summary(second, runs[1])],
-    params: rows(runs, (run) => run.data.params),
-    metrics: rows(runs, (run) => run.data.metrics),
+    params: rows(runs, (run) => run.params),
+    metrics: rows(runs, (run) => run.metrics),
     datasets: [datasetsOf(runs[0]), datasetsOf(runs[1])],
   };
 }

@@ -49,12 +49,12 @@ export async function modelVersionDetail(
     return {
       version: found,
       sourceRun: {
-        runId: run.info.run_id,
-        name: run.info.run_name,
-        status: run.info.status,
-        lifecycleStage: run.info.lifecycle_stage,
-        experimentId: run.info.experiment_id,
-        metrics: [...run.data.metrics]
+        runId: run.id,
+        name: run.name,
+        status: run.status,
+        lifecycleStage: run.lifecycleStage,
+        experimentId: run.experimentId,
+        metrics: [...run.metrics]
           .sort((a, b) => a.key.localeCompare(b.key))
           .slice(0, MAX_SUMMARY_METRICS)
           .map(({ key, value, step }) => ({ key, value, step })),

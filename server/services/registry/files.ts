@@ -43,7 +43,7 @@ async function rootOf(access: ProjectAccess, version: ModelVersion): Promise<Ver
   if (version.loggedModelId) {
     try {
       const model = await getLoggedModel(access, version.loggedModelId, true);
-      const root = storagePathOf(model.info.artifact_uri);
+      const root = storagePathOf(model.artifactUri);
       const prefix = root === null ? null : below(root, location);
       if (prefix !== null) return { kind: "logged-model", loggedModelId: version.loggedModelId, prefix, storageLocation: version.storageLocation };
     } catch (error) {

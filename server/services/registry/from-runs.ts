@@ -1,7 +1,7 @@
 import { AppError, badInput } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
-import { findRun } from "../runs";
+import { findRun } from "../runs/internal";
 import { createRegisteredModel, getRegisteredModel } from "./models";
 import { quotedSearchValue, searchModelVersions } from "./search";
 import { createModelVersion } from "./versions";

@@ -2,7 +2,7 @@ import { badInput } from "@/lib/errors";
 import { runViewStateSchema, type RunViewState } from "@/lib/schemas/run-views";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
-import { findExperiment } from "../experiments";
+import { findExperiment } from "../experiments/internal";
 import { parseFilter, parseOrderBy } from "../tracking-search";
 
 /**

@@ -2,7 +2,7 @@ import type { LifecycleStage, RunStatus } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
-import { findExperiment } from "../experiments";
+import { findExperiment } from "../experiments/internal";
 import { compileRunSearch, executeSearch, MAX_RESULTS, type ViewType } from "../tracking-search";
 
 /**

@@ -1,8 +1,8 @@
 import type { RunStatus } from "@/lib/tracking-states";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
-import { findRun, loadRunViews } from "./runs";
-import type { RunView } from "./views";
+import { findRun, loadRuns } from "./internal";
+import type { Run } from "./types";
 
 export interface RunLink {
   runId: string;
@@ -11,7 +11,7 @@ export interface RunLink {
 }
 
 export interface RunDetail {
-  run: RunView;
+  run: Run;
   experimentName: string;
   parent: RunLink | null;
   children: RunLink[];
@@ -21,8 +21,8 @@ export interface RunDetail {
 export async function getRunDetail(access: ProjectAccess, runId: string): Promise<RunDetail> {
   assertScope(access, "project:read");
   const row = await findRun(access, runId);
-  const [views, related] = await Promise.all([
-    loadRunViews(access, [row.id]),
+  const [runs, related] = await Promise.all([
+    loadRuns(access, [row.id]),
     pgPool().query<RunLink & { relation: "parent" | "child"; experimentName: string }>(
       `SELECT 'child' AS relation, r.id AS "runId", r.name, r.status, '' AS "experimentName"
        FROM "Run" r WHERE r."projectId" = $1 AND r."parentRunId" = $2 AND r."lifecycleStage" = 'active'
@@ -37,7 +37,7 @@ export async function getRunDetail(access: ProjectAccess, runId: string): Promis
   ]);
   const link = ({ runId: id, name, status }: RunLink) => ({ runId: id, name, status });
   return {
-    run: views[0]!,
+    run: runs[0]!,
     experimentName: related.rows.find((entry) => (entry.relation as string) === "experiment")?.experimentName ?? "",
     parent: related.rows.filter((entry) => entry.relation === "parent").map(link)[0] ?? null,
     children: related.rows.filter((entry) => entry.relation === "child").map(link),

@@ -3,8 +3,8 @@ import { MAX_BULK_INTERVAL_RESULTS } from "@/lib/schemas/mlflow-runs";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore, type MetricBucket } from "../metrics";
-import { findRun } from "./runs";
-import type { MetricView } from "./views";
+import { findRun } from "./internal";
+import type { MetricPoint } from "./types";
 
 export const MAX_HISTORY_PAGE = 25_000;
 export const MAX_DOWNSAMPLE_BUCKETS = 5_000;
@@ -27,7 +27,7 @@ const encodeOffset = (offset: number) => Buffer.from(JSON.stringify({ offset }))
 export async function getMetricHistory(
   access: ProjectAccess,
   input: { runId: string; key: string; maxResults?: number; pageToken?: string },
-): Promise<{ metrics: MetricView[]; next_page_token?: string }> {
+): Promise<{ metrics: MetricPoint[]; nextPageToken?: string }> {
   assertScope(access, "project:read");
   const run = await findRun(access, input.runId);
   const limit = Math.min(input.maxResults ?? MAX_HISTORY_PAGE, MAX_HISTORY_PAGE);
@@ -37,7 +37,7 @@ export async function getMetricHistory(
   const page = points.slice(0, limit);
   return {
     metrics: page.map(({ key, value, timestamp, step }) => ({ key, value, timestamp, step })),
-    ...(points.length > limit ? { next_page_token: encodeOffset(offset + limit) } : {}),
+    ...(points.length > limit ? { nextPageToken: encodeOffset(offset + limit) } : {}),
   };
 }
 
@@ -62,7 +62,7 @@ export async function getDownsampledHistory(
 export async function getMetricHistoryBulkInterval(
   access: ProjectAccess,
   input: { runIds: string[]; key: string; startStep?: number; endStep?: number; maxResults: number },
-): Promise<{ metrics: (MetricView & { run_id: string })[] }> {
+): Promise<{ metrics: (MetricPoint & { runId: string })[] }> {
   assertScope(access, "project:read");
   const runIds = [...new Set(input.runIds)];
   if (runIds.length === 0 || runIds.length > MAX_BULK_INTERVAL_RUNS) {
@@ -82,5 +82,5 @@ export async function getMetricHistoryBulkInterval(
   const steps = await metricStore().sampledSteps(seqs, input.key, { start: input.startStep, end: input.endStep }, input.maxResults);
   const points = await metricStore().pointsAtSteps(seqs, input.key, steps);
   const runIdOf = new Map(runs.map((run) => [Number(run.seq), run.id]));
-  return { metrics: points.map(({ runSeq, key, value, timestamp, step }) => ({ key, value, timestamp, step, run_id: runIdOf.get(runSeq)! })) };
+  return { metrics: points.map(({ runSeq, key, value, timestamp, step }) => ({ key, value, timestamp, step, runId: runIdOf.get(runSeq)! })) };
 }

@@ -5,7 +5,9 @@ import { db } from "@/server/db/client";
 import { withPgTransaction } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore } from "../metrics";
-import { assertActive, findRun, RUN_NAME_TAG } from "./runs";
+import { findRun } from "./internal";
+import { assertActive, RUN_NAME_TAG } from "./runs";
+import type { DatasetInput } from "./types";
 
 export interface LogBatchInput {
   metrics: MetricInput[];
@@ -109,11 +111,6 @@ export async function deleteRunTag(access: ProjectAccess, runId: string, key: st
   if (deleted.count === 0) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
 }
 
-export interface DatasetInput {
-  tags: { key: string; value: string }[];
-  dataset: { name: string; digest: string; source_type: string; source: string; schema?: string; profile?: string };
-}
-
 /** Datasets are shared per experiment by (name, digest); a run records each once with its tags. */
 export async function logInputs(access: ProjectAccess, runId: string, datasets: DatasetInput[]): Promise<void> {
   assertScope(access, "runs:write");
@@ -132,7 +129,7 @@ export async function logInputs(access: ProjectAccess, runId: string, datasets: 
           experimentId: run.experimentId,
           name: dataset.name,
           digest: dataset.digest,
-          sourceType: dataset.source_type,
+          sourceType: dataset.sourceType,
           source: dataset.source,
           schema: dataset.schema ?? null,
           profile: dataset.profile ?? null,

@@ -5,20 +5,13 @@ import { db } from "@/server/db/client";
 import { transaction } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
-import { findExperiment } from "../experiments";
-import { metricStore } from "../metrics";
+import { findExperiment } from "../experiments/internal";
 import { generateRunName } from "./run-names";
-import { runInfoSelect, toRunInfoView, type MetricView, type RunInfoView, type RunView } from "./views";
+import { findRun, loadRuns, runInfoSelect, toRunInfo } from "./internal";
+import type { Run, RunInfo } from "./types";
 
 export const RUN_NAME_TAG = "mlflow.runName";
 export const PARENT_RUN_TAG = "mlflow.parentRunId";
-
-/** A run of the caller's project, or NOT_FOUND (runs of other projects do not exist for it). */
-export async function findRun(access: ProjectAccess, runId: string) {
-  const run = await db().run.findFirst({ where: { id: runId, projectId: access.project.id }, select: runInfoSelect });
-  if (!run) throw notFound(`Run with id=${runId} not found`);
-  return run;
-}
 
 export function assertActive(run: { id: string; lifecycleStage: string }): void {
   if (run.lifecycleStage !== "active") {
@@ -35,7 +28,7 @@ export async function createRun(
     runName?: string;
     tags: { key: string; value: string }[];
   },
-): Promise<RunView> {
+): Promise<Run> {
   assertScope(access, "runs:write");
   const experiment = await findExperiment(access, input.experimentId);
   if (experiment.lifecycleStage !== "active") {
@@ -69,66 +62,17 @@ export async function createRun(
   return getRun(access, id);
 }
 
-export async function getRun(access: ProjectAccess, runId: string): Promise<RunView> {
+export async function getRun(access: ProjectAccess, runId: string): Promise<Run> {
   assertScope(access, "project:read");
-  const [view] = await loadRunViews(access, [runId]);
-  if (!view) throw notFound(`Run with id=${runId} not found`);
-  return view;
-}
-
-/** Full MLflow run objects for the given ids (in that order), confined to the caller's project. */
-export async function loadRunViews(access: ProjectAccess, runIds: string[]): Promise<RunView[]> {
-  if (runIds.length === 0) return [];
-  const rows = await db().run.findMany({
-    where: { id: { in: runIds }, projectId: access.project.id },
-    select: {
-      ...runInfoSelect,
-      params: { select: { key: true, value: true }, orderBy: { key: "asc" } },
-      tags: { select: { key: true, value: true }, orderBy: { key: "asc" } },
-      inputs: { select: { tags: true, dataset: true } },
-      outputs: { select: { modelId: true, step: true } },
-    },
-  });
-  const latest = await metricStore().latest(rows.map((row) => Number(row.seq)));
-  const metricsBySeq = new Map<number, MetricView[]>();
-  for (const { runSeq, key, value, timestamp, step } of latest) {
-    metricsBySeq.set(runSeq, [...(metricsBySeq.get(runSeq) ?? []), { key, value, timestamp, step }]);
-  }
-  const byId = new Map(
-    rows.map((row): [string, RunView] => [
-      row.id,
-      {
-        info: toRunInfoView(row),
-        data: {
-          metrics: metricsBySeq.get(Number(row.seq)) ?? [],
-          params: row.params,
-          tags: row.tags,
-        },
-        inputs: {
-          dataset_inputs: row.inputs.map((input) => ({
-            tags: input.tags as { key: string; value: string }[],
-            dataset: {
-              name: input.dataset.name,
-              digest: input.dataset.digest,
-              source_type: input.dataset.sourceType,
-              source: input.dataset.source,
-              ...(input.dataset.schema !== null ? { schema: input.dataset.schema } : {}),
-              ...(input.dataset.profile !== null ? { profile: input.dataset.profile } : {}),
-            },
-          })),
-          model_inputs: [],
-        },
-        outputs: { model_outputs: row.outputs.map((output) => ({ model_id: output.modelId, step: Number(output.step) })) },
-      },
-    ]),
-  );
-  return runIds.flatMap((id) => byId.get(id) ?? []);
+  const [run] = await loadRuns(access, [runId]);
+  if (!run) throw notFound(`Run with id=${runId} not found`);
+  return run;
 }
 
 export async function updateRun(
   access: ProjectAccess,
   input: { runId: string; status?: RunStatus; endTime?: number; runName?: string },
-): Promise<RunInfoView> {
+): Promise<RunInfo> {
   assertScope(access, "runs:write");
   const run = await findRun(access, input.runId);
   assertActive(run);
@@ -148,7 +92,7 @@ export async function updateRun(
         create: { runId: run.id, key: RUN_NAME_TAG, value: input.runName },
       });
     }
-    return toRunInfoView(updated);
+    return toRunInfo(updated);
   });
 }
 

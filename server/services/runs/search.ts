@@ -1,9 +1,9 @@
 import { assertScope, type ProjectAccess } from "../access";
-import { experimentKeysOf } from "../experiments";
+import { experimentKeysOf } from "../experiments/internal";
 import { compileRunSearch, executeSearch, pageTokenAfter, type ViewType } from "../tracking-search";
 import { runsWithinPageBudget } from "./page-budget";
-import { loadRunViews } from "./runs";
-import type { RunView } from "./views";
+import { loadRuns } from "./internal";
+import type { Run } from "./types";
 
 /**
  * runs/search: full runs of the given experiments (MLflow ids) matching the filter, in the requested
@@ -13,7 +13,7 @@ import type { RunView } from "./views";
 export async function searchRuns(
   access: ProjectAccess,
   input: { experimentIds: string[]; filter?: string; orderBy?: string[]; viewType: ViewType; maxResults: number; pageToken?: string },
-): Promise<{ runs: RunView[]; next_page_token?: string }> {
+): Promise<{ runs: Run[]; nextPageToken?: string }> {
   assertScope(access, "project:read");
   const search = compileRunSearch({
     projectId: access.project.id,
@@ -27,6 +27,6 @@ export async function searchRuns(
   const page = await executeSearch(search);
   const ids = await runsWithinPageBudget(access.project.id, page.ids);
   const nextPageToken = ids.length < page.ids.length ? pageTokenAfter(search.page, ids.length) : page.nextPageToken;
-  const runs = await loadRunViews(access, ids);
-  return { runs, ...(nextPageToken ? { next_page_token: nextPageToken } : {}) };
+  const runs = await loadRuns(access, ids);
+  return { runs, ...(nextPageToken ? { nextPageToken } : {}) };
 }

@@ -18,16 +18,18 @@ import {
   setExperimentTag,
 } from "@/server/services/experiments";
 import type { MlflowRoute } from "../route-table";
+import { experimentWire, pageWire } from "../tracking-wire";
 
-const search: MlflowRoute["handle"] = (access, input) => {
+const search: MlflowRoute["handle"] = async (access, input) => {
   const body = searchExperimentsBody.parse(input);
-  return searchExperiments(access, {
+  const found = await searchExperiments(access, {
     filter: body.filter,
     orderBy: body.order_by,
     viewType: body.view_type,
     maxResults: body.max_results,
     pageToken: body.page_token || undefined,
   });
+  return pageWire("experiments", found.experiments.map(experimentWire), found.nextPageToken);
 };
 
 export const experimentRoutes: MlflowRoute[] = [
@@ -39,7 +41,7 @@ export const experimentRoutes: MlflowRoute[] = [
     scope: "project:read",
     handle: async (access, input) => {
       const { experiment_name } = experimentByNameBody.parse(input);
-      return { experiment: await getExperimentByName(access, experiment_name) };
+      return { experiment: experimentWire(await getExperimentByName(access, experiment_name)) };
     },
   },
   {
@@ -47,7 +49,7 @@ export const experimentRoutes: MlflowRoute[] = [
     path: "/experiments/get",
     scope: "project:read",
     handle: async (access, input) => ({
-      experiment: await getExperiment(access, experimentRef.parse(input).experiment_id),
+      experiment: experimentWire(await getExperiment(access, experimentRef.parse(input).experiment_id)),
     }),
   },
   {
@@ -56,7 +58,8 @@ export const experimentRoutes: MlflowRoute[] = [
     scope: "runs:write",
     handle: async (access, input) => {
       const body = createExperimentBody.parse(input);
-      return createExperiment(access, { name: body.name, artifactLocation: body.artifact_location || undefined, tags: body.tags });
+      const experiment = await createExperiment(access, { name: body.name, artifactLocation: body.artifact_location || undefined, tags: body.tags });
+      return { experiment_id: experiment.id };
     },
   },
   {

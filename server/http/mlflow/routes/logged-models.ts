@@ -20,6 +20,7 @@ import {
   setLoggedModelTags,
 } from "@/server/services/logged-models";
 import type { MlflowRoute } from "../route-table";
+import { loggedModelWire, pageWire } from "../tracking-wire";
 import { fileInfos } from "./artifacts";
 
 export const loggedModelRoutes: MlflowRoute[] = [
@@ -37,7 +38,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
         maxResults: body.max_results,
         pageToken: body.page_token,
       });
-      return models.next_page_token ? models : { models: models.models };
+      return pageWire("models", models.models.map(loggedModelWire), models.nextPageToken);
     },
   },
   {
@@ -46,16 +47,15 @@ export const loggedModelRoutes: MlflowRoute[] = [
     scope: "runs:write",
     handle: async (access, input) => {
       const body = createLoggedModelBody.parse(input);
-      return {
-        model: await createLoggedModel(access, {
-          experimentId: body.experiment_id,
-          name: body.name,
-          modelType: body.model_type,
-          sourceRunId: body.source_run_id,
-          params: body.params,
-          tags: body.tags,
-        }),
-      };
+      const model = await createLoggedModel(access, {
+        experimentId: body.experiment_id,
+        name: body.name,
+        modelType: body.model_type,
+        sourceRunId: body.source_run_id,
+        params: body.params,
+        tags: body.tags,
+      });
+      return { model: loggedModelWire(model) };
     },
   },
   {
@@ -64,7 +64,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     scope: "project:read",
     handle: async (access, input, params) => {
       const allowDeleted = allowDeletedQuery.parse(input.allow_deleted) === "true";
-      return { model: await getLoggedModel(access, modelIdSchema.parse(params.modelId), allowDeleted) };
+      return { model: loggedModelWire(await getLoggedModel(access, modelIdSchema.parse(params.modelId), allowDeleted)) };
     },
   },
   {
@@ -73,7 +73,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     scope: "runs:write",
     handle: async (access, input, params) => {
       const { status } = finalizeLoggedModelBody.parse(input);
-      return { model: await finalizeLoggedModel(access, modelIdSchema.parse(params.modelId), status) };
+      return { model: loggedModelWire(await finalizeLoggedModel(access, modelIdSchema.parse(params.modelId), status)) };
     },
   },
   {

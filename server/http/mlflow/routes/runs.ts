@@ -27,6 +27,7 @@ import {
   updateRun,
 } from "@/server/services/runs";
 import type { MlflowRoute } from "../route-table";
+import { metricWire, pageWire, runInfoWire, runWire } from "../tracking-wire";
 
 const runIdOf = (input: Record<string, unknown>) =>
   runRef.parse({ run_id: input.run_id, run_uuid: input.run_uuid });
@@ -38,7 +39,7 @@ export const runRoutes: MlflowRoute[] = [
     scope: "project:read",
     handle: async (access, input) => {
       const body = searchRunsBody.parse(input);
-      return searchRuns(access, {
+      const found = await searchRuns(access, {
         experimentIds: body.experiment_ids,
         filter: body.filter,
         orderBy: body.order_by,
@@ -46,6 +47,7 @@ export const runRoutes: MlflowRoute[] = [
         maxResults: body.max_results,
         pageToken: body.page_token || undefined,
       });
+      return pageWire("runs", found.runs.map(runWire), found.nextPageToken);
     },
   },
   {
@@ -54,22 +56,21 @@ export const runRoutes: MlflowRoute[] = [
     scope: "runs:write",
     handle: async (access, input) => {
       const body = createRunBody.parse(input);
-      return {
-        run: await createRun(access, {
-          experimentId: body.experiment_id,
-          userId: body.user_id,
-          startTime: body.start_time,
-          runName: body.run_name,
-          tags: body.tags,
-        }),
-      };
+      const run = await createRun(access, {
+        experimentId: body.experiment_id,
+        userId: body.user_id,
+        startTime: body.start_time,
+        runName: body.run_name,
+        tags: body.tags,
+      });
+      return { run: runWire(run) };
     },
   },
   {
     method: "GET",
     path: "/runs/get",
     scope: "project:read",
-    handle: async (access, input) => ({ run: await getRun(access, runIdOf(input)) }),
+    handle: async (access, input) => ({ run: runWire(await getRun(access, runIdOf(input))) }),
   },
   {
     method: "POST",
@@ -83,7 +84,7 @@ export const runRoutes: MlflowRoute[] = [
         endTime: body.end_time,
         runName: body.run_name || undefined,
       });
-      return { run_info: runInfo };
+      return { run_info: runInfoWire(runInfo) };
     },
   },
   {
@@ -159,7 +160,18 @@ export const runRoutes: MlflowRoute[] = [
     handle: async (access, input) => {
       const body = logInputsBody.parse(input);
       const runId = runIdOf(input);
-      if (body.datasets.length) await logInputs(access, runId, body.datasets);
+      const datasets = body.datasets.map(({ tags, dataset }) => ({
+        tags,
+        dataset: {
+          name: dataset.name,
+          digest: dataset.digest,
+          sourceType: dataset.source_type,
+          source: dataset.source,
+          schema: dataset.schema,
+          profile: dataset.profile,
+        },
+      }));
+      if (datasets.length) await logInputs(access, runId, datasets);
       return {};
     },
   },
@@ -195,12 +207,13 @@ export const runRoutes: MlflowRoute[] = [
     scope: "project:read",
     handle: async (access, input) => {
       const body = metricHistoryBody.parse(input);
-      return getMetricHistory(access, {
+      const history = await getMetricHistory(access, {
         runId: runIdOf(input),
         key: body.metric_key,
         maxResults: body.max_results,
         pageToken: body.page_token,
       });
+      return pageWire("metrics", history.metrics.map(metricWire), history.nextPageToken);
     },
   },
   {
@@ -209,13 +222,14 @@ export const runRoutes: MlflowRoute[] = [
     scope: "project:read",
     handle: async (access, input) => {
       const body = metricHistoryBulkIntervalBody.parse(input);
-      return getMetricHistoryBulkInterval(access, {
+      const history = await getMetricHistoryBulkInterval(access, {
         runIds: body.run_ids,
         key: body.metric_key,
         startStep: body.start_step,
         endStep: body.end_step,
         maxResults: body.max_results,
       });
+      return { metrics: history.metrics.map(({ runId, ...point }) => ({ ...metricWire(point), run_id: runId })) };
     },
   },
 ];

@@ -34,25 +34,25 @@ async function loadRun(slug: string, runId: string) {
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
   const { slug, runId } = await params;
   const detail = await loadRun(slug, runId);
-  return { title: detail.run.info.run_name || runId };
+  return { title: detail.run.name || runId };
 }
 
 export default async function RunPage({ params }: Params) {
   const { slug, runId } = await params;
   const [project, detail, registry] = await Promise.all([loadProject(slug), loadRun(slug, runId), loadRegistry(slug, runId)]);
-  const { info, data, inputs } = detail.run;
-  const canEdit = hasScope(project.role, "runs:write") && info.lifecycle_stage === "active";
+  const { run } = detail;
+  const canEdit = hasScope(project.role, "runs:write") && run.lifecycleStage === "active";
   const canRegister = hasScope(project.role, "registry:write");
-  const userTags = data.tags.filter((tag) => !tag.key.startsWith("mlflow."));
-  const note = data.tags.find((tag) => tag.key === RUN_NOTE_TAG)?.value ?? "";
+  const userTags = run.tags.filter((tag) => !tag.key.startsWith("mlflow."));
+  const note = run.tags.find((tag) => tag.key === RUN_NOTE_TAG)?.value ?? "";
 
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-center gap-3">
-        <h2 className="text-xl font-semibold text-gray-900">{info.run_name}</h2>
-        <RunStatusBadge status={info.status} />
-        {info.lifecycle_stage === "deleted" ? <span className="text-sm text-red-600">deleted</span> : null}
-        <code className="text-xs text-gray-500">{info.run_id}</code>
+        <h2 className="text-xl font-semibold text-gray-900">{run.name}</h2>
+        <RunStatusBadge status={run.status} />
+        {run.lifecycleStage === "deleted" ? <span className="text-sm text-red-600">deleted</span> : null}
+        <code className="text-xs text-gray-500">{run.id}</code>
       </div>
 
       <Card>
@@ -64,7 +64,7 @@ export default async function RunPage({ params }: Params) {
       <Card>
         <CardHeader title="Metrics" description="Downsampled on the server: min, max and last value per bucket." />
         <CardBody>
-          <RunCharts slug={slug} runId={runId} runStart={info.start_time} metricKeys={data.metrics.map((metric) => metric.key)} />
+          <RunCharts slug={slug} runId={runId} runStart={run.startTime} metricKeys={run.metrics.map((metric) => metric.key)} />
         </CardBody>
       </Card>
 
@@ -74,7 +74,7 @@ export default async function RunPage({ params }: Params) {
           <SimpleTable
             label="Parameters"
             headers={["Name", "Value"]}
-            rows={data.params.map((param) => ({ key: param.key, cells: [param.key, param.value], className: "break-all font-mono text-xs" }))}
+            rows={run.params.map((param) => ({ key: param.key, cells: [param.key, param.value], className: "break-all font-mono text-xs" }))}
             empty="No parameters."
           />
         </Card>
@@ -83,7 +83,7 @@ export default async function RunPage({ params }: Params) {
           <SimpleTable
             label="Latest metric values"
             headers={["Metric", "Value", "Step"]}
-            rows={data.metrics.map((metric) => ({ key: metric.key, cells: [metric.key, formatMetric(metric.value), metric.step], className: "tabular-nums" }))}
+            rows={run.metrics.map((metric) => ({ key: metric.key, cells: [metric.key, formatMetric(metric.value), metric.step], className: "tabular-nums" }))}
             empty="No metrics."
           />
         </Card>
@@ -110,13 +110,13 @@ export default async function RunPage({ params }: Params) {
           <SimpleTable
             label="Dataset inputs"
             headers={["Dataset", "Digest", "Context", "Source"]}
-            rows={inputs.dataset_inputs.map(({ dataset, tags }) => ({
+            rows={run.datasetInputs.map(({ dataset, tags }) => ({
               key: `${dataset.name}-${dataset.digest}`,
               cells: [
                 dataset.name,
                 <code key="digest" className="text-xs">{dataset.digest}</code>,
                 tags.find((tag) => tag.key === "mlflow.data.context")?.value ?? "—",
-                <span key="source" title={dataset.source}>{dataset.source_type}</span>,
+                <span key="source" title={dataset.source}>{dataset.sourceType}</span>,
               ],
             }))}
             empty="No datasets logged."
