@@ -5,7 +5,7 @@ import { flexRender, getCoreRowModel, useReactTable, type ColumnDef } from "@tan
 import { useVirtualizer } from "@tanstack/react-virtual";
 import Link from "next/link";
 import { useEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from "react";
-import type { RunViewState } from "@/lib/schemas/run-views";
+import type { RunsTableState } from "@/lib/schemas/runs-table";
 import { useTRPC } from "@/lib/trpc-client";
 import type { RunTableRow } from "@/server/services/runs-table";
 import { buttonClasses } from "../ui/button";
@@ -70,7 +70,7 @@ export function RunsTable({ slug, experimentId }: { slug: string; experimentId: 
     if (hasNextPage && !isFetchingNextPage && lastIndex >= rows.length - 40) void fetchNextPage();
   }, [lastIndex, rows.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const viewState: RunViewState = { columns, filter, orderBy: orderByOf(sort) };
+  const tableState: RunsTableState = { columns, filter, orderBy: orderByOf(sort) };
   const completions = completionsFor(filterDraft, keys.data);
   const toggleSort = (field: string) =>
     setSort(sort?.field === field ? (sort.descending ? { field, descending: false } : null) : { field, descending: true });
@@ -111,7 +111,7 @@ export function RunsTable({ slug, experimentId }: { slug: string; experimentId: 
       <SavedViews
         slug={slug}
         experimentId={experimentId}
-        current={viewState}
+        current={tableState}
         onApply={(state) => {
           setChosen(state.columns);
           setFilter(state.filter);

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { RunViewState } from "@/lib/schemas/run-views";
+import type { RunsTableState } from "@/lib/schemas/runs-table";
 import { useTRPC } from "@/lib/trpc-client";
 import { Button } from "../ui/button";
 import { ErrorMessage } from "../ui/error-message";
@@ -18,16 +18,16 @@ export function SavedViews({
 }: {
   slug: string;
   experimentId: string;
-  current: RunViewState;
-  onApply: (state: RunViewState) => void;
+  current: RunsTableState;
+  onApply: (state: RunsTableState) => void;
 }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
-  const views = useQuery(trpc.runViews.list.queryOptions({ projectSlug: slug, experimentId }));
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.runViews.list.queryKey() });
-  const save = useMutation(trpc.runViews.save.mutationOptions({ onSuccess: () => (setName(""), refresh()) }));
-  const remove = useMutation(trpc.runViews.delete.mutationOptions({ onSuccess: refresh }));
+  const views = useQuery(trpc.savedViews.list.queryOptions({ projectSlug: slug, experimentId }));
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.savedViews.list.queryKey() });
+  const save = useMutation(trpc.savedViews.save.mutationOptions({ onSuccess: () => (setName(""), refresh()) }));
+  const remove = useMutation(trpc.savedViews.delete.mutationOptions({ onSuccess: refresh }));
   const [selected, setSelected] = useState("");
   return (
     <div className="flex flex-wrap items-center gap-2">

@@ -8,7 +8,7 @@ import { membersRouter } from "./routers/members";
 import { modelCardsRouter } from "./routers/model-cards";
 import { projectsRouter } from "./routers/projects";
 import { registryRouter } from "./routers/registry";
-import { runViewsRouter } from "./routers/run-views";
+import { savedViewsRouter } from "./routers/saved-views";
 import { runsRouter } from "./routers/runs";
 import { runsTableRouter } from "./routers/runs-table";
 import { tokensRouter } from "./routers/tokens";
@@ -25,7 +25,7 @@ export const appRouter = router({
   experiments: experimentsRouter,
   runs: runsRouter,
   compare: compareRouter,
-  runViews: runViewsRouter,
+  savedViews: savedViewsRouter,
   runsTable: runsTableRouter,
   modelCards: modelCardsRouter,
   registry: registryRouter,

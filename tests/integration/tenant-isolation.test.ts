@@ -118,8 +118,8 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "dashboard.metricKeys": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
   "dashboard.recentRuns": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
   "compare.runs": { input: (b) => ({ projectSlug: b.project.slug, runIds: b.runIds }), viewerMay: true },
-  "runViews.list": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
-  "runViews.save": {
+  "savedViews.list": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
+  "savedViews.save": {
     input: (b) => ({
       projectSlug: b.project.slug,
       experimentId: "0",
@@ -147,7 +147,7 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   },
   "runsTable.count": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
   "runsTable.keys": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0" }), viewerMay: true },
-  "runViews.delete": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0", name: "mine" }), viewerMay: true },
+  "savedViews.delete": { input: (b) => ({ projectSlug: b.project.slug, experimentId: "0", name: "mine" }), viewerMay: true },
   "registry.models.list": { input: (b) => ({ projectSlug: b.project.slug, filter: "name LIKE 'b-%'" }), viewerMay: true },
   "registry.models.get": { input: (b) => ({ projectSlug: b.project.slug, name: b.modelName }), viewerMay: true },
   "registry.models.create": { input: (b) => ({ projectSlug: b.project.slug, name: "planted-model" }) },

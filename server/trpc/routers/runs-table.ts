@@ -1,4 +1,4 @@
-import { runTableCountInput, runTableKeysInput, runTablePageInput } from "@/lib/schemas/run-views";
+import { runTableCountInput, runTableKeysInput, runTablePageInput } from "@/lib/schemas/runs-table";
 import { countRunTable, runTableKeys, runTablePage } from "../../services/runs-table";
 import { projectProcedure, router } from "../init";
 

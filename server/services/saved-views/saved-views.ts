@@ -1,20 +1,20 @@
 import { badInput } from "@/lib/errors";
-import { runViewStateSchema, type RunViewState } from "@/lib/schemas/run-views";
+import { runsTableStateSchema, type RunsTableState } from "@/lib/schemas/runs-table";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { findExperiment } from "../experiments/internal";
 import { parseFilter, parseOrderBy } from "../tracking-search";
 
 /**
- * Runs-table views are personal: each user saves their own per experiment, and reading the project is
+ * Saved run views (a runs-table state under a name) are personal: each user saves their own per experiment, and reading the project is
  * all it takes (a viewer may keep views too). Nobody sees another user's views.
  */
 
-export const MAX_VIEWS_PER_EXPERIMENT = 50;
+export const MAX_SAVED_VIEWS_PER_EXPERIMENT = 50;
 
-export interface RunViewSummary {
+export interface SavedRunView {
   name: string;
-  state: RunViewState;
+  state: RunsTableState;
   updatedAt: Date;
 }
 
@@ -24,7 +24,7 @@ function viewerOf(access: ProjectAccess): string {
   return access.actor.userId;
 }
 
-export async function listRunViews(access: ProjectAccess, experimentId: string): Promise<RunViewSummary[]> {
+export async function listSavedRunViews(access: ProjectAccess, experimentId: string): Promise<SavedRunView[]> {
   const userId = viewerOf(access);
   const experiment = await findExperiment(access, experimentId);
   const rows = await db().savedRunView.findMany({
@@ -34,16 +34,16 @@ export async function listRunViews(access: ProjectAccess, experimentId: string):
   });
   // Rows were validated when saved; parsing again keeps the type honest if the shape ever changes.
   return rows.flatMap((row) => {
-    const state = runViewStateSchema.safeParse(row.state);
+    const state = runsTableStateSchema.safeParse(row.state);
     return state.success ? [{ name: row.name, state: state.data, updatedAt: row.updatedAt }] : [];
   });
 }
 
 /** Creates the view or replaces the one of the same name. A filter or sort that would not run is refused. */
-export async function saveRunView(
+export async function saveSavedRunView(
   access: ProjectAccess,
-  input: { experimentId: string; name: string; state: RunViewState },
-): Promise<RunViewSummary> {
+  input: { experimentId: string; name: string; state: RunsTableState },
+): Promise<SavedRunView> {
   const userId = viewerOf(access);
   parseFilter(input.state.filter, "run");
   parseOrderBy(input.state.orderBy, "run");
@@ -52,8 +52,8 @@ export async function saveRunView(
   const existing = await db().savedRunView.findUnique({ where, select: { id: true } });
   if (!existing) {
     const count = await db().savedRunView.count({ where: { userId, experimentId: experiment.id } });
-    if (count >= MAX_VIEWS_PER_EXPERIMENT) {
-      throw badInput(`You already have ${MAX_VIEWS_PER_EXPERIMENT} saved views here; delete one first`);
+    if (count >= MAX_SAVED_VIEWS_PER_EXPERIMENT) {
+      throw badInput(`You already have ${MAX_SAVED_VIEWS_PER_EXPERIMENT} saved views here; delete one first`);
     }
   }
   const saved = await db().savedRunView.upsert({
@@ -66,7 +66,7 @@ export async function saveRunView(
 }
 
 /** Deleting a view that does not exist succeeds: the outcome the user wanted already holds. */
-export async function deleteRunView(access: ProjectAccess, input: { experimentId: string; name: string }): Promise<void> {
+export async function deleteSavedRunView(access: ProjectAccess, input: { experimentId: string; name: string }): Promise<void> {
   const userId = viewerOf(access);
   const experiment = await findExperiment(access, input.experimentId);
   await db().savedRunView.deleteMany({ where: { userId, experimentId: experiment.id, name: input.name } });

@@ -2,31 +2,22 @@ import { z } from "zod";
 import { VIEW_TYPES } from "../tracking-states";
 import { projectRef } from "./projects";
 
-/** What a saved runs-table view holds: the chosen columns, the filter text and the sort. */
+/** What the runs table shows: the chosen columns, the filter text and the sort (what a saved view keeps). */
 const keyList = z.array(z.string().min(1).max(250)).max(200, "A view may show at most 200 columns of each kind");
 
-export const runViewStateSchema = z.object({
+export const runsTableStateSchema = z.object({
   columns: z.object({ metrics: keyList, params: keyList, tags: keyList }),
   filter: z.string().max(5000, "The filter must be at most 5000 characters"),
   orderBy: z.array(z.string().min(1).max(300)).max(10, "Sort by at most 10 columns"),
 });
-export type RunViewState = z.infer<typeof runViewStateSchema>;
+export type RunsTableState = z.infer<typeof runsTableStateSchema>;
 
-export const runViewNameSchema = z
-  .string()
-  .trim()
-  .min(1, "Name the view")
-  .max(100, "A view name must be at most 100 characters");
+export const experimentRef = projectRef.extend({ experimentId: z.string().regex(/^\d{1,9}$/, "Invalid experiment id") });
 
-const experimentRef = projectRef.extend({ experimentId: z.string().regex(/^\d{1,9}$/, "Invalid experiment id") });
-export const listRunViewsInput = experimentRef;
-export const saveRunViewInput = experimentRef.extend({ name: runViewNameSchema, state: runViewStateSchema });
-export const deleteRunViewInput = experimentRef.extend({ name: runViewNameSchema });
-
-const columnsSchema = runViewStateSchema.shape.columns;
+const columnsSchema = runsTableStateSchema.shape.columns;
 const runTableQuery = experimentRef.extend({
-  filter: runViewStateSchema.shape.filter.default(""),
-  orderBy: runViewStateSchema.shape.orderBy.default([]),
+  filter: runsTableStateSchema.shape.filter.default(""),
+  orderBy: runsTableStateSchema.shape.orderBy.default([]),
   viewType: z.enum(VIEW_TYPES).default("ACTIVE_ONLY"),
 });
 export const runTablePageInput = runTableQuery.extend({
