@@ -95,6 +95,7 @@ export function storagePathOf(artifactUri: string): string | null {
 
 /** The run's artifact folder in storage (decoded); BAD_INPUT when its artifacts live elsewhere. */
 export async function runArtifactRoot(access: ProjectAccess, runId: string): Promise<{ root: string; artifactUri: string }> {
+  assertScope(access, "project:read");
   const run = await findRun(access, runId);
   const root = storagePathOf(run.artifactUri);
   if (root === null) throw badInput(`Run ${runId} stores its artifacts at ${run.artifactUri}, outside Tally`);
@@ -117,7 +118,6 @@ export async function listArtifactsUnder(access: ProjectAccess, artifactUri: str
 /** Opens one of a run's artifacts, `relativePath` under its artifact root. */
 export async function readRunArtifact(access: ProjectAccess, runId: string, relativePath: string, range?: ByteRange) {
   const { root } = await runArtifactRoot(access, runId);
-  assertScope(access, "project:read");
   const key = objectKey(projectKeyOfDecoded(access, path.posix.join(root, relativePathOf(relativePath))));
   return asArtifact(relativePath, () => artifactStore().get(key, range));
 }

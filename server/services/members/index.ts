@@ -5,8 +5,5 @@ export {
   revokeInvite,
   previewInvite,
   acceptInvite,
-  acceptInviteInTx,
-  findUsableInvite,
   type InviteView,
-  type UsableInvite,
 } from "./invites";

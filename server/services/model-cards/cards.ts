@@ -3,7 +3,7 @@ import { cardSectionTitle, MAX_CARD_SECTION_LENGTH, MAX_CARD_SECTIONS, type Card
 import { db } from "@/server/db/client";
 import { transaction, type Tx } from "@/server/db/transaction";
 import { actorLabel, assertScope, type ProjectAccess } from "../access";
-import { recordRegistryChange, resolveRegistryTarget, type RegistryTarget } from "../registry";
+import { recordRegistryChange, resolveRegistryTarget, type RegistryTarget } from "../registry/internal";
 import { projectCardSections } from "./project-sections";
 
 export interface ModelCard {

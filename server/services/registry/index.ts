@@ -23,7 +23,6 @@ export { setModelAlias, deleteModelAlias, modelVersionByAlias } from "./aliases"
 export { modelHistory } from "./history";
 export type { RegisteredModel, ModelVersion, RegistryHistoryEntry, RegistryEventKind } from "./types";
 export { searchRegisteredModels, searchModelVersions, quotedSearchValue, type RegistrySearch } from "./search";
-export { resolveRegistryTarget, recordRegistryChange, type RegistryTarget } from "./targets";
 export { runRegistry, registerLoggedModel, type RunRegistry } from "./from-runs";
 export { registeredModelDetail, modelVersionDetail, type SourceRunSummary } from "./detail";
 export { versionFilesRoot, listVersionFiles, readVersionFile, versionSignature, type VersionFilesRoot, type VersionSignature } from "./files";

@@ -5,7 +5,7 @@ import { db } from "@/server/db/client";
 import { transaction, type Tx } from "@/server/db/transaction";
 import type { Actor, UserActor } from "../access";
 import { recordAudit } from "../audit";
-import { acceptInviteInTx, findUsableInvite, type UsableInvite } from "../members";
+import { acceptInviteInTx, findUsableInvite, type UsableInvite } from "../members/internal";
 import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { loginRetryAfterMs, recordLoginFailure, recordLoginSuccess } from "./login-throttle";
 import { recordSignInFailure } from "./sign-in-audit";

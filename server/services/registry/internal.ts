@@ -4,6 +4,11 @@ import { recordRegistryEvent } from "./history";
 import { findModelRow, findVersionRow } from "./load";
 import type { RegistryEventKind } from "./types";
 
+/**
+ * Unguarded reads and writes of registry rows for other services (model cards), which check the
+ * caller's scope themselves; edges reach the registry only through its index.
+ */
+
 /** A registered model, or one of its versions, by name: what cards and other features attach to. */
 export interface RegistryTarget {
   modelName: string;
