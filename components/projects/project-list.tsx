@@ -1,19 +1,11 @@
 import Link from "next/link";
-import type { Role } from "@/lib/rbac";
+import type { RouterOutputs } from "@/lib/router-outputs";
 import { Card } from "../ui/card";
 import { formatDate } from "../ui/format";
 import { EmptyRow, Table, TBody, Td, Th, THead } from "../ui/table";
 import { RoleBadge } from "./role-badge";
 
-export interface ProjectRow {
-  slug: string;
-  name: string;
-  role: Role | null;
-  memberCount: number;
-  createdAt: Date;
-}
-
-export function ProjectList({ projects, isAdmin }: { projects: ProjectRow[]; isAdmin: boolean }) {
+export function ProjectList({ projects, isAdmin }: { projects: RouterOutputs["projects"]["list"]; isAdmin: boolean }) {
   return (
     <Card>
       <Table label="Projects">

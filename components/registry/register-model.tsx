@@ -4,6 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
+import type { RouterOutputs } from "@/lib/router-outputs";
 import { useTRPC } from "@/lib/trpc-client";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
@@ -15,7 +16,7 @@ import { versionHref } from "./links";
  * Registers one of the run's logged models: pick an existing registered model (suggested as one
  * types) or type a new name, which creates the model.
  */
-export function RegisterModel({ slug, runId, loggedModel }: { slug: string; runId: string; loggedModel: { modelId: string; name: string } }) {
+export function RegisterModel({ slug, runId, loggedModel }: { slug: string; runId: string; loggedModel: RouterOutputs["registry"]["forRun"]["loggedModels"][number] }) {
   const trpc = useTRPC();
   const router = useRouter();
   const listId = useId();

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ROLE_LABELS, type Role } from "@/lib/rbac";
+import type { RouterOutputs } from "@/lib/router-outputs";
 import { useTRPC } from "@/lib/trpc-client";
 import { RoleBadge } from "../projects/role-badge";
 import { Badge } from "../ui/badge";
@@ -16,13 +17,7 @@ import { formatDate } from "../ui/format";
 import { EmptyRow, Table, TBody, Td, Th, THead } from "../ui/table";
 import { RoleOptions } from "./role-options";
 
-interface Member {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  emailVerified: boolean;
-}
+type Member = RouterOutputs["members"]["list"][number];
 
 export function MembersTable({ slug, canManage, myUserId }: { slug: string; canManage: boolean; myUserId: string }) {
   const trpc = useTRPC();
