@@ -1,6 +1,6 @@
 import { Card, Title } from "@tremor/react";
 import Link from "next/link";
-import type { AuditEventView } from "@/server/services/audit";
+import type { AuditEvent } from "@/server/services/audit";
 import type { RecentRun } from "@/server/services/dashboard";
 import { formatDateTime } from "../ui/format";
 import { formatDuration } from "../tracking/format";
@@ -33,7 +33,7 @@ export function RecentRuns({ slug, runs }: { slug: string; runs: RecentRun[] }) 
   );
 }
 
-export function RecentActivity({ events }: { events: AuditEventView[] }) {
+export function RecentActivity({ events }: { events: AuditEvent[] }) {
   return (
     <Card>
       <Title>Recent activity</Title>

@@ -7,7 +7,7 @@ import { recordAudit } from "../audit";
 import { forgetCachedToken } from "./verify";
 import { displayPrefix, generateToken, hashSecret, newSalt } from "./token-format";
 
-export interface TokenView {
+export interface ApiToken {
   id: string;
   name: string;
   scopes: TokenScope[];
@@ -22,7 +22,7 @@ export async function createToken(
   access: ProjectAccess,
   input: { name: string; scopes: TokenScope[]; expiresInDays?: number },
   now = new Date(),
-): Promise<{ token: TokenView; plaintext: string }> {
+): Promise<{ token: ApiToken; plaintext: string }> {
   assertScope(access, "apiTokens:manage");
   const { id, secret, plaintext } = generateToken();
   const salt = newSalt();
@@ -41,7 +41,7 @@ export async function createToken(
         expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
       },
     });
-    const token: TokenView = {
+    const token: ApiToken = {
       id: row.id,
       name: row.name,
       scopes: row.scopes as TokenScope[],
@@ -64,7 +64,7 @@ export async function createToken(
 }
 
 /** Active (not revoked) tokens, newest first. Never includes anything secret. */
-export async function listTokens(access: ProjectAccess): Promise<TokenView[]> {
+export async function listTokens(access: ProjectAccess): Promise<ApiToken[]> {
   assertScope(access, "apiTokens:manage");
   const rows = await db().apiToken.findMany({
     where: { projectId: access.project.id, revokedAt: null },

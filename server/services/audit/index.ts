@@ -1,4 +1,4 @@
 export { recordAudit, type AnonymousActor, type AuditActor, type AuditEntry, type AuditResourceType } from "./record";
-export { listAuditEvents, type AuditEventView } from "./list";
+export { listAuditEvents, type AuditEvent } from "./list";
 export { recordAnonymousEvent } from "./anonymous";
 export type { AnonymousAuditAction, AuditAction } from "@/lib/audit-actions";

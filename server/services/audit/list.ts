@@ -1,7 +1,7 @@
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 
-export interface AuditEventView {
+export interface AuditEvent {
   id: string;
   createdAt: Date;
   actorType: string;
@@ -18,7 +18,7 @@ export interface AuditEventView {
 export async function listAuditEvents(
   access: ProjectAccess,
   page: { cursor?: string; limit: number },
-): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
+): Promise<{ events: AuditEvent[]; nextCursor: string | null }> {
   assertScope(access, "audit:read");
   const rows = await db().auditEvent.findMany({
     where: {

@@ -1,9 +1,9 @@
-export { listMembers, addMember, changeMemberRole, removeMember, type MemberView } from "./members";
+export { listMembers, addMember, changeMemberRole, removeMember, type ProjectMember } from "./members";
 export {
   createInvite,
   listPendingInvites,
   revokeInvite,
   previewInvite,
   acceptInvite,
-  type InviteView,
+  type Invite,
 } from "./invites";

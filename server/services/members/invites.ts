@@ -9,7 +9,7 @@ import { recordAudit } from "../audit";
 /** Invite links carry a random secret; only its hash is stored, so the link is shown once. */
 const hashInviteToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-export interface InviteView {
+export interface Invite {
   id: string;
   role: Role;
   /** When set, only the account with this email may use the invite. */
@@ -24,7 +24,7 @@ export async function createInvite(
   access: ProjectAccess,
   input: { role: Role; expiresInDays: number; email?: string },
   now = new Date(),
-): Promise<{ invite: InviteView; token: string }> {
+): Promise<{ invite: Invite; token: string }> {
   assertScope(access, "members:manage");
   const token = randomBytes(24).toString("base64url");
   return transaction(async (tx) => {
@@ -52,7 +52,7 @@ export async function createInvite(
 }
 
 /** Invites still waiting to be used. */
-export async function listPendingInvites(access: ProjectAccess, now = new Date()): Promise<InviteView[]> {
+export async function listPendingInvites(access: ProjectAccess, now = new Date()): Promise<Invite[]> {
   assertScope(access, "members:manage");
   return db().invite.findMany({
     where: { projectId: access.project.id, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },

@@ -5,7 +5,7 @@ import { transaction, type Tx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
 
-export interface MemberView {
+export interface ProjectMember {
   userId: string;
   email: string;
   name: string | null;
@@ -17,7 +17,7 @@ export interface MemberView {
 
 const memberUser = { id: true, email: true, name: true, emailVerifiedAt: true } as const;
 
-export async function listMembers(access: ProjectAccess): Promise<MemberView[]> {
+export async function listMembers(access: ProjectAccess): Promise<ProjectMember[]> {
   assertScope(access, "project:read");
   const rows = await db().membership.findMany({
     where: { projectId: access.project.id },
@@ -34,7 +34,7 @@ export async function listMembers(access: ProjectAccess): Promise<MemberView[]> 
   }));
 }
 
-export async function addMember(access: ProjectAccess, email: string, role: Role): Promise<MemberView> {
+export async function addMember(access: ProjectAccess, email: string, role: Role): Promise<ProjectMember> {
   assertScope(access, "members:manage");
   return transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { email }, select: memberUser });

@@ -10,14 +10,14 @@ import { decoyPasswordHash, hashPassword, verifyPassword } from "./password";
 import { loginRetryAfterMs, recordLoginFailure, recordLoginSuccess } from "./login-throttle";
 import { recordSignInFailure } from "./sign-in-audit";
 
-export interface UserView {
+export interface User {
   id: string;
   email: string;
   name: string | null;
   isAdmin: boolean;
 }
 
-const userView = { id: true, email: true, name: true, isAdmin: true } as const;
+const userSelect = { id: true, email: true, name: true, isAdmin: true } as const;
 
 /** How an account's email was shown to belong to its owner (docs/security.md). */
 export type EmailVerification = "oidc" | "admin" | "invite";
@@ -62,7 +62,7 @@ async function insertUser(
     isAdmin: boolean;
     verifiedBy: EmailVerification | null;
   },
-): Promise<UserView> {
+): Promise<User> {
   if (await tx.user.findUnique({ where: { email: fields.email }, select: { id: true } })) {
     throw conflict(`An account for ${fields.email} already exists`);
   }
@@ -75,7 +75,7 @@ async function insertUser(
       emailVerifiedAt: fields.verifiedBy ? new Date() : null,
       emailVerifiedBy: fields.verifiedBy,
     },
-    select: userView,
+    select: userSelect,
   });
   const self: Actor = { type: "USER", userId: user.id, email: user.email, isAdmin: user.isAdmin };
   await recordAudit(tx, actor ?? self, {
@@ -128,7 +128,7 @@ async function checkSignUp(
  * Sign-up from the web app: the very first account becomes the instance admin (with the setup token
  * when one is asked for); after that TALLY_SIGNUP rules and nobody becomes an admin this way.
  */
-export async function signUp(policy: AccountPolicy, input: SignUpRequest): Promise<UserView> {
+export async function signUp(policy: AccountPolicy, input: SignUpRequest): Promise<User> {
   await checkSignUp(db(), policy, input, await setupNeeded());
   const passwordHash = await hashPassword(input.password);
   return transaction(async (tx) => {
@@ -154,7 +154,7 @@ export async function signUp(policy: AccountPolicy, input: SignUpRequest): Promi
 export async function createUser(
   actor: Actor,
   input: { email: string; password: string; name?: string; isAdmin?: boolean },
-): Promise<UserView> {
+): Promise<User> {
   if (actor.type === "TOKEN" || (actor.type === "USER" && !actor.isAdmin)) {
     throw forbidden("Only instance administrators can create accounts");
   }
@@ -175,13 +175,13 @@ export async function createUser(
  * Checks an email and password. Unknown emails cost as much as wrong passwords; failures are
  * throttled (see login-throttle.ts) and written to the audit log without the password.
  */
-export async function verifyCredentials(email: string, password: string, clientAddress?: string): Promise<UserView | null> {
+export async function verifyCredentials(email: string, password: string, clientAddress?: string): Promise<User | null> {
   const waitMs = loginRetryAfterMs(email, clientAddress);
   // Refused without a look at the password, and not audited: a flood of these writes nothing.
   if (waitMs > 0) {
     throw tooManyRequests(`Too many failed sign-in attempts. Try again in ${Math.ceil(waitMs / 1000)} s.`);
   }
-  const user = await db().user.findUnique({ where: { email }, select: { ...userView, passwordHash: true } });
+  const user = await db().user.findUnique({ where: { email }, select: { ...userSelect, passwordHash: true } });
   const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
   if (!user || !user.passwordHash || !valid) {
     recordLoginFailure(email, clientAddress);
@@ -194,7 +194,7 @@ export async function verifyCredentials(email: string, password: string, clientA
 }
 
 export type SsoRefusal = "email-unverified" | "account-unverified" | "signup-closed";
-export type SsoSignIn = { ok: true; user: UserView } | { ok: false; reason: SsoRefusal };
+export type SsoSignIn = { ok: true; user: User } | { ok: false; reason: SsoRefusal };
 
 /**
  * Single sign-on. The provider's word that the email is verified (`email_verified === true`) is
@@ -214,7 +214,7 @@ export async function signInWithSso(
   };
   if (profile.emailVerified !== true) return refuse("email-unverified");
   const configuredAdmin = policy.adminEmails.includes(profile.email);
-  const existing = await db().user.findUnique({ where: { email: profile.email }, select: { ...userView, emailVerifiedAt: true } });
+  const existing = await db().user.findUnique({ where: { email: profile.email }, select: { ...userSelect, emailVerifiedAt: true } });
   if (existing) {
     if (!existing.emailVerifiedAt) return refuse("account-unverified", existing.id);
     const { emailVerifiedAt: _omit, ...user } = existing;
@@ -238,7 +238,7 @@ export async function signInWithSso(
  * An instance admin (or the admin CLI) confirms that an account's email belongs to its owner, after
  * checking it outside Tally; single sign-on may then enter that account.
  */
-export async function verifyEmail(actor: Actor, email: string): Promise<UserView> {
+export async function verifyEmail(actor: Actor, email: string): Promise<User> {
   if (actor.type === "TOKEN" || (actor.type === "USER" && !actor.isAdmin)) {
     throw forbidden("Only instance administrators can verify an account's email");
   }
@@ -247,7 +247,7 @@ export async function verifyEmail(actor: Actor, email: string): Promise<UserView
       where: { email, emailVerifiedAt: null },
       data: { emailVerifiedAt: new Date(), emailVerifiedBy: "admin" },
     });
-    const user = await tx.user.findUnique({ where: { email }, select: userView });
+    const user = await tx.user.findUnique({ where: { email }, select: userSelect });
     if (!user) throw notFound(`No account exists for ${email}`);
     if (updated.count === 1) {
       await recordAudit(tx, actor, {
@@ -263,13 +263,13 @@ export async function verifyEmail(actor: Actor, email: string): Promise<UserView
   });
 }
 
-export async function getUser(userId: string): Promise<UserView | null> {
-  return db().user.findUnique({ where: { id: userId }, select: userView });
+export async function getUser(userId: string): Promise<User | null> {
+  return db().user.findUnique({ where: { id: userId }, select: userSelect });
 }
 
-async function promoteToAdmin(user: UserView): Promise<UserView> {
+async function promoteToAdmin(user: User): Promise<User> {
   return transaction(async (tx) => {
-    const promoted = await tx.user.update({ where: { id: user.id }, data: { isAdmin: true }, select: userView });
+    const promoted = await tx.user.update({ where: { id: user.id }, data: { isAdmin: true }, select: userSelect });
     const self: UserActor = { type: "USER", userId: user.id, email: user.email, isAdmin: false };
     await recordAudit(tx, self, {
       projectId: null,

@@ -6,7 +6,7 @@ export {
   signInWithSso,
   verifyEmail,
   getUser,
-  type UserView,
+  type User,
   type AccountPolicy,
   type EmailVerification,
   type SignUpRequest,
