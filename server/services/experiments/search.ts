@@ -1,6 +1,7 @@
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
-import { compileExperimentSearch, executeSearch, type ViewType } from "../tracking-search";
+import { compileExperimentSearch, type ViewType } from "../tracking-search";
+import { executeSearch } from "../tracking-search/internal";
 import { ensureDefaultExperiment, experimentSelect, toExperiment } from "./internal";
 import type { Experiment } from "./types";
 

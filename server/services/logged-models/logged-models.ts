@@ -7,7 +7,8 @@ import { assertScope, type ProjectAccess } from "../access";
 import { listArtifactsUnder, type ListEntry } from "../artifacts";
 import { experimentKeysOf, findExperiment } from "../experiments/internal";
 import { findRun } from "../runs/internal";
-import { compileLoggedModelSearch, executeSearch, type LoggedModelSearchInput } from "../tracking-search";
+import { compileLoggedModelSearch, type LoggedModelSearchInput } from "../tracking-search";
+import { executeSearch } from "../tracking-search/internal";
 import type { LoggedModel, LoggedModelMetric } from "./types";
 
 const FORBIDDEN_NAME_CHARACTERS = /[/:.%"']/;

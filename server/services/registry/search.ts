@@ -1,6 +1,7 @@
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
-import { compileModelVersionSearch, compileRegisteredModelSearch, executeSearch } from "../tracking-search";
+import { compileModelVersionSearch, compileRegisteredModelSearch } from "../tracking-search";
+import { executeSearch } from "../tracking-search/internal";
 import { loadModels, loadVersions } from "./load";
 import type { ModelVersion, RegisteredModel } from "./types";
 

@@ -3,7 +3,8 @@ import { db } from "@/server/db/client";
 import { pgPool } from "@/server/db/pool";
 import { assertScope, type ProjectAccess } from "../access";
 import { findExperiment } from "../experiments/internal";
-import { compileRunSearch, executeSearch, MAX_RESULTS, type ViewType } from "../tracking-search";
+import { compileRunSearch, MAX_RESULTS, type ViewType } from "../tracking-search";
+import { executeSearch } from "../tracking-search/internal";
 
 /**
  * The web app's runs table: one page of matching runs in the requested order, with values only for

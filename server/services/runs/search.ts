@@ -1,6 +1,7 @@
 import { assertScope, type ProjectAccess } from "../access";
 import { experimentKeysOf } from "../experiments/internal";
-import { compileRunSearch, executeSearch, pageTokenAfter, type ViewType } from "../tracking-search";
+import { compileRunSearch, pageTokenAfter, type ViewType } from "../tracking-search";
+import { executeSearch } from "../tracking-search/internal";
 import { runsWithinPageBudget } from "./page-budget";
 import { loadRuns } from "./internal";
 import type { Run } from "./types";

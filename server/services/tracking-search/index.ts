@@ -10,5 +10,4 @@ export { compileExperimentSearch, type ExperimentSearchInput } from "./compile-e
 export { compileLoggedModelSearch, type DatasetRef, type LoggedModelSearchInput } from "./compile-logged-models";
 export { compileRegisteredModelSearch, compileModelVersionSearch, type RegistrySearchInput } from "./compile-registry";
 export { nextPageToken, pageTokenAfter, MAX_RESULTS, type Page } from "./page-token";
-export { executeSearch } from "./execute";
 export type { CompiledSearch, ViewType } from "./sql";
