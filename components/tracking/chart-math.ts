@@ -1,14 +1,11 @@
+import type { RouterOutputs } from "@/lib/router-outputs";
+
 /** Series transforms for metric charts, kept free of React so they are easy to reason about. */
 
 export type XAxisMode = "step" | "wall" | "relative";
 
-export interface ChartBucket {
-  stepMax: number;
-  last: number;
-  min: number;
-  max: number;
-  lastTimestamp: number;
-}
+/** What a chart reads of a downsampled bucket (`runs.history`). */
+export type ChartBucket = Pick<RouterOutputs["runs"]["history"][number], "stepMax" | "last" | "min" | "max" | "lastTimestamp">;
 
 /** TensorBoard-style exponential moving average with debiasing; weight 0 leaves the series as is. */
 export function smooth(values: (number | null)[], weight: number): (number | null)[] {
