@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { AppError, conflict, forbidden } from "@/lib/errors";
 import { db } from "@/server/db/client";
-import { transaction } from "@/server/db/transaction";
+import { transaction, type Tx } from "@/server/db/transaction";
 import { actorLabel, assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
 import { DEFAULT_POLICY } from "./defaults";
@@ -50,8 +50,16 @@ function defaultPolicy(): StoredPolicy {
 
 /** The project's policy: its latest revision, or the defaults when no one has changed it. */
 export async function getPolicy(access: ProjectAccess): Promise<StoredPolicy> {
+  return policyInForce(db(), access);
+}
+
+/**
+ * The same, read with `tx`: a decision taken in a transaction (an approval) sees the policy of that
+ * transaction, not one saved while it ran.
+ */
+export async function policyInForce(tx: Tx, access: ProjectAccess): Promise<StoredPolicy> {
   assertScope(access, "project:read");
-  const latest = await db().policyRevision.findFirst({ where: { projectId: access.project.id }, orderBy: { revision: "desc" } });
+  const latest = await tx.policyRevision.findFirst({ where: { projectId: access.project.id }, orderBy: { revision: "desc" } });
   if (!latest) return defaultPolicy();
   const policy = latest.policy as unknown as ApprovalPolicy;
   return {
