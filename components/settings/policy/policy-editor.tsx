@@ -7,7 +7,7 @@ import { useTRPC } from "@/lib/trpc-client";
 import type { PolicyDocument, PolicyProblem } from "@/server/services/policy/types";
 import { Button, buttonClasses } from "../../ui/button";
 import { Card, CardBody, CardHeader } from "../../ui/card";
-import { CONTROL_LOOK, Input } from "../../ui/field";
+import { CONTROL_LOOK, Field, TextField } from "../../ui/field";
 import { ErrorMessage, Notice } from "../../ui/error-message";
 import { NumberedYaml, PolicyProblems } from "./problems";
 import { TargetFields } from "./target-fields";
@@ -102,18 +102,15 @@ export function PolicyEditor({ slug, saved }: { slug: string; saved: Saved }) {
       <CardBody className="space-y-4">
         {mode === "form" ? (
           <>
-            <label className="flex items-center gap-3 text-sm">
-              <span className="font-medium text-gray-700">Pending requests expire after</span>
-              <Input
-                type="number"
-                min={1}
-                max={365}
-                className="w-24"
-                value={draft.request_expiry_days ?? 14}
-                onChange={(e) => setDraft({ ...draft, request_expiry_days: Number(e.target.value) })}
-              />
-              <span className="text-gray-500">days</span>
-            </label>
+            <TextField
+              label="Pending requests expire after (days)"
+              type="number"
+              min={1}
+              max={365}
+              wrapperClassName="w-64"
+              value={draft.request_expiry_days ?? 14}
+              onChange={(e) => setDraft({ ...draft, request_expiry_days: Number(e.target.value) })}
+            />
             {targets.length === 0 ? <Notice tone="warning">No targets: nothing needs approval.</Notice> : null}
             {targets.map((target, index) => (
               <TargetFields
@@ -135,16 +132,18 @@ export function PolicyEditor({ slug, saved }: { slug: string; saved: Saved }) {
           </>
         ) : (
           <>
-            <label className="block space-y-1">
-              <span className="block text-sm font-medium text-gray-700">Policy YAML (paste to import; the format is in docs/approval-policy.md)</span>
-              <textarea
-                rows={Math.min(30, Math.max(10, yaml.split("\n").length + 1))}
-                spellCheck={false}
-                className={`block w-full px-3 py-2 font-mono text-xs ${CONTROL_LOOK}`}
-                value={yaml}
-                onChange={(e) => setYaml(e.target.value)}
-              />
-            </label>
+            <Field label="Policy YAML" hint="Paste a policy to import it; the format is in docs/approval-policy.md.">
+              {(id) => (
+                <textarea
+                  id={id}
+                  rows={Math.min(30, Math.max(10, yaml.split("\n").length + 1))}
+                  spellCheck={false}
+                  className={`block w-full px-3 py-2 font-mono text-xs ${CONTROL_LOOK}`}
+                  value={yaml}
+                  onChange={(e) => setYaml(e.target.value)}
+                />
+              )}
+            </Field>
             {problems.length ? <NumberedYaml text={yaml} problems={problems} /> : null}
           </>
         )}

@@ -4,12 +4,12 @@ import { STANDARD_CARD_SECTIONS } from "@/lib/model-cards";
 import { MODEL_STAGES } from "@/lib/model-registry-states";
 import type { PolicyDocumentTarget } from "@/server/services/policy/types";
 import { Button } from "../../ui/button";
-import { CONTROL_LOOK, Input, Select } from "../../ui/field";
+import { CONTROL_LOOK, Field, Input, SelectField, TextField } from "../../ui/field";
 
 type Freeze = NonNullable<PolicyDocumentTarget["freeze"]>[number];
 
 const CHECKBOX = "h-4 w-4 rounded border-gray-300 text-indigo-600";
-const LABEL = "block text-xs font-medium text-gray-700";
+const LABEL = "block text-sm font-medium text-gray-700";
 
 /** One target of the policy form: what it applies to, and its rules (hidden when it is exempt). */
 export function TargetFields({
@@ -35,30 +35,30 @@ export function TargetFields({
   return (
     <fieldset className="space-y-4 rounded-md border border-gray-200 p-4" aria-label={`Target ${index + 1}`}>
       <div className="flex flex-wrap items-end gap-3">
-        <label className="space-y-1">
-          <span className={LABEL}>Target</span>
-          <Select
-            value={kind}
-            onChange={(e) => onChange(e.target.value === "alias" ? { ...target, stage: undefined, alias: "" } : { ...target, alias: undefined, stage: "Production" })}
-          >
-            <option value="stage">Stage</option>
-            <option value="alias">Alias or pattern</option>
-          </Select>
-        </label>
+        <SelectField
+          label="Target"
+          wrapperClassName="w-48"
+          value={kind}
+          onChange={(e) => onChange(e.target.value === "alias" ? { ...target, stage: undefined, alias: "" } : { ...target, alias: undefined, stage: "Production" })}
+        >
+          <option value="stage">Stage</option>
+          <option value="alias">Alias or pattern</option>
+        </SelectField>
         {kind === "stage" ? (
-          <label className="space-y-1">
-            <span className={LABEL}>Stage</span>
-            <Select value={target.stage ?? ""} onChange={(e) => set({ stage: e.target.value })}>
-              {MODEL_STAGES.map((stage) => (
-                <option key={stage}>{stage}</option>
-              ))}
-            </Select>
-          </label>
+          <SelectField label="Stage" wrapperClassName="w-44" value={target.stage ?? ""} onChange={(e) => set({ stage: e.target.value })}>
+            {MODEL_STAGES.map((stage) => (
+              <option key={stage}>{stage}</option>
+            ))}
+          </SelectField>
         ) : (
-          <label className="space-y-1">
-            <span className={LABEL}>Alias (wildcards * and ?)</span>
-            <Input className="font-mono" value={target.alias ?? ""} placeholder="champion or release-*" onChange={(e) => set({ alias: e.target.value })} />
-          </label>
+          <TextField
+            label="Alias (wildcards * and ?)"
+            wrapperClassName="w-64"
+            className="font-mono"
+            value={target.alias ?? ""}
+            placeholder="champion or release-*"
+            onChange={(e) => set({ alias: e.target.value })}
+          />
         )}
         <label className="flex items-center gap-2 pb-2 text-sm">
           <input type="checkbox" className={CHECKBOX} checked={gated} onChange={(e) => onChange(e.target.checked ? withoutKey(target, "gated") : exempt(target))} />
@@ -89,24 +89,31 @@ export function TargetFields({
                 </label>
               </div>
             </fieldset>
-            <label className="space-y-1">
-              <span className={LABEL}>Approvals needed</span>
-              <Input type="number" min={1} max={10} className="w-24" value={target.approvals ?? 1} onChange={(e) => set({ approvals: Number(e.target.value) })} />
-            </label>
+            <TextField
+              label="Approvals needed"
+              type="number"
+              min={1}
+              max={10}
+              wrapperClassName="w-36"
+              value={target.approvals ?? 1}
+              onChange={(e) => set({ approvals: Number(e.target.value) })}
+            />
             <label className="flex items-center gap-2 pb-2 text-sm">
               <input type="checkbox" className={CHECKBOX} checked={target.allow_self_approval ?? false} onChange={(e) => set({ allow_self_approval: e.target.checked })} />
               Requester may approve their own request
             </label>
           </div>
-          <label className="block space-y-1">
-            <span className={LABEL}>Metric checks, one per line (e.g. metrics.accuracy &gt;= current, metrics.latency_ms &lt;= current * 1.1)</span>
-            <textarea
-              rows={Math.max(2, (target.checks ?? []).length + 1)}
-              className={`block w-full px-3 py-2 font-mono ${CONTROL_LOOK}`}
-              value={(target.checks ?? []).join("\n")}
-              onChange={(e) => set({ checks: e.target.value.split("\n").filter((line, i, lines) => line.trim() || i < lines.length - 1) })}
-            />
-          </label>
+          <Field label="Metric checks, one per line" hint="For example metrics.accuracy >= current, metrics.latency_ms <= current * 1.1, metrics.auc >= 0.8">
+            {(id) => (
+              <textarea
+                id={id}
+                rows={Math.max(2, (target.checks ?? []).length + 1)}
+                className={`block w-full px-3 py-2 font-mono ${CONTROL_LOOK}`}
+                value={(target.checks ?? []).join("\n")}
+                onChange={(e) => set({ checks: e.target.value.split("\n") })}
+              />
+            )}
+          </Field>
           <fieldset>
             <legend className={LABEL}>Model-card sections that must be filled</legend>
             <div className="mt-2 flex flex-wrap gap-x-4 gap-y-2 text-sm">
@@ -131,10 +138,16 @@ export function TargetFields({
             <legend className={LABEL}>Freeze windows (no promotions between two times, ISO 8601 with a time zone)</legend>
             {freeze.map((window, at) => (
               <div key={at} className="flex flex-wrap items-center gap-2">
-                <Input aria-label="Freeze from" className="w-60 font-mono" placeholder="2026-12-20T00:00:00Z" value={window.from} onChange={(e) => setFreeze(at, { from: e.target.value })} />
+                <div className="w-60">
+                  <Input aria-label="Freeze from" className="font-mono" placeholder="2026-12-20T00:00:00Z" value={window.from} onChange={(e) => setFreeze(at, { from: e.target.value })} />
+                </div>
                 <span className="text-sm text-gray-500">to</span>
-                <Input aria-label="Freeze to" className="w-60 font-mono" placeholder="2027-01-05T00:00:00Z" value={window.to} onChange={(e) => setFreeze(at, { to: e.target.value })} />
-                <Input aria-label="Freeze reason" className="w-56" placeholder="Reason (optional)" value={window.reason ?? ""} onChange={(e) => setFreeze(at, { reason: e.target.value || undefined })} />
+                <div className="w-60">
+                  <Input aria-label="Freeze to" className="font-mono" placeholder="2027-01-05T00:00:00Z" value={window.to} onChange={(e) => setFreeze(at, { to: e.target.value })} />
+                </div>
+                <div className="w-56">
+                  <Input aria-label="Freeze reason" placeholder="Reason (optional)" value={window.reason ?? ""} onChange={(e) => setFreeze(at, { reason: e.target.value || undefined })} />
+                </div>
                 <Button variant="ghost" size="sm" onClick={() => set({ freeze: freeze.filter((_, i) => i !== at) })}>
                   Remove
                 </Button>
