@@ -6,7 +6,8 @@ import { projectRef } from "./projects";
  * every policy through its YAML parser, which gives each reason with its line and key path
  * (docs/approval-policy.md).
  */
-const MAX_POLICY_TEXT = 64 * 1024;
+/** The longest policy text accepted (YAML or JSON). */
+export const MAX_POLICY_TEXT = 64 * 1024;
 
 /** The policy as YAML (or JSON) text, or as a document (the snake_case shape the form edits). */
 export const policySource = z.union([

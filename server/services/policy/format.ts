@@ -1,6 +1,7 @@
 import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type Scalar, type YAMLMap } from "yaml";
 import { MODEL_STAGES } from "@/lib/model-registry-states";
 import { STANDARD_CARD_SECTIONS } from "@/lib/model-cards";
+import { MAX_POLICY_TEXT } from "@/lib/schemas/policy";
 import { aliasProblem, canonicalStage } from "@/lib/schemas/registry";
 import { metricRuleText, parseMetricRule } from "./metric-rules";
 import {
@@ -28,7 +29,7 @@ export const MAX_POLICY_ENTRIES = 100;
 export const MAX_CHECKS = 50;
 export const MAX_FREEZE_WINDOWS = 50;
 export const MAX_FREEZE_REASON_LENGTH = 500;
-export const MAX_POLICY_YAML_LENGTH = 64 * 1024;
+export const MAX_POLICY_YAML_LENGTH = MAX_POLICY_TEXT;
 
 const TOP_KEYS = ["version", "request_expiry_days", "targets"] as const;
 const ENTRY_KEYS = [
