@@ -59,7 +59,7 @@ test("the owner adds a check and maintainers as approvers to Production, and sav
 
   await page.getByRole("tab", { name: "YAML" }).click();
   const yaml = page.getByLabel(/Policy YAML/);
-  await expect(yaml).toHaveValue(/approvers: \[owner,maintainer\]\n    approvals: 2\n/);
+  await expect(yaml).toHaveValue(/approvers: \[owner, maintainer\]\n    approvals: 2\n/);
   await expect(yaml).toHaveValue(/checks:\n      - metrics.auc >= current\n    card_sections: \[evaluation\]/);
   await shot(page, "policy-editor");
   await page.close();
@@ -71,7 +71,7 @@ test("a broken policy is refused at its line, and nothing is saved", async () =>
   await page.getByRole("tab", { name: "YAML" }).click();
   await page.getByLabel(/Policy YAML/).fill("targets:\n  - stage: Prod\n    approvals: 0\n");
   await page.getByRole("button", { name: "Save policy" }).click();
-  const problems = page.getByRole("alert");
+  const problems = page.getByRole("alert").filter({ hasText: "The policy was not saved" });
   await expect(problems).toContainText("line 2, column 12 (targets[0].stage): Unknown stage 'Prod'");
   await expect(problems).toContainText("line 3, column 16 (targets[0].approvals): Must be from 1 to 10, not 0");
   await expect(page.getByTestId("policy-yaml").locator(".bg-red-100")).toHaveCount(2);

@@ -23,9 +23,11 @@ interface Saved {
  * apply, save, download). Both save through `policy.update`, which refuses a policy with its lines
  * and refuses an edit that started from an older revision.
  */
-export function PolicyEditor({ slug, saved }: { slug: string; saved: Saved }) {
+export function PolicyEditor({ slug, saved: initial }: { slug: string; saved: Saved }) {
   const trpc = useTRPC();
   const router = useRouter();
+  // What the next save starts from: the page's policy, then each save's result.
+  const [saved, setSaved] = useState<Saved>(initial);
   const [mode, setMode] = useState<"form" | "yaml">("form");
   const [draft, setDraft] = useState<PolicyDocument>(saved.document);
   const [yaml, setYaml] = useState(saved.yaml);
@@ -60,6 +62,10 @@ export function PolicyEditor({ slug, saved }: { slug: string; saved: Saved }) {
       if (!(await check())) return;
       const stored = await update.mutateAsync({ projectSlug: slug, basedOnRevision: saved.revision, source });
       setNotice(stored.revision === saved.revision ? "No change: the policy is the same." : `Saved as revision ${stored.revision}.`);
+      setSaved({ document: stored.document, yaml: stored.yaml, revision: stored.revision });
+      setDraft(stored.document);
+      setYaml(stored.yaml);
+      // The revision list comes from the page.
       router.refresh();
     } catch {
       // Shown below through the mutation's error (a stale revision, a lost connection).

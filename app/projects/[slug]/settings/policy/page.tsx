@@ -19,8 +19,7 @@ export default async function PolicySettingsPage({ params }: { params: Promise<{
   return (
     <>
       {hasScope(project.role, "policy:manage") ? (
-        // Keyed by revision: after a save the editor starts again from what was stored.
-        <PolicyEditor key={stored.revision} slug={project.slug} saved={{ document: stored.document, yaml: stored.yaml, revision: stored.revision }} />
+        <PolicyEditor slug={project.slug} saved={{ document: stored.document, yaml: stored.yaml, revision: stored.revision }} />
       ) : (
         <PolicyView slug={project.slug} document={stored.document} yaml={stored.yaml} />
       )}
