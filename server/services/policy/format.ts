@@ -292,8 +292,8 @@ function readFreeze(pair: Pair<Scalar, Node | null>, walk: Walk): FreezeWindow[]
         return null;
       }
       const node = timePair.value;
-      const text = isScalar(node) && (typeof node.value === "string" || node.value instanceof Date) ? String(node.value) : null;
-      const parsed = text === null ? null : isoTime(text);
+      // YAML 1.2 (the parser's default) reads timestamps as strings.
+      const parsed = isScalar(node) && typeof node.value === "string" ? isoTime(node.value) : null;
       if (parsed === null) {
         walk.problems.at(
           valueOffset(timePair),
