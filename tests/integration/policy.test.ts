@@ -3,6 +3,7 @@ import { GET as getPolicyRoute, PUT as putPolicyRoute } from "@/app/api/v1/proje
 import { db } from "@/server/db/client";
 import { servePolicy } from "@/server/http/policy";
 import { resolveProjectAccess, type Actor } from "@/server/services/access";
+import { authenticateToken } from "@/server/services/api-tokens";
 import { DEFAULT_POLICY, gateFor, getPolicy, policyToYaml, updatePolicy } from "@/server/services/policy";
 import { addTestMember, callerFor, createProjectWithToken, systemActor, trpcErrorOf, uniqueSuffix } from "../factories";
 
@@ -141,6 +142,15 @@ describe("the policy service", () => {
     expect(refused.code).toBe("FORBIDDEN");
     expect(refused.message).toContain("policy:manage");
     expect((await trpcErrorOf(callerFor(member).policy.preview({ projectSlug: project.slug, source: { yaml: "targets: []" } }))).code).toBe("FORBIDDEN");
+    expect(await projectState(project.id)).toEqual({ revisions: [], audits: [] });
+  });
+
+  it("lets a token read the policy but never change it, whatever its scopes", async () => {
+    const { project, plaintext } = await createProjectWithToken("OWNER", ["read", "write", "promote"]);
+    const token = await authenticateToken(plaintext);
+    const access = await resolveProjectAccess(token, project.slug);
+    expect((await getPolicy(access)).isDefault).toBe(true);
+    await expect(updatePolicy(access, { yaml: "targets: []" })).rejects.toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("policy:manage") });
     expect(await projectState(project.id)).toEqual({ revisions: [], audits: [] });
   });
 
