@@ -102,7 +102,7 @@ export async function updatePolicy(
 ): Promise<StoredPolicy> {
   if (access.actor.type === "TOKEN") {
     throw forbidden(
-      "API tokens cannot change the approval policy: only a project owner can, signed in (Settings → Policy, or PUT /api/v1/projects/<slug>/policy with the web app's session)",
+      "API tokens cannot change the approval policy (it needs policy:manage, which no token grants): only a project owner can, signed in (Settings → Policy, or PUT /api/v1/projects/<slug>/policy with the web app's session)",
     );
   }
   if (!access.can("policy:manage")) {
