@@ -1,5 +1,5 @@
 /**
- * npm run bench:promotions [-- --models 2000 --versions 50 --history 12000 --approvals 250 --requests 1000 --repeat 100]
+ * npm run bench:promotions [-- --models 2000 --versions 50 --history 12000 --approvals 250 --requests 1000 --repeat 100 --warmup 10]
  *
  * Promotions under the default approval policy (owners approve, four eyes) in a project whose registry
  * holds `models` x `versions` model versions (100,000 by default) and `history` registry history rows,
@@ -44,8 +44,8 @@ if (requestCount < warmup + approvalCount || requestCount > modelCount) {
 }
 
 const ALIAS = "champion";
-/** The version every request promotes: not the Production one, not the newest (Staging). */
-const CANDIDATE = aliasedVersion(versionsPerModel) + 1 < versionsPerModel ? aliasedVersion(versionsPerModel) + 1 : aliasedVersion(versionsPerModel) - 1;
+/** The version every request promotes: the one between the Production version and the newest (Staging). */
+const CANDIDATE = aliasedVersion(versionsPerModel) + 1;
 
 const postgres = await startScratchPostgres();
 try {
