@@ -1,8 +1,8 @@
 """Drives the real `mlflow` client against a Tally started for this test session.
 
 The session starts `scripts/serve-test-instance.ts` (a production build on a throwaway PostgreSQL),
-creates an account, two projects and their tokens with the admin CLI, and hands tests a tracking
-URI and token. Every scenario reads back what Tally stored through the API.
+creates an account (owner of both projects), two projects and their tokens with the admin CLI, and
+hands tests a tracking URI and token. Every scenario reads back what Tally stored through the API.
 """
 import json
 import os
@@ -15,6 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = os.environ.get("TALLY_COMPAT_PORT", "3300")
+OWNER_EMAIL = "compat@example.test"
+OWNER_PASSWORD = "compat-password-1"
 
 
 def _admin(database_url, *args):
@@ -50,16 +52,20 @@ def tally():
         if instance is None:
             raise RuntimeError("the Tally test instance did not start")
         database_url = instance["databaseUrl"]
-        _admin(database_url, "create-user", "--email", "compat@example.test", "--password", "compat-password-1", "--admin")
+        _admin(database_url, "create-user", "--email", OWNER_EMAIL, "--password", OWNER_PASSWORD, "--admin")
         projects = {}
         for slug in ("compat", "other"):
-            _admin(database_url, "create-project", "--slug", slug, "--name", slug.title(), "--owner", "compat@example.test")
+            _admin(database_url, "create-project", "--slug", slug, "--name", slug.title(), "--owner", OWNER_EMAIL)
             projects[slug] = {
                 "uri": f"{instance['url']}/projects/{slug}",
                 "token": _admin(database_url, "create-token", "--project", slug, "--name", "compat", "--scopes", "read,write"),
                 "read_token": _admin(database_url, "create-token", "--project", slug, "--name", "reader", "--scopes", "read"),
+                # A training pipeline's token that may also ask for promotions to gated targets.
+                "promote_token": _admin(
+                    database_url, "create-token", "--project", slug, "--name", "pipeline", "--scopes", "read,write,promote"
+                ),
             }
-        yield {"url": instance["url"], "projects": projects}
+        yield {"url": instance["url"], "projects": projects, "owner": {"email": OWNER_EMAIL, "password": OWNER_PASSWORD}}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

