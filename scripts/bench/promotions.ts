@@ -86,8 +86,8 @@ async function run(databaseUrl: string) {
 
   const seedStarted = performance.now();
   const { token } = await createToken(ownerAccess, { name: "bench", scopes: ["read", "write"] });
-  const { experiment_id } = await createExperiment(ownerAccess, { name: "promotions-bench", tags: [] });
-  const experiment = await db().experiment.findFirstOrThrow({ where: { projectId: project.id, number: Number(experiment_id) }, select: { id: true } });
+  const { id: experimentNumber } = await createExperiment(ownerAccess, { name: "promotions-bench", tags: [] });
+  const experiment = await db().experiment.findFirstOrThrow({ where: { projectId: project.id, number: Number(experimentNumber) }, select: { id: true } });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -97,7 +97,7 @@ async function run(databaseUrl: string) {
       tagsPerModel: 1,
       alias: ALIAS,
       token: { id: token.id, name: token.name, projectId: project.id },
-      experiment: { id: experiment.id, number: experiment_id },
+      experiment: { id: experiment.id, number: experimentNumber },
     });
     await seedHistory(client, project.id, token);
     await client.query("VACUUM ANALYZE");
