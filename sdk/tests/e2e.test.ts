@@ -245,21 +245,21 @@ describe.skipIf(!hasBuild)("SDK against a real Tally", () => {
     const raced = await Promise.all([1, 2, 3].map(() => tally().registerModel({ name: "sdk-raced", source: `runs:/${run.id}/model` })));
     expect(raced.map((version) => version.version).sort()).toEqual([1, 2, 3]);
 
-    await client.setAlias("sdk-classifier", "champion", 1);
-    const champion = await client.getVersionByAlias("sdk-classifier", "champion");
-    expect(champion).toMatchObject({ version: 1, aliases: ["champion"], source: `runs:/${run.id}/model` });
+    await client.setAlias("sdk-classifier", "challenger", 1);
+    const challenger = await client.getVersionByAlias("sdk-classifier", "challenger");
+    expect(challenger).toMatchObject({ version: 1, aliases: ["challenger"], source: `runs:/${run.id}/model` });
     expect(await client.getVersion("sdk-classifier", 2)).toMatchObject({ version: 2, aliases: [] });
 
-    const byAlias = await client.downloadVersion("sdk-classifier", { alias: "champion" }, path.join(work, "registry-out"));
+    const byAlias = await client.downloadVersion("sdk-classifier", { alias: "challenger" }, path.join(work, "registry-out"));
     expect(byAlias.version.version).toBe(1);
     expect((await readFile(path.join(byAlias.path, "data", "weights.bin"))).equals(weights)).toBe(true);
     expect(await readFile(path.join(byAlias.path, "MLmodel"), "utf8")).toBe("artifact_path: model\nflavors: {}\n");
     const byNumber = await client.downloadVersion("sdk-classifier", 2, path.join(work, "registry-out-2"));
     expect((await readFile(path.join(byNumber.path, "weights.bin"))).equals(weights)).toBe(true);
 
-    await client.deleteAlias("sdk-classifier", "champion");
-    await expect(client.getVersionByAlias("sdk-classifier", "champion")).rejects.toMatchObject({ errorCode: "RESOURCE_DOES_NOT_EXIST", status: 404 });
-    await client.deleteAlias("sdk-classifier", "champion"); // already gone: not an error
+    await client.deleteAlias("sdk-classifier", "challenger");
+    await expect(client.getVersionByAlias("sdk-classifier", "challenger")).rejects.toMatchObject({ errorCode: "RESOURCE_DOES_NOT_EXIST", status: 404 });
+    await client.deleteAlias("sdk-classifier", "challenger"); // already gone: not an error
 
     const env = { TALLY_URL: projectUrl, TALLY_TOKEN: token };
     const registered = await run_cli(["models", "register", "sdk-cli-model", `runs:/${run.id}/model`, "--run", run.id], env);
