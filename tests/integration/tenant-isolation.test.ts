@@ -196,6 +196,7 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "promotions.get": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId }), viewerMay: true },
   "promotions.list": { input: (b) => ({ projectSlug: b.project.slug, view: "all" }), viewerMay: true },
   "promotions.decidableCount": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "promotions.pendingCount": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
   "promotions.decide": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId, decision: "APPROVE" }) },
   "promotions.cancel": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId }) },
   "policy.get": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
