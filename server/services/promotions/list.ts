@@ -67,7 +67,9 @@ export async function listPromotionRequests(access: ProjectAccess, query: Reques
   // Pending requests are few; which of them this person can decide depends on the policy per target.
   const { policy } = await getPolicy(access);
   const rows = (await db().promotionRequest.findMany({ where, ...page, take: 1_000 })).filter((row) => blockedBy(access, policy, row) === null);
-  return { requests: rows.slice(0, query.limit).map(toPromotionRequest), nextCursor: null };
+  const start = query.cursor ? rows.findIndex((row) => row.id === query.cursor) + 1 : 0;
+  const shown = rows.slice(start, start + query.limit);
+  return { requests: shown.map(toPromotionRequest), nextCursor: rows.length > start + query.limit ? shown.at(-1)!.id : null };
 }
 
 /** How many pending requests the signed-in person can decide (the Requests tab's badge). */
