@@ -126,7 +126,7 @@ test("a member requests Production from the version page and sees the checks bef
   await dialog.getByRole("link", { name: "Open the request" }).click();
   await expect(page).toHaveURL(/\/projects\/demo\/requests\/[^/]+$/);
   approvedRequestPath = new URL(page.url()).pathname;
-  await expect(page.getByText("Four eyes: the requester cannot decide their own request")).toBeVisible();
+  await expect(page.getByTestId("approve-blocked")).toHaveText("The approval policy lets only owners decide this request");
   await expect(page.getByRole("button", { name: "Cancel request" })).toBeVisible();
 
   await page.goto(`${tally.projectUrl}/models/${MODEL}/versions/2`);

@@ -84,12 +84,13 @@ function Datasets({ side }: { side: EvidenceSide | null }) {
   );
 }
 
-function Card({ side }: { side: EvidenceSide | null }) {
+/** Card completeness; whether an empty section matters is the card check's to say (see the checks). */
+function CardCompleteness({ side }: { side: EvidenceSide | null }) {
   if (!side) return <span className="text-gray-400">—</span>;
   return (
     <span className="text-xs">
       {side.cardFilled.length} filled
-      {side.cardMissing.length ? <span className="text-red-700"> · missing: {side.cardMissing.join(", ")}</span> : <span className="text-green-700"> · none required missing</span>}
+      {side.cardMissing.length ? <span className="text-gray-500"> · empty: {side.cardMissing.join(", ")}</span> : null}
     </span>
   );
 }
@@ -108,7 +109,7 @@ export function EvidenceComparison({ slug, name, evidence }: { slug: string; nam
       changed: holder !== null && candidate.gitCommit !== holder.gitCommit,
     },
     { label: "Datasets", candidate: <Datasets side={candidate} />, holder: <Datasets side={holder} />, changed: holder !== null && differs(candidate.datasets, holder.datasets) },
-    { label: "Model card", candidate: <Card side={candidate} />, holder: <Card side={holder} />, changed: holder !== null && differs(candidate.cardMissing, holder.cardMissing) },
+    { label: "Model card", candidate: <CardCompleteness side={candidate} />, holder: <CardCompleteness side={holder} />, changed: holder !== null && differs(candidate.cardMissing, holder.cardMissing) },
   ];
   return (
     <div className="space-y-6">
