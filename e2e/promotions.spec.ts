@@ -147,6 +147,7 @@ test("a maintainer sees the request in the inbox but may not approve it, and is 
   await expect(page.getByTestId("approve-blocked")).toHaveText("The approval policy lets only owners decide this request");
   await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Reject" })).toHaveCount(0);
+  await page.goBack();
   await page.getByRole("button", { name: "To decide" }).click();
   await expect(page.getByText("Nothing waits for your decision.")).toBeVisible();
   await page.close();

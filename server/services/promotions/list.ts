@@ -22,8 +22,10 @@ export interface RequestListQuery {
 
 const include = { decisions: { orderBy: { createdAt: "asc" } } } as const;
 type Row = Awaited<ReturnType<typeof requestRow>>;
+/** What deciding depends on: a row without its evidence will do. */
+type DecisionFacts = Pick<Row, "state" | "expiresAt" | "requesterType" | "requesterId" | "targetKind" | "targetName"> & { decisions: { userId: string }[] };
 
-function blockedBy(access: ProjectAccess, policy: ApprovalPolicy, row: Row): string | null {
+function blockedBy(access: ProjectAccess, policy: ApprovalPolicy, row: DecisionFacts): string | null {
   if (row.state !== "PENDING") return `The request is ${row.state.toLowerCase()}`;
   if (row.expiresAt <= new Date()) return "The request has expired";
   return decisionBlockedBy(access, gateFor(policy, targetOfRow(row)) ?? UNGATED_RULES, row);
@@ -74,8 +76,17 @@ export async function listPromotionRequests(access: ProjectAccess, query: Reques
 
 /** How many pending requests the signed-in person can decide (the Requests tab's badge). */
 export async function decidableRequestCount(access: ProjectAccess): Promise<number> {
+  assertScope(access, "project:read");
   if (access.actor.type !== "USER") return 0;
-  return (await listPromotionRequests(access, { view: "decidable", limit: 1_000 })).requests.length;
+  // Every project page shows this badge: read only what deciding depends on, never the evidence.
+  const [{ policy }, rows] = await Promise.all([
+    getPolicy(access),
+    db().promotionRequest.findMany({
+      where: { projectId: access.project.id, state: "PENDING", expiresAt: { gt: new Date() } },
+      select: { state: true, expiresAt: true, requesterType: true, requesterId: true, targetKind: true, targetName: true, decisions: { select: { userId: true } } },
+    }),
+  ]);
+  return rows.filter((row) => blockedBy(access, policy, row) === null).length;
 }
 
 /** Pending requests of the project (the dashboard's KPI). */
