@@ -1,3 +1,6 @@
+/** Requests the inbox shows at a time ("Load more" for the next). */
+export const REQUESTS_PAGE_SIZE = 50;
+
 export const requestsHref = (slug: string) => `/projects/${slug}/requests`;
 export const requestHref = (slug: string, id: string) => `${requestsHref(slug)}/${encodeURIComponent(id)}`;
 

@@ -14,11 +14,10 @@ import { ErrorMessage } from "../ui/error-message";
 import { CONTROL_LOOK } from "../ui/field";
 import { formatDateTime } from "../ui/format";
 import { Badge } from "../ui/badge";
-import { requestHref } from "./links";
+import { requestHref, REQUESTS_PAGE_SIZE } from "./links";
 import { RequestStateBadge } from "./request-state-badge";
 import { TargetLabel } from "./target-label";
 
-const PAGE_SIZE = 50;
 const VIEWS: { view: RequestView; label: string }[] = [
   { view: "decidable", label: "To decide" },
   { view: "mine", label: "Mine" },
@@ -26,7 +25,16 @@ const VIEWS: { view: RequestView; label: string }[] = [
 ];
 
 /** The project's promotion requests: what I can decide, mine, or all; filtered by model, target and state; newest first, paged. */
-export function RequestsInbox({ slug, initialView }: { slug: string; initialView: RequestView }) {
+export function RequestsInbox({
+  slug,
+  initialView,
+  firstPage,
+}: {
+  slug: string;
+  initialView: RequestView;
+  /** The initial view's first page, loaded with the page so the table shows without another round trip. */
+  firstPage: { requests: PromotionRequest[]; nextCursor: string | null };
+}) {
   const trpc = useTRPC();
   const [view, setView] = useState<RequestView>(initialView);
   const [draft, setDraft] = useState({ model: "", target: "" });
@@ -37,12 +45,16 @@ export function RequestsInbox({ slug, initialView }: { slug: string; initialView
       {
         projectSlug: slug,
         view,
-        limit: PAGE_SIZE,
+        limit: REQUESTS_PAGE_SIZE,
         ...(filters.model ? { modelName: filters.model } : {}),
         ...(filters.target ? { target: filters.target } : {}),
         ...(state && view !== "decidable" ? { state } : {}),
       },
-      { getNextPageParam: (last) => last.nextCursor, placeholderData: keepPreviousData },
+      {
+        getNextPageParam: (last) => last.nextCursor,
+        placeholderData: keepPreviousData,
+        initialData: view === initialView && !filters.model && !filters.target && !state ? { pages: [firstPage], pageParams: [null] } : undefined,
+      },
     ),
   );
   const rows = useMemo(() => pages.data?.pages.flatMap((page) => page.requests) ?? [], [pages.data]);

@@ -24,6 +24,15 @@ const include = { decisions: { orderBy: { createdAt: "asc" } } } as const;
 type Row = Awaited<ReturnType<typeof requestRow>>;
 /** What deciding depends on: a row without its evidence will do. */
 type DecisionFacts = Pick<Row, "state" | "expiresAt" | "requesterType" | "requesterId" | "targetKind" | "targetName"> & { decisions: { userId: string }[] };
+const DECISION_FACTS = {
+  state: true,
+  expiresAt: true,
+  requesterType: true,
+  requesterId: true,
+  targetKind: true,
+  targetName: true,
+  decisions: { select: { userId: true } },
+} as const;
 
 function blockedBy(access: ProjectAccess, policy: ApprovalPolicy, row: DecisionFacts): string | null {
   if (row.state !== "PENDING") return `The request is ${row.state.toLowerCase()}`;
@@ -67,11 +76,16 @@ export async function listPromotionRequests(access: ProjectAccess, query: Reques
     return { requests: rows.slice(0, query.limit).map(toPromotionRequest), nextCursor: rows.length > query.limit ? rows[query.limit - 1]!.id : null };
   }
   // Pending requests are few; which of them this person can decide depends on the policy per target.
-  const { policy } = await getPolicy(access);
-  const rows = (await db().promotionRequest.findMany({ where, ...page, take: 1_000 })).filter((row) => blockedBy(access, policy, row) === null);
-  const start = query.cursor ? rows.findIndex((row) => row.id === query.cursor) + 1 : 0;
-  const shown = rows.slice(start, start + query.limit);
-  return { requests: shown.map(toPromotionRequest), nextCursor: rows.length > start + query.limit ? shown.at(-1)!.id : null };
+  // Decide on the facts alone, then load the page's requests with their evidence.
+  const [{ policy }, candidates] = await Promise.all([
+    getPolicy(access),
+    db().promotionRequest.findMany({ where, orderBy: page.orderBy, take: 1_000, select: { id: true, ...DECISION_FACTS } }),
+  ]);
+  const ids = candidates.filter((row) => blockedBy(access, policy, row) === null).map((row) => row.id);
+  const start = query.cursor ? ids.indexOf(query.cursor) + 1 : 0;
+  const shown = ids.slice(start, start + query.limit);
+  const rows = await db().promotionRequest.findMany({ where: { id: { in: shown } }, ...page });
+  return { requests: rows.map(toPromotionRequest), nextCursor: ids.length > start + query.limit ? shown.at(-1)! : null };
 }
 
 /** How many pending requests the signed-in person can decide (the Requests tab's badge). */
@@ -83,7 +97,7 @@ export async function decidableRequestCount(access: ProjectAccess): Promise<numb
     getPolicy(access),
     db().promotionRequest.findMany({
       where: { projectId: access.project.id, state: "PENDING", expiresAt: { gt: new Date() } },
-      select: { state: true, expiresAt: true, requesterType: true, requesterId: true, targetKind: true, targetName: true, decisions: { select: { userId: true } } },
+      select: DECISION_FACTS,
     }),
   ]);
   return rows.filter((row) => blockedBy(access, policy, row) === null).length;
