@@ -3,6 +3,7 @@ import { watchCspViolations } from "./support/csp";
 import { saveTimings, timed } from "./support/page-timings";
 import { SKLEARN_INPUT_EXAMPLE, SKLEARN_MLMODEL } from "../tests/support/mlmodel";
 import { OWNER, signedIn, startDemoInstance, VIEWER, type DemoInstance } from "./support/demo-instance";
+import { putPolicy } from "./support/policy";
 
 /**
  * The model registry in the web app, on the demo data: a lead registers a run's logged model, sets
@@ -75,6 +76,8 @@ test.beforeAll(async ({ browser }) => {
   owner = await signedIn(browser, tally.url, OWNER);
   viewer = await signedIn(browser, tally.url, VIEWER);
   cspViolations = watchCspViolations(owner, viewer);
+  // This spec curates the registry directly; moves that wait for approval are promotions.spec.ts's.
+  await putPolicy(owner, `${tally.url}/api/v1/projects/demo`, "version: 1\ntargets: []\n");
 });
 
 test.afterEach(() => {

@@ -52,7 +52,7 @@ test("the dashboard shows KPIs, runs per day, best runs and recent activity", as
     await expect(page.getByTestId("kpi-card").first()).toBeVisible();
     await expect(page.getByRole("list", { name: "Best runs" }).getByRole("link").first()).toBeVisible();
   });
-  await expect(page.getByTestId("kpi-card")).toHaveCount(4);
+  await expect(page.getByTestId("kpi-card")).toHaveCount(5);
   await expect(page.getByTestId("kpi-card").nth(2)).toContainText("1"); // the demo's one running fine-tune
   // Each stacked bar segment is a rect; days with runs have segments of real height.
   const drawnBars = () =>

@@ -3,7 +3,7 @@ import type { Role } from "@/lib/rbac";
 import { RoleBadge } from "./role-badge";
 import { Tabs } from "./project-tabs";
 
-export function ProjectHeader({ name, slug, role }: { name: string; slug: string; role: Role | null }) {
+export function ProjectHeader({ name, slug, role, decidableRequests }: { name: string; slug: string; role: Role | null; decidableRequests: number }) {
   const base = `/projects/${slug}`;
   return (
     <div className="border-b border-gray-200 bg-white">
@@ -25,6 +25,7 @@ export function ProjectHeader({ name, slug, role }: { name: string; slug: string
             { href: base, label: "Dashboard" },
             { href: `${base}/experiments`, label: "Experiments", prefix: true },
             { href: `${base}/models`, label: "Models", prefix: true },
+            { href: `${base}/requests`, label: "Requests", prefix: true, badge: decidableRequests, badgeLabel: "waiting for your decision" },
             { href: `${base}/settings`, label: "Settings", prefix: true },
           ]}
         />

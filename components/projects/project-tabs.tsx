@@ -9,6 +9,20 @@ export interface Tab {
   label: string;
   /** Also active on sub-paths (e.g. Settings on /settings/members). */
   prefix?: boolean;
+  /** A count shown next to the label when above zero (e.g. requests waiting for the viewer). */
+  badge?: number;
+  /** What the count is, for screen readers. */
+  badgeLabel?: string;
+}
+
+function TabBadge({ tab }: { tab: Tab }) {
+  if (!tab.badge) return null;
+  return (
+    <span data-testid="tab-badge" className="ml-1.5 rounded-full bg-indigo-100 px-1.5 py-0.5 text-xs font-semibold tabular-nums text-indigo-700">
+      {tab.badge.toLocaleString("en")}
+      {tab.badgeLabel ? <span className="sr-only"> {tab.badgeLabel}</span> : null}
+    </span>
+  );
 }
 
 export function Tabs({ tabs, label, variant = "underline" }: { tabs: Tab[]; label: string; variant?: "underline" | "side" }) {
@@ -46,6 +60,7 @@ export function Tabs({ tabs, label, variant = "underline" }: { tabs: Tab[]; labe
           )}
         >
           {tab.label}
+          <TabBadge tab={tab} />
         </Link>
       ))}
     </nav>

@@ -8,6 +8,7 @@ import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
 import { ErrorMessage } from "../ui/error-message";
 import { CONTROL_LOOK } from "../ui/field";
+import { MoveError, refreshOnRequest } from "../promotions/move-error";
 import { AliasChip } from "./stage-badge";
 
 /** A version's aliases; those who may edit point a new or existing alias here, or remove one. */
@@ -27,7 +28,7 @@ export function AliasEditor({
   const trpc = useTRPC();
   const router = useRouter();
   const [alias, setAlias] = useState("");
-  const set = useMutation(trpc.registry.aliases.set.mutationOptions({ onSuccess: () => (setAlias(""), router.refresh()) }));
+  const set = useMutation(trpc.registry.aliases.set.mutationOptions({ onSuccess: () => (setAlias(""), router.refresh()), onError: (error) => refreshOnRequest(error, router) }));
   const remove = useMutation(trpc.registry.aliases.delete.mutationOptions({ onSuccess: () => router.refresh() }));
   return (
     <div className="space-y-3">
@@ -70,7 +71,8 @@ export function AliasEditor({
           <span className="text-xs text-gray-500">An alias already on another version moves here.</span>
         </form>
       ) : null}
-      <ErrorMessage error={set.error ?? remove.error} />
+      <MoveError error={set.error} />
+      <ErrorMessage error={remove.error} />
     </div>
   );
 }

@@ -7,17 +7,20 @@ import { MODEL_STAGES, type ModelStage } from "@/lib/model-registry-states";
 import { useTRPC } from "@/lib/trpc-client";
 import { Button } from "../ui/button";
 import { cn } from "../ui/cn";
-import { ErrorMessage } from "../ui/error-message";
 import { CONTROL_LOOK } from "../ui/field";
+import { MoveError, refreshOnRequest } from "../promotions/move-error";
 
-/** Moves a version to a stage; into Staging or Production it may archive the versions already there. */
+/**
+ * Moves a version to a stage; into Staging or Production it may archive the versions already there.
+ * A stage the approval policy gates answers with the promotion request it created instead.
+ */
 export function StageControl({ slug, name, version, stage }: { slug: string; name: string; version: number; stage: ModelStage }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [target, setTarget] = useState<ModelStage>(stage);
   const [archiveOthers, setArchiveOthers] = useState(false);
   const canArchive = target === "Staging" || target === "Production";
-  const move = useMutation(trpc.registry.versions.transitionStage.mutationOptions({ onSuccess: () => router.refresh() }));
+  const move = useMutation(trpc.registry.versions.transitionStage.mutationOptions({ onSuccess: () => router.refresh(), onError: (error) => refreshOnRequest(error, router) }));
   return (
     <form
       className="space-y-2"
@@ -42,7 +45,7 @@ export function StageControl({ slug, name, version, stage }: { slug: string; nam
           Change stage
         </Button>
       </div>
-      <ErrorMessage error={move.error} />
+      <MoveError error={move.error} />
     </form>
   );
 }

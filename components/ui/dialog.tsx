@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, type ReactNode } from "react";
 import { Button } from "./button";
+import { cn } from "./cn";
 
 /** A modal built on <dialog>: focus trapping, Escape and the dialog role come from the browser. */
 export function Dialog({
@@ -9,11 +10,14 @@ export function Dialog({
   title,
   children,
   onClose,
+  wide = false,
 }: {
   open: boolean;
   title: string;
   children: ReactNode;
   onClose: () => void;
+  /** For dialogs that show tables or lists beside their form. */
+  wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -27,7 +31,7 @@ export function Dialog({
       ref={ref}
       aria-label={title}
       onClose={onClose}
-      className="w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-gray-900/40"
+      className={cn("w-full rounded-lg p-0 shadow-xl backdrop:bg-gray-900/40", wide ? "max-w-2xl" : "max-w-md")}
     >
       {open ? (
         <div className="space-y-4 p-5">

@@ -11,11 +11,15 @@ export interface DemoInstance {
   projectUrl: string;
   /** A read/write API token of the demo project, for logging while the pages are open. */
   token: string;
+  /** The instance's own PostgreSQL, for specs that bulk-seed rows no API writes quickly. */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
 export const OWNER = { email: "owner@example.test", password: "owner password 123" };
 export const VIEWER = { email: "viewer@example.test", password: "viewer password 123" };
+export const MEMBER = { email: "member@example.test", password: "member password 123" };
+export const MAINTAINER = { email: "maintainer@example.test", password: "maintainer password 123" };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,8 +33,8 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * A Tally of its own (own PostgreSQL, production build) filled by `npm run demo`, with an owner and a
- * viewer, so these tests depend on no other spec and see exactly the demo a newcomer sees.
+ * A Tally of its own (own PostgreSQL, production build) filled by `npm run demo`, with an owner, a
+ * maintainer, a member and a viewer, so these tests depend on no other spec and see exactly the demo a newcomer sees.
  */
 export async function startDemoInstance(): Promise<DemoInstance> {
   const port = await freePort();
@@ -58,14 +62,17 @@ export async function startDemoInstance(): Promise<DemoInstance> {
     return result.stdout.trim();
   };
   run("scripts/admin.ts", "create-user", "--email", OWNER.email, "--password", OWNER.password, "--admin");
-  run("scripts/admin.ts", "create-user", "--email", VIEWER.email, "--password", VIEWER.password);
+  for (const account of [VIEWER, MEMBER, MAINTAINER]) run("scripts/admin.ts", "create-user", "--email", account.email, "--password", account.password);
   run("scripts/demo.ts", "--owner", OWNER.email, "--url", instance.url);
   run("scripts/admin.ts", "add-member", "--project", "demo", "--email", VIEWER.email, "--role", "viewer");
+  run("scripts/admin.ts", "add-member", "--project", "demo", "--email", MEMBER.email, "--role", "member");
+  run("scripts/admin.ts", "add-member", "--project", "demo", "--email", MAINTAINER.email, "--role", "maintainer");
   const token = run("scripts/admin.ts", "create-token", "--project", "demo", "--name", "e2e", "--scopes", "read,write");
   return {
     url: instance.url,
     projectUrl: `${instance.url}/projects/demo`,
     token,
+    databaseUrl: instance.databaseUrl,
     stop: async () => {
       process.kill(-server.pid!, "SIGTERM");
       await new Promise((resolve) => server.once("exit", resolve));

@@ -330,6 +330,22 @@ describe("decisions", () => {
     expect(await owner.promotions.decidableCount({ projectSlug: t.project.slug })).toBe(1);
     expect(await callerFor(t.users.MEMBER).promotions.decidableCount({ projectSlug: t.project.slug })).toBe(0);
   });
+
+  it("pages what I can decide, newest first; the dashboard counts every pending request", async () => {
+    const t = await team();
+    const name = await model(t, 3);
+    const member = await access(t, "MEMBER");
+    const made = [];
+    for (const version of [1, 2, 3]) made.push(await requestPromotion(member, { name, version, target: { kind: "alias", alias: "champion" } }));
+    await requestPromotion(await access(t, "OWNER"), { name, version: 1, target: { kind: "stage", stage: "Production" } });
+    const owner = callerFor(t.users.OWNER);
+    const first = await owner.promotions.list({ projectSlug: t.project.slug, view: "decidable", limit: 2 });
+    expect(first.requests.map((r) => r.id)).toEqual([made[2]!.id, made[1]!.id]);
+    const second = await owner.promotions.list({ projectSlug: t.project.slug, view: "decidable", limit: 2, cursor: first.nextCursor });
+    expect(second.requests.map((r) => r.id)).toEqual([made[0]!.id]);
+    expect(second.nextCursor).toBeNull();
+    expect(await callerFor(t.users.VIEWER).promotions.pendingCount({ projectSlug: t.project.slug })).toBe(4);
+  });
 });
 
 describe("the REST API for requests", () => {

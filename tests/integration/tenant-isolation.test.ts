@@ -217,6 +217,7 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
   "promotions.get": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId }), viewerMay: true },
   "promotions.list": { input: (b) => ({ projectSlug: b.project.slug, view: "all" }), viewerMay: true },
   "promotions.decidableCount": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "promotions.pendingCount": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
   "promotions.decide": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId, decision: "APPROVE" }) },
   "promotions.cancel": { input: (b) => ({ projectSlug: b.project.slug, id: b.requestId }) },
   "policy.get": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
@@ -319,6 +320,7 @@ const NEEDS: Record<string, Scope | typeof CONTEXT> = {
   "promotions.get": "project:read",
   "promotions.list": "project:read",
   "promotions.decidableCount": "project:read",
+  "promotions.pendingCount": "project:read",
   // Who decides depends on the policy's gate and on who requested (tests/integration/promotions.test.ts).
   "promotions.decide": CONTEXT,
   // Only the requester cancels.

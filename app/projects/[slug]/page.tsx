@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import { BestRuns } from "@/components/dashboard/best-runs";
 import { KpiCards } from "@/components/dashboard/kpi-cards";
+import { requestsHref } from "@/components/promotions/links";
 import { RecentActivity, RecentRuns } from "@/components/dashboard/recent-lists";
 import { RunsPerDayChart } from "@/components/dashboard/runs-per-day";
 import { GettingStarted } from "@/components/projects/getting-started";
@@ -30,8 +31,9 @@ export default async function ProjectDashboard({ params }: { params: Promise<{ s
   const project = await loadProject(slug);
   const caller = await serverCaller();
   const projectSlug = project.slug;
-  const [kpis, perDay, recent, metricKeys, activity, origin] = await Promise.all([
+  const [kpis, pendingApprovals, perDay, recent, metricKeys, activity, origin] = await Promise.all([
     caller.dashboard.kpis({ projectSlug }),
+    caller.promotions.pendingCount({ projectSlug }),
     caller.dashboard.runsPerDay({ projectSlug, days: 30 }),
     caller.dashboard.recentRuns({ projectSlug, limit: 8 }),
     caller.dashboard.metricKeys({ projectSlug }),
@@ -57,7 +59,7 @@ export default async function ProjectDashboard({ params }: { params: Promise<{ s
   }
   return (
     <div className="space-y-6">
-      <KpiCards kpis={kpis} />
+      <KpiCards kpis={kpis} pendingApprovals={pendingApprovals} requestsHref={requestsHref(projectSlug)} />
       <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
         <RunsPerDayChart series={perDay} />
         <BestRuns slug={projectSlug} metricKeys={metricKeys} />

@@ -22,8 +22,19 @@ export interface RequestListQuery {
 
 const include = { decisions: { orderBy: { createdAt: "asc" } } } as const;
 type Row = Awaited<ReturnType<typeof requestRow>>;
+/** What deciding depends on: a row without its evidence will do. */
+type DecisionFacts = Pick<Row, "state" | "expiresAt" | "requesterType" | "requesterId" | "targetKind" | "targetName"> & { decisions: { userId: string }[] };
+const DECISION_FACTS = {
+  state: true,
+  expiresAt: true,
+  requesterType: true,
+  requesterId: true,
+  targetKind: true,
+  targetName: true,
+  decisions: { select: { userId: true } },
+} as const;
 
-function blockedBy(access: ProjectAccess, policy: ApprovalPolicy, row: Row): string | null {
+function blockedBy(access: ProjectAccess, policy: ApprovalPolicy, row: DecisionFacts): string | null {
   if (row.state !== "PENDING") return `The request is ${row.state.toLowerCase()}`;
   if (row.expiresAt <= new Date()) return "The request has expired";
   return decisionBlockedBy(access, gateFor(policy, targetOfRow(row)) ?? UNGATED_RULES, row);
@@ -65,15 +76,31 @@ export async function listPromotionRequests(access: ProjectAccess, query: Reques
     return { requests: rows.slice(0, query.limit).map(toPromotionRequest), nextCursor: rows.length > query.limit ? rows[query.limit - 1]!.id : null };
   }
   // Pending requests are few; which of them this person can decide depends on the policy per target.
-  const { policy } = await getPolicy(access);
-  const rows = (await db().promotionRequest.findMany({ where, ...page, take: 1_000 })).filter((row) => blockedBy(access, policy, row) === null);
-  return { requests: rows.slice(0, query.limit).map(toPromotionRequest), nextCursor: null };
+  // Decide on the facts alone, then load the page's requests with their evidence.
+  const [{ policy }, candidates] = await Promise.all([
+    getPolicy(access),
+    db().promotionRequest.findMany({ where, orderBy: page.orderBy, take: 1_000, select: { id: true, ...DECISION_FACTS } }),
+  ]);
+  const ids = candidates.filter((row) => blockedBy(access, policy, row) === null).map((row) => row.id);
+  const start = query.cursor ? ids.indexOf(query.cursor) + 1 : 0;
+  const shown = ids.slice(start, start + query.limit);
+  const rows = await db().promotionRequest.findMany({ where: { id: { in: shown } }, ...page });
+  return { requests: rows.map(toPromotionRequest), nextCursor: ids.length > start + query.limit ? shown.at(-1)! : null };
 }
 
 /** How many pending requests the signed-in person can decide (the Requests tab's badge). */
 export async function decidableRequestCount(access: ProjectAccess): Promise<number> {
+  assertScope(access, "project:read");
   if (access.actor.type !== "USER") return 0;
-  return (await listPromotionRequests(access, { view: "decidable", limit: 1_000 })).requests.length;
+  // Every project page shows this badge: read only what deciding depends on, never the evidence.
+  const [{ policy }, rows] = await Promise.all([
+    getPolicy(access),
+    db().promotionRequest.findMany({
+      where: { projectId: access.project.id, state: "PENDING", expiresAt: { gt: new Date() } },
+      select: DECISION_FACTS,
+    }),
+  ]);
+  return rows.filter((row) => blockedBy(access, policy, row) === null).length;
 }
 
 /** Pending requests of the project (the dashboard's KPI). */

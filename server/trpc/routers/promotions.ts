@@ -13,6 +13,7 @@ import {
   decidePromotion,
   getPromotionRequest,
   listPromotionRequests,
+  pendingRequestCount,
   previewPromotion,
   requestAbilities,
   requestPromotion,
@@ -42,6 +43,10 @@ export const promotionsRouter = router({
   decidableCount: projectProcedure()
     .input(projectRef)
     .query(({ ctx }) => decidableRequestCount(ctx.access)),
+  /** The dashboard's KPI: pending requests of the project, whoever may decide them. */
+  pendingCount: projectProcedure()
+    .input(projectRef)
+    .query(({ ctx }) => pendingRequestCount(ctx.access)),
   decide: projectProcedure()
     .input(decidePromotionInput)
     .mutation(({ ctx, input }) => decidePromotion(ctx.access, input.id, input.decision, input.comment)),

@@ -9,3 +9,9 @@ export const loadProject = cache(async (slug: string) => {
   const caller = await serverCaller();
   return findOr404(() => caller.projects.get({ projectSlug: slug }));
 });
+
+/** Pending promotion requests the signed-in person can decide: the Requests tab's badge, once per request. */
+export const loadDecidableCount = cache(async (slug: string) => {
+  const caller = await serverCaller();
+  return caller.promotions.decidableCount({ projectSlug: slug });
+});

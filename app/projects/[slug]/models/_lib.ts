@@ -37,3 +37,11 @@ export async function loadVersionFilesRoot(slug: string, name: string, version: 
     throw error;
   }
 }
+
+/** The version's pending promotion requests (a model's pending requests are few: one page holds them). */
+export async function loadPendingRequests(slug: string, name: string, version: number) {
+  if (!Number.isSafeInteger(version) || version < 1) notFound();
+  const caller = await serverCaller();
+  const { requests } = await findOr404(() => caller.promotions.list({ projectSlug: slug, view: "all", modelName: name, state: "PENDING", limit: 200 }));
+  return requests.filter((request) => request.version === version);
+}

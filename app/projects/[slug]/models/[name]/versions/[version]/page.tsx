@@ -16,9 +16,11 @@ import { RunStatusBadge } from "@/components/tracking/run-status";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatDateTime } from "@/components/ui/format";
 import { ModelCardPanel } from "@/components/model-cards/model-card-panel";
+import { RequestPromotionDialog } from "@/components/promotions/request-promotion-dialog";
+import { VersionRequests } from "@/components/promotions/version-requests";
 import { hasScope } from "@/lib/rbac";
 import { loadProject } from "../../../../_lib/project";
-import { loadModel, loadVersion, loadVersionFilesRoot, modelNameOf } from "../../../_lib";
+import { loadModel, loadPendingRequests, loadVersion, loadVersionFilesRoot, modelNameOf } from "../../../_lib";
 
 export const dynamic = "force-dynamic";
 
@@ -42,11 +44,12 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 export default async function ModelVersionPage({ params }: Params) {
   const { slug, name: segment, version: versionSegment } = await params;
   const modelName = modelNameOf(segment);
-  const [project, { version, sourceRun }, files, model] = await Promise.all([
+  const [project, { version, sourceRun }, files, model, pending] = await Promise.all([
     loadProject(slug),
     loadVersion(slug, modelName, Number(versionSegment)),
     loadVersionFilesRoot(slug, modelName, Number(versionSegment)),
     loadModel(slug, modelName),
+    loadPendingRequests(slug, modelName, Number(versionSegment)),
   ]);
   const others = model.versions.map((other) => other.version).filter((number) => number !== version.version);
   const canEdit = hasScope(project.role, "registry:write");
@@ -140,6 +143,16 @@ export default async function ModelVersionPage({ params }: Params) {
           </CardBody>
         </Card>
       </div>
+      <Card>
+        <CardHeader
+          title="Promotion requests"
+          description="Moves to stages and aliases the approval policy gates wait for approval."
+          actions={hasScope(project.role, "promotions:request") ? <RequestPromotionDialog slug={slug} name={version.modelName} version={version.version} /> : undefined}
+        />
+        <CardBody>
+          <VersionRequests slug={slug} requests={pending} />
+        </CardBody>
+      </Card>
       <Card>
         <CardHeader title="Files" description={files.root ? <code className="text-xs">{version.storageLocation}</code> : undefined} />
         <CardBody>
