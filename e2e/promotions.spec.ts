@@ -1,9 +1,11 @@
+import { createHmac } from "node:crypto";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import pg from "pg";
 import { watchCspViolations } from "./support/csp";
 import { MAINTAINER, MEMBER, OWNER, signedIn, startDemoInstance, type DemoInstance } from "./support/demo-instance";
 import { saveTimings, timed } from "./support/page-timings";
 import { putPolicy } from "./support/policy";
+import { startWebhookReceiver } from "../tests/support/webhook-receiver";
 
 /**
  * Promotions in the web app, on the demo data: a member asks for Production from the version page
@@ -11,10 +13,12 @@ import { putPolicy } from "./support/policy";
  * policy names owners) and is told why; the owner reviews the evidence and approves, the version
  * moves and the model's timeline links the transition to its request; a request whose check fails
  * is rejected with a reason everyone sees. Then 1,000 requests are seeded to time the inbox and the
- * request page. (The signed webhook of an approval is checked where webhooks are tested.)
+ * request page. A webhook receiver run by this spec gets the approval as a signed event.
  */
 
 let tally: DemoInstance;
+let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let webhookSecret = "";
 let owner: BrowserContext;
 let maintainer: BrowserContext;
 let member: BrowserContext;
@@ -74,6 +78,9 @@ async function registerVersion(runName: string, auc: number, depth: string, comm
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(180_000);
+  receiver = await startWebhookReceiver();
+  // The receiver listens on 127.0.0.1, which webhooks may reach only when the administrator allows it.
+  process.env.TALLY_WEBHOOK_ALLOW_PRIVATE = "true";
   tally = await startDemoInstance();
   owner = await signedIn(browser, tally.url, OWNER);
   maintainer = await signedIn(browser, tally.url, MAINTAINER);
@@ -89,6 +96,20 @@ test.beforeAll(async ({ browser }) => {
   await registerVersion("fraud-shallow", 0.8, "2", "3333333ccccccc");
   await mlflow("model-versions/transition-stage", { name: MODEL, version: "1", stage: "Production", archive_existing_versions: false });
   await putPolicy(owner, api, POLICY);
+
+  // The owner subscribes a webhook to approvals and stage changes (Settings → Webhooks).
+  const page = await owner.newPage();
+  await page.goto(`${tally.projectUrl}/settings`);
+  await page.getByRole("link", { name: "Webhooks" }).click();
+  await page.getByRole("button", { name: "New webhook" }).click();
+  await page.getByLabel("Name").fill("release-bot");
+  await page.getByLabel("Payload URL").fill(receiver.url);
+  await page.getByRole("button", { name: "Generate" }).click();
+  webhookSecret = await page.getByLabel("Secret").inputValue();
+  await page.getByLabel(/Promotion approved/).check();
+  await page.getByRole("button", { name: "Create webhook" }).click();
+  await expect(page.getByTestId("webhook")).toContainText("release-bot");
+  await page.close();
 });
 
 test.afterEach(() => {
@@ -100,6 +121,7 @@ test.afterAll(async () => {
   await maintainer?.close();
   await member?.close();
   await tally?.stop();
+  await receiver?.close();
   await saveTimings();
 });
 
@@ -182,6 +204,14 @@ test("the owner reviews the evidence and approves; the version moves and the tim
   await expect(page.getByTestId("approvals")).toHaveText("1/1");
   await expect(page.getByRole("list", { name: "Decisions" })).toContainText(OWNER.email);
   await expect(page.getByRole("list", { name: "Decisions" })).toContainText("Looks good: ship it.");
+
+  // The webhook receiver got the approval, signed with the webhook's secret and linking the request.
+  const approvedEvent = () => receiver.received.find((request) => request.headers["x-tally-event"] === "promotion.approved");
+  await expect.poll(() => approvedEvent() !== undefined, { timeout: 15_000 }).toBe(true);
+  const delivered = approvedEvent()!;
+  const timestamp = delivered.headers["x-tally-timestamp"] as string;
+  expect(delivered.headers["x-tally-signature"]).toBe(`v1=${createHmac("sha256", webhookSecret).update(`${timestamp}.${delivered.body}`).digest("hex")}`);
+  expect(JSON.parse(delivered.body)).toMatchObject({ kind: "promotion.approved", version: 2, url: expect.stringContaining(approvedRequestPath) });
 
   await page.goto(`${tally.projectUrl}/models/${MODEL}/versions/2`);
   await expect(page.getByText("Now in").getByText("Production")).toBeVisible();

@@ -184,6 +184,8 @@ describe("decisions", () => {
     expect(kinds).toEqual(["promotion.request", "promotion.approve", "version.stage"]);
     const audit = await db().auditEvent.findMany({ where: { projectId: t.project.id, action: { in: ["registry.promotion.approve", "registry.version.stage"] } } });
     expect(audit.map((event) => event.action).sort()).toEqual(["registry.promotion.approve", "registry.version.stage"]);
+    const outbox = await db().webhookEvent.findMany({ where: { projectId: t.project.id, kind: { in: ["promotion.requested", "promotion.approved", "stage.changed"] } } });
+    expect(outbox.map((event) => event.kind).sort()).toEqual(["promotion.approved", "promotion.requested", "stage.changed"]);
   });
 
   it("two approvals from distinct people; the same person twice counts once", async () => {
@@ -222,6 +224,8 @@ describe("decisions", () => {
     expect(after).toMatchObject({ state: "PENDING", decisions: [] });
     expect(await stageOf(t, name, candidate)).toBe("None");
     expect(await db().registryEvent.count({ where: { requestId: request.id, kind: "promotion.approve" } })).toBe(0);
+    // The outbox holds an approval only when one committed.
+    expect(await db().webhookEvent.count({ where: { projectId: t.project.id, kind: "promotion.approved" } })).toBe(0);
   });
 
   it("refuses an approval when the target's holder changed since the request", async () => {
