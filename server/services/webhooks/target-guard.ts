@@ -33,10 +33,22 @@ for (const [network, prefix] of [
   BLOCKED.addSubnet(network, prefix, "ipv6");
 }
 
-/** The IPv4 address inside an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`, `::ffff:a00:1`), if it is one. */
-function mappedIpv4(address: string): string | undefined {
+/**
+ * IPv6 forms that carry an IPv4 address a packet can end up at: IPv4-mapped (`::ffff:10.0.0.1`),
+ * IPv4-compatible (`::10.0.0.1`), NAT64's well-known prefix (`64:ff9b::10.0.0.1`) and 6to4
+ * (`2002:0a00:0001::`). The URL parser prints them all in hex groups.
+ */
+const EMBEDDED_IPV4 = [
+  /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/,
+  /^::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/,
+  /^64:ff9b::([0-9a-f]{1,4}):([0-9a-f]{1,4})$/,
+  /^2002:([0-9a-f]{1,4}):([0-9a-f]{1,4})(?::|$)/,
+];
+
+/** The IPv4 address inside an IPv6 address of one of those forms, if it is one. */
+function embeddedIpv4(address: string): string | undefined {
   const normalized = new URL(`http://[${address}]/`).hostname.slice(1, -1).toLowerCase();
-  const match = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(normalized);
+  const match = EMBEDDED_IPV4.map((form) => form.exec(normalized)).find((found) => found !== null);
   if (!match) return undefined;
   const [high, low] = [parseInt(match[1]!, 16), parseInt(match[2]!, 16)];
   return [high >> 8, high & 255, low >> 8, low & 255].join(".");
@@ -44,8 +56,8 @@ function mappedIpv4(address: string): string | undefined {
 
 export function isPrivateAddress(address: string): boolean {
   if (isIP(address) === 4) return BLOCKED.check(address, "ipv4");
-  const ipv4 = mappedIpv4(address);
-  return ipv4 ? BLOCKED.check(ipv4, "ipv4") : BLOCKED.check(address, "ipv6");
+  const ipv4 = embeddedIpv4(address);
+  return (ipv4 !== undefined && BLOCKED.check(ipv4, "ipv4")) || BLOCKED.check(address, "ipv6");
 }
 
 /** Parses a webhook URL: http(s) only, no credentials in it. */
