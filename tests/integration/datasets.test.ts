@@ -28,7 +28,7 @@ async function projectWithDatasets() {
   const first = await run("0", 1_000, "alice");
   const second = await run(other.id, 2_000, "bob");
   const third = await run(other.id, 3_000, "carol");
-  const v1 = { name: "transactions", digest: "aaa111", sourceType: "s3", source: "s3://bucket/tx/v1.parquet", schema: V1_SCHEMA, profile: '{"num_rows": 1000}' };
+  const v1 = { name: "transactions", digest: "aaa111", sourceType: "s3", source: '{"uri": "s3://bucket/tx/v1.parquet"}', schema: V1_SCHEMA, profile: '{"num_rows": 1000}' };
   const v2 = { name: "transactions", digest: "bbb222", sourceType: "s3", source: "s3://bucket/tx/v2.parquet", schema: V2_SCHEMA, profile: "not json" };
   const context = (value: string) => [{ key: "mlflow.data.context", value }];
   await logInputs(access, first.id, [{ dataset: v1, tags: context("train") }]);
@@ -73,7 +73,8 @@ describe("datasets", () => {
     const [v2, v1] = detail.versions;
     expect(v1).toMatchObject({
       sourceType: "s3",
-      source: "s3://bucket/tx/v1.parquet",
+      source: '{"uri": "s3://bucket/tx/v1.parquet"}',
+      sourceUri: "s3://bucket/tx/v1.parquet",
       profile: { kind: "json", value: { num_rows: 1000 } },
       columns: [
         { name: "amount", type: "double", required: true },
@@ -89,7 +90,7 @@ describe("datasets", () => {
       expect.objectContaining({ runId: runs.second.id, context: "eval", userId: "bob", startTime: 2_000 }),
       expect.objectContaining({ runId: runs.first.id, context: "train", experimentId: "0" }),
     ]);
-    expect(v2).toMatchObject({ profile: { kind: "text", text: "not json" }, firstLoggedBy: "bob", firstLoggedAt: 2_000, runCount: 2 });
+    expect(v2).toMatchObject({ sourceUri: "s3://bucket/tx/v2.parquet", profile: { kind: "text", text: "not json" }, firstLoggedBy: "bob", firstLoggedAt: 2_000, runCount: 2 });
     expect(v2!.runs.map((r) => [r.runId, r.context])).toEqual([
       [runs.third.id, null],
       [runs.second.id, "train"],

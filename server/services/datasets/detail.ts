@@ -1,7 +1,7 @@
 import { badInput, notFound } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
-import { colspecColumns, parseDocument } from "./documents";
+import { colspecColumns, parseDocument, sourceLocation } from "./documents";
 import type { DatasetDetail, DatasetVersion, DatasetVersionRun, DatasetVersionRunsPage } from "./types";
 
 /** Runs shown with each version on the dataset's page; the rest are paged with `datasetVersionRuns`. */
@@ -89,6 +89,7 @@ export async function getDataset(access: ProjectAccess, name: string): Promise<D
         digest: version.digest,
         sourceType: row.sourceType,
         source: row.source,
+        sourceUri: sourceLocation(row.source),
         schema,
         columns: colspecColumns(schema),
         profile: parseDocument(row.profile),

@@ -32,3 +32,14 @@ export function colspecColumns(schema: DatasetDocument): DatasetColumn[] | null 
     required: spec.required !== false,
   }));
 }
+
+/**
+ * Where a version's data is. MLflow clients send a dataset's source as its DatasetSource JSON
+ * (`{"uri": "s3://..."}`, `{"url": ...}`, `{"path": ...}`); anything else is taken as it is.
+ */
+export function sourceLocation(source: string): string {
+  const parsed = parseDocument(source);
+  if (parsed?.kind !== "json" || !isRecord(parsed.value)) return source;
+  const location = ["uri", "url", "path"].map((key) => (parsed.value as Record<string, unknown>)[key]).find((value) => typeof value === "string");
+  return typeof location === "string" ? location : source;
+}

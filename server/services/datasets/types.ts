@@ -41,7 +41,10 @@ export interface DatasetVersionRun {
 export interface DatasetVersion {
   digest: string;
   sourceType: string;
+  /** The source as logged (for MLflow clients, the DatasetSource JSON). */
   source: string;
+  /** The URI, URL or path inside `source`; `source` itself when it names none. */
+  sourceUri: string;
   schema: DatasetDocument;
   /** The schema's columns when it is an `mlflow_colspec` schema; null otherwise. */
   columns: DatasetColumn[] | null;

@@ -60,7 +60,9 @@ export default async function DatasetPage({ params }: Params) {
               <dt className="text-gray-500">Source type</dt>
               <dd className="font-mono">{version.sourceType}</dd>
               <dt className="text-gray-500">Source</dt>
-              <dd className="break-all font-mono">{version.source}</dd>
+              <dd className="break-all font-mono" title={version.source}>
+                {version.sourceUri}
+              </dd>
             </dl>
             <div className="grid gap-4 lg:grid-cols-2">
               <div>
