@@ -25,6 +25,7 @@ export function ProjectHeader({ name, slug, role, decidableRequests }: { name: s
             { href: base, label: "Dashboard" },
             { href: `${base}/experiments`, label: "Experiments", prefix: true },
             { href: `${base}/models`, label: "Models", prefix: true },
+            { href: `${base}/datasets`, label: "Datasets", prefix: true },
             { href: `${base}/requests`, label: "Requests", prefix: true, badge: decidableRequests, badgeLabel: "waiting for your decision" },
             { href: `${base}/settings`, label: "Settings", prefix: true },
           ]}

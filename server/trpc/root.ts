@@ -2,6 +2,7 @@ import { accountRouter } from "./routers/account";
 import { auditRouter } from "./routers/audit";
 import { compareRouter } from "./routers/compare";
 import { dashboardRouter } from "./routers/dashboard";
+import { datasetsRouter } from "./routers/datasets";
 import { experimentsRouter } from "./routers/experiments";
 import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
@@ -30,6 +31,7 @@ export const appRouter = router({
   compare: compareRouter,
   savedViews: savedViewsRouter,
   runsTable: runsTableRouter,
+  datasets: datasetsRouter,
   modelCards: modelCardsRouter,
   registry: registryRouter,
   promotions: promotionsRouter,

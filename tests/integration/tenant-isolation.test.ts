@@ -9,7 +9,7 @@ import { createInvite } from "@/server/services/members";
 import { addProjectCardSection, saveModelCard } from "@/server/services/model-cards";
 import { createModelVersion, createRegisteredModel, setModelVersionTag, setRegisteredModelTag } from "@/server/services/registry";
 import { requestPromotion, setModelAlias } from "@/server/services/promotions";
-import { createRun } from "@/server/services/runs";
+import { createRun, logInputs } from "@/server/services/runs";
 import { createWebhook, listDeliveries, sendTestEvent } from "@/server/services/webhooks";
 import { appRouter } from "@/server/trpc/root";
 import {
@@ -74,6 +74,11 @@ async function createTarget() {
   const loggedModel = await createLoggedModel(access, { experimentId: "0", name: "clf", sourceRunId: first.id, params: [], tags: [] });
   const model = await createRegisteredModel(access, { name: "b-model", description: "B's own" });
   await createModelVersion(access, model.name, { source: `models:/${loggedModel.id}`, runId: first.id });
+  // A dataset the first run consumed, with a column schema for the schema diff.
+  const datasetSchema = JSON.stringify({ mlflow_colspec: [{ type: "double", name: "amount", required: true }] });
+  await logInputs(access, first.id, [
+    { dataset: { name: "b-data", digest: "b0d1", sourceType: "local", source: "/data/b.csv", schema: datasetSchema }, tags: [{ key: "mlflow.data.context", value: "train" }] },
+  ]);
   const [cardSection] = await Promise.all([
     addProjectCardSection(access, "B's review"),
     setRegisteredModelTag(access, model.name, "team", "b"),
@@ -107,6 +112,8 @@ async function createTarget() {
     tokenId: token.id,
     runIds: [first.id, second.id],
     modelName: model.name,
+    datasetName: "b-data",
+    datasetDigest: "b0d1",
     loggedModelId: loggedModel.id,
     cardSectionId: cardSection.id,
     webhookId: webhook.id,
@@ -200,6 +207,13 @@ const INPUTS: Record<string, { input: (b: Target, intruder: UserActor) => Record
     input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0], loggedModelId: b.loggedModelId, name: b.modelName }),
   },
   "registry.forRun": { input: (b) => ({ projectSlug: b.project.slug, runId: b.runIds[0] }), viewerMay: true },
+  "datasets.list": { input: (b) => ({ projectSlug: b.project.slug }), viewerMay: true },
+  "datasets.get": { input: (b) => ({ projectSlug: b.project.slug, name: b.datasetName }), viewerMay: true },
+  "datasets.versionRuns": { input: (b) => ({ projectSlug: b.project.slug, name: b.datasetName, digest: b.datasetDigest }), viewerMay: true },
+  "datasets.schemaDiff": {
+    input: (b) => ({ projectSlug: b.project.slug, name: b.datasetName, digestA: b.datasetDigest, digestB: b.datasetDigest }),
+    viewerMay: true,
+  },
   "modelCards.get": { input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName }), viewerMay: true },
   "modelCards.save": {
     input: (b) => ({ projectSlug: b.project.slug, modelName: b.modelName, baseRevision: 1, sections: { summary: "defaced" } }),
@@ -306,6 +320,10 @@ const NEEDS: Record<string, Scope | typeof CONTEXT> = {
   "registry.aliases.delete": CONTEXT,
   "registry.register": "registry:write",
   "registry.forRun": "project:read",
+  "datasets.list": "project:read",
+  "datasets.get": "project:read",
+  "datasets.versionRuns": "project:read",
+  "datasets.schemaDiff": "project:read",
   "modelCards.get": "project:read",
   "modelCards.save": "modelCards:write",
   "modelCards.revisions": "project:read",
@@ -507,6 +525,9 @@ describe("tenant isolation over tRPC", () => {
       () => caller.webhooks.deliveries({ projectSlug: a.slug, webhookId: b.webhookId }),
       () => caller.webhooks.sendTest({ projectSlug: a.slug, webhookId: b.webhookId }),
       () => caller.webhooks.redeliver({ projectSlug: a.slug, deliveryId: b.deliveryId }),
+      () => caller.datasets.get({ projectSlug: a.slug, name: b.datasetName }),
+      () => caller.datasets.versionRuns({ projectSlug: a.slug, name: b.datasetName, digest: b.datasetDigest }),
+      () => caller.datasets.schemaDiff({ projectSlug: a.slug, name: b.datasetName, digestA: b.datasetDigest, digestB: b.datasetDigest }),
     ];
     for (const attempt of attempts) expect((await trpcErrorOf(attempt())).code).toBe("NOT_FOUND");
     expect(await snapshot(b.project.id)).toEqual(before);

@@ -1,0 +1,14 @@
+export { listDatasets } from "./list";
+export { getDataset, datasetVersionRuns, RUNS_PER_VERSION } from "./detail";
+export { datasetSchemaDiff } from "./schema-diff";
+export type {
+  DatasetColumn,
+  DatasetDocument,
+  DatasetSummary,
+  DatasetPage,
+  DatasetVersion,
+  DatasetVersionRun,
+  DatasetDetail,
+  DatasetVersionRunsPage,
+  DatasetSchemaDiff,
+} from "./types";
