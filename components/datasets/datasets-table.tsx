@@ -6,7 +6,7 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { useTRPC } from "@/lib/trpc-client";
 import type { DatasetSummary } from "@/server/services/datasets";
-import { Button } from "../ui/button";
+import { LoadMore } from "../ui/load-more";
 import { cn } from "../ui/cn";
 import { ErrorMessage } from "../ui/error-message";
 import { CONTROL_LOOK } from "../ui/field";
@@ -79,11 +79,7 @@ export function DatasetsTable({ slug }: { slug: string }) {
           </p>
         ) : null}
       </div>
-      {pages.hasNextPage ? (
-        <Button variant="secondary" size="sm" pending={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
-          Load more
-        </Button>
-      ) : null}
+      <LoadMore pages={pages} />
     </div>
   );
 }

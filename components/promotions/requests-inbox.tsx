@@ -9,6 +9,7 @@ import { useTRPC } from "@/lib/trpc-client";
 import type { PromotionRequest, RequestView } from "@/server/services/promotions";
 import { modelHref, versionHref } from "../registry/links";
 import { Button } from "../ui/button";
+import { LoadMore } from "../ui/load-more";
 import { cn } from "../ui/cn";
 import { ErrorMessage } from "../ui/error-message";
 import { CONTROL_LOOK } from "../ui/field";
@@ -154,17 +155,7 @@ export function RequestsInbox({
           </p>
         ) : null}
       </div>
-      <div className="flex items-center gap-3">
-        {pages.hasNextPage ? (
-          <Button variant="secondary" size="sm" pending={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
-            Load more
-          </Button>
-        ) : null}
-        <span className="text-sm text-gray-500" aria-live="polite">
-          {rows.length ? `${rows.length.toLocaleString("en")} ${rows.length === 1 ? "request" : "requests"} shown` : ""}
-          {pages.isPlaceholderData ? " · updating…" : ""}
-        </span>
-      </div>
+      <LoadMore pages={pages} shown={rows.length} noun={["request", "requests"]} />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import { useMemo, useState } from "react";
 import type { MODEL_LIST_ORDERS } from "@/lib/schemas/registry-ui";
 import { useTRPC } from "@/lib/trpc-client";
 import type { RegisteredModel } from "@/server/services/registry";
-import { Button } from "../ui/button";
+import { LoadMore } from "../ui/load-more";
 import { cn } from "../ui/cn";
 import { ErrorMessage } from "../ui/error-message";
 import { CONTROL_LOOK } from "../ui/field";
@@ -108,17 +108,7 @@ export function ModelsTable({ slug }: { slug: string }) {
           </p>
         ) : null}
       </div>
-      <div className="flex items-center gap-3">
-        {pages.hasNextPage ? (
-          <Button variant="secondary" size="sm" pending={pages.isFetchingNextPage} onClick={() => void pages.fetchNextPage()}>
-            Load more
-          </Button>
-        ) : null}
-        <span className="text-sm text-gray-500" aria-live="polite">
-          {rows.length ? `${rows.length.toLocaleString("en")} ${rows.length === 1 ? "model" : "models"} shown` : ""}
-          {pages.isPlaceholderData ? " · updating…" : ""}
-        </span>
-      </div>
+      <LoadMore pages={pages} shown={rows.length} noun={["model", "models"]} />
     </div>
   );
 }
