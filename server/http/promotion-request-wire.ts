@@ -1,4 +1,4 @@
-import { config } from "../config";
+import { publicOrigin } from "./public-origin";
 import type { PromotionRequest } from "@/server/services/promotions";
 
 /** A promotion request on Tally's REST API (snake_case, times as ISO strings). */
@@ -32,6 +32,5 @@ export function promotionRequestWire(request: PromotionRequest, url: string) {
 
 /** The web page of a request, under TALLY_URL or else the origin the API request came to. */
 export function promotionRequestUrl(request: Request, slug: string, id: string): string {
-  const origin = config().TALLY_URL ?? new URL(request.url).origin;
-  return `${origin.replace(/\/$/, "")}/projects/${slug}/requests/${id}`;
+  return `${publicOrigin(request)}/projects/${slug}/requests/${id}`;
 }

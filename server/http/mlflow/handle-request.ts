@@ -1,5 +1,5 @@
 import { ApprovalRequiredError } from "@/lib/errors";
-import { config } from "@/server/config";
+import { publicOrigin } from "../public-origin";
 import { authorizeMlflowRequest } from "./authorize";
 import { apiBodyLimitBytes } from "../body";
 import { LARGE_BODY_FACTOR, matchRoute } from "./route-table";
@@ -28,6 +28,6 @@ export async function handleMlflowRequest(
     return mlflowJson(await match.route.handle(access, input, match.params));
   } catch (error) {
     // The mlflow client shows only the message: it carries the request's full address.
-    return mlflowErrorResponse(error instanceof ApprovalRequiredError ? error.at(config().TALLY_URL ?? new URL(request.url).origin) : error);
+    return mlflowErrorResponse(error instanceof ApprovalRequiredError ? error.at(publicOrigin(request)) : error);
   }
 }
