@@ -66,6 +66,7 @@ export async function loadRuns(access: ProjectAccess, runIds: string[]): Promise
       params: { select: { key: true, value: true }, orderBy: { key: "asc" } },
       tags: { select: { key: true, value: true }, orderBy: { key: "asc" } },
       inputs: { select: { tags: true, dataset: true } },
+      modelInputs: { select: { modelId: true }, orderBy: { modelId: "asc" } },
       outputs: { select: { modelId: true, step: true } },
     },
   });
@@ -93,7 +94,7 @@ export async function loadRuns(access: ProjectAccess, runIds: string[]): Promise
           },
           tags: input.tags as KeyValue[],
         })),
-        modelInputs: [],
+        modelInputs: row.modelInputs,
         modelOutputs: row.outputs.map((output) => ({ modelId: output.modelId, step: Number(output.step) })),
       },
     ]),

@@ -115,17 +115,24 @@ export async function deleteRunTag(access: ProjectAccess, runId: string, key: st
   if (deleted.count === 0) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
 }
 
-/** Datasets are shared per experiment by (name, digest); a run records each once with its tags. */
-export async function logInputs(access: ProjectAccess, runId: string, datasets: DatasetInput[]): Promise<void> {
+/**
+ * Datasets are shared per experiment by (name, digest); a run records each once with its tags.
+ * Models are MLflow 3 model inputs: logged models the run used, such as the base it fine-tuned.
+ */
+export async function logInputs(
+  access: ProjectAccess,
+  runId: string,
+  datasets: DatasetInput[],
+  modelIds: string[] = [],
+): Promise<void> {
   assertScope(access, "runs:write");
-  // MLflow clients send log-inputs with only models too; there is nothing to store then.
-  if (datasets.length === 0) return;
   const run = await db().run.findFirst({
     where: { id: runId, projectId: access.project.id },
     select: { id: true, lifecycleStage: true, experimentId: true },
   });
   if (!run) throw notFound(`Run with id=${runId} not found`);
   assertActive(run);
+  await assertLoggedModelsInProject(access, modelIds);
   await db().$transaction(async (tx) => {
     for (const { dataset, tags } of datasets) {
       const stored = await tx.dataset.upsert({
@@ -148,7 +155,24 @@ export async function logInputs(access: ProjectAccess, runId: string, datasets: 
         create: { runId: run.id, datasetId: stored.id, tags },
       });
     }
+    if (modelIds.length > 0) {
+      await tx.runModelInput.createMany({
+        data: modelIds.map((modelId) => ({ runId: run.id, modelId })),
+        skipDuplicates: true,
+      });
+    }
   });
+}
+
+async function assertLoggedModelsInProject(access: ProjectAccess, modelIds: string[]): Promise<void> {
+  if (modelIds.length === 0) return;
+  const known = await db().loggedModel.findMany({
+    where: { id: { in: modelIds }, projectId: access.project.id },
+    select: { id: true },
+  });
+  const knownIds = new Set(known.map((model) => model.id));
+  const missing = modelIds.find((id) => !knownIds.has(id));
+  if (missing) throw notFound(`Logged model with id=${missing} not found`);
 }
 
 /** Links logged models to the run that produced them (MLflow 3 runs/outputs). */
@@ -160,13 +184,10 @@ export async function logOutputs(
   assertScope(access, "runs:write");
   const run = await findRun(access, runId);
   assertActive(run);
-  const known = await db().loggedModel.findMany({
-    where: { id: { in: models.map((model) => model.model_id) }, projectId: access.project.id },
-    select: { id: true },
-  });
-  const knownIds = new Set(known.map((model) => model.id));
-  const missing = models.find((model) => !knownIds.has(model.model_id));
-  if (missing) throw notFound(`Logged model with id=${missing.model_id} not found`);
+  await assertLoggedModelsInProject(
+    access,
+    models.map((model) => model.model_id),
+  );
   await db().$transaction(
     models.map((model) =>
       db().runOutput.upsert({

@@ -159,7 +159,7 @@ export const runRoutes: MlflowRoute[] = [
           profile: dataset.profile,
         },
       }));
-      await logInputs(access, runId, datasets);
+      await logInputs(access, runId, datasets, body.models.map((model) => model.model_id));
       return {};
     },
   },
