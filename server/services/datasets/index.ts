@@ -12,3 +12,4 @@ export type {
   DatasetVersionRunsPage,
   DatasetSchemaDiff,
 } from "./types";
+export { sourceLocation } from "./documents";
