@@ -6,6 +6,7 @@ import { POST as postProjectLineage } from "@/app/api/v1/projects/[slug]/lineage
 import { parseOpenLineageRunEvent, type OpenLineageRunEvent } from "@/lib/schemas/openlineage";
 import { db } from "@/server/db/client";
 import { resolveProjectAccess } from "@/server/services/access";
+import { lineageGraph } from "@/server/services/lineage";
 import { recordOpenLineageEvent } from "@/server/services/openlineage";
 import { createRun, logBatch } from "@/server/services/runs";
 import { addTestMember, createProjectWithToken, systemActor, uniqueSuffix } from "../factories";
@@ -320,6 +321,23 @@ describe("OpenLineage intake joins Tally runs", () => {
     expect((await db().lineageJobRun.findFirstOrThrow({ where: { externalId: olRunId } })).parentExternalId).toBe(
       parentFacet(run.id).parent.run.runId,
     );
+  });
+  it("puts the job and the data it read upstream of the run it started, and a job reading its own output ends the walk", async () => {
+    const { project, token } = await tokenProject();
+    const olRunId = randomUUID();
+    const ledger = { namespace: "postgres://db:5432", name: "ledger", facets: version("1041") };
+    await post(token, runEvent({ runId: olRunId, inputs: [raw(version("v7")), ledger], outputs: [trainingSet(version("ts-1")), ledger] }));
+    const { access, run } = await tallyRun(project.slug, [{ key: "openlineage.run_id", value: olRunId }]);
+    const graph = await lineageGraph(access, { node: `run:${run.id}`, direction: "upstream", depth: 10 });
+    const job = (await jobNode(project.id, olRunId)).slice("job:".length);
+    expect(graph.nodes.map((node) => [node.id, node.depth])).toEqual(
+      expect.arrayContaining([
+        [`job:${job}`, 1],
+        ["dataset:raw/transactions@v7", 2],
+        ["dataset:ledger@1041", 2],
+      ]),
+    );
+    expect(graph.nodes.find((node) => node.kind === "job")).toMatchObject({ label: "prepare.build_training_set", detail: "airflow · START" });
   });
 });
 
