@@ -37,7 +37,10 @@ const versionKey = (item: { name: string; digest: string }) => `${item.name}\u00
 function plan(mentions: Mention[], linked: LinkedVersion[]) {
   const versionedNames = new Set(mentions.filter((mention) => mention.versioned).map(mentionKey));
   const linkedDigests = new Map<string, string[]>();
-  for (const link of linked) linkedDigests.set(mentionKey(link), [...(linkedDigests.get(mentionKey(link)) ?? []), link.digest]);
+  for (const link of linked) {
+    const key = mentionKey(link);
+    linkedDigests.set(key, [...(linkedDigests.get(key) ?? []), link.digest]);
+  }
   const keep = mentions.filter(
     (mention) =>
       mention.versioned ||
