@@ -3,8 +3,9 @@ import { POST as importRoute } from "@/app/api/v1/projects/[slug]/datasets/impor
 import { db } from "@/server/db/client";
 import { resolveProjectAccess } from "@/server/services/access";
 import { importDvcLock } from "@/server/services/dvc-import";
+import { lineageGraph } from "@/server/services/lineage";
 import { createRun, logInputs } from "@/server/services/runs";
-import { createProjectWithToken, systemActor } from "../factories";
+import { callerFor, createProjectWithToken, systemActor } from "../factories";
 import { PIPELINE_LOCK, PIPELINE_YAML } from "../support/dvc-pipeline";
 
 const RAW_MD5 = "c3c6bc2ae8ece4bd2510dca21225c041";
@@ -178,6 +179,12 @@ describe("DVC import", () => {
     expect(JSON.parse(raw.source)).toEqual({ uri: "raw.csv", path: "raw.csv", repo: repo.url, commit: repo.commit });
     expect(stored.jobRuns[0]!.facets).toMatchObject({ repo: repo.url, commit: repo.commit });
     expect(new Set(stored.jobs.map((job) => job.namespace))).toEqual(new Set([result.namespace]));
+
+    // The datasets pages show the imported version with its path, its origin and who imported it.
+    const detail = await callerFor(t.member).datasets.get({ projectSlug: t.project.slug, name: "raw.csv" });
+    expect(detail.versions).toEqual([
+      expect.objectContaining({ digest: RAW_MD5, sourceType: "dvc", sourceUri: "raw.csv", origin: "dvc", firstLoggedBy: t.member.userId, runCount: 0 }),
+    ]);
   });
 
   it("links a run that logs a DVC-tracked file by path and md5 to the version the import made", async () => {
@@ -198,6 +205,19 @@ describe("DVC import", () => {
     expect(stored.edges).toContainEqual(
       expect.objectContaining({ src: `dataset:${features[0]!.id}`, dst: `run:${run.id}`, kind: "input", context: "train" }),
     );
+
+    // Upstream of the run: features.csv ← featurize ← clean.csv ← prepare ← raw.csv.
+    const graph = await lineageGraph(access, { node: `run:${run.id}`, direction: "upstream", depth: 10 });
+    const labels = graph.nodes.sort((a, b) => a.depth - b.depth).map((node) => [node.depth, node.kind, node.label]);
+    expect(labels).toEqual([
+      [0, "run", "train"],
+      [1, "dataset", "features.csv"],
+      [2, "job", "featurize"],
+      [3, "dataset", "clean.csv"],
+      [4, "job", "prepare"],
+      [5, "dataset", "raw.csv"],
+    ]);
+    expect(graph.nodes.find((node) => node.label === "raw.csv")!.id).toBe(`dataset:raw.csv@${RAW_MD5}`);
   });
 
   it("refuses bad input with 400 naming the field, and stores nothing", async () => {
