@@ -2,13 +2,16 @@ import { z } from "zod";
 
 /** The body of `POST /api/v1/projects/<slug>/datasets/import/dvc` (docs/dvc.md). */
 
-/** Longest dvc.lock or dvc.yaml accepted, in characters (a lock of a few thousand stages fits). */
-export const MAX_DVC_FILE_LENGTH = 4 * 1024 * 1024;
+/**
+ * Longest dvc.lock or dvc.yaml accepted, in characters: a lock of a thousand stages with ten files
+ * each fits. Parsing YAML takes the server's CPU (about a second per MiB), so the bound stays modest.
+ */
+export const MAX_DVC_FILE_LENGTH = 1024 * 1024;
 /** DVC paths become dataset names, which a run must be able to log as an MLflow input name. */
 export const MAX_DVC_PATH_LENGTH = 500;
-export const MAX_DVC_STAGES = 2_000;
+export const MAX_DVC_STAGES = 1_000;
 /** Deps and outs across all stages: each is a dataset version and an edge. */
-export const MAX_DVC_FILES = 20_000;
+export const MAX_DVC_FILES = 10_000;
 export const MAX_REPO_URL_LENGTH = 1_000;
 
 const fileText = (name: string) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { MAX_DVC_STAGES } from "@/lib/schemas/dvc-import";
+import { MAX_DVC_FILE_LENGTH, MAX_DVC_FILES, MAX_DVC_STAGES } from "@/lib/schemas/dvc-import";
 import { declaringStage, parseDvcYaml } from "@/server/services/dvc-import/parse-dvc-yaml";
 import { parseDvcLock } from "@/server/services/dvc-import/parse-lock";
 import { PIPELINE_LOCK, PIPELINE_YAML } from "../support/dvc-pipeline";
@@ -95,12 +95,16 @@ stages:
     );
   });
 
-  it("refuses an empty pipeline and too many stages", () => {
+  it("refuses an empty pipeline, and locks past the size, stage and file limits", () => {
     expect(refusal(() => parseDvcLock("schema: '2.0'\nstages: {}\n"))).toBe("lock: stages: no stages to import");
     const many = Array.from({ length: MAX_DVC_STAGES + 1 }, (_, i) => `  s${i}:\n    cmd: x\n`).join("");
     expect(refusal(() => parseDvcLock(`schema: '2.0'\nstages:\n${many}`))).toBe(
       `lock: stages: at most ${MAX_DVC_STAGES} stages can be imported at once, found ${MAX_DVC_STAGES + 1}`,
     );
+    const file = (i: number) => `    - path: f${i}\n      md5: ${CLEAN_MD5}\n`;
+    const wide = `schema: '2.0'\nstages:\n  s:\n    deps:\n${Array.from({ length: MAX_DVC_FILES + 1 }, (_, i) => file(i)).join("")}`;
+    expect(refusal(() => parseDvcLock(wide))).toBe(`lock: stages: at most ${MAX_DVC_FILES} deps and outs can be imported at once, found ${MAX_DVC_FILES + 1}`);
+    expect(refusal(() => parseDvcLock(`schema: '2.0'\n#${"x".repeat(MAX_DVC_FILE_LENGTH)}`))).toBe(`lock is longer than ${MAX_DVC_FILE_LENGTH} characters`);
   });
 
   it("refuses aliases that refer to themselves", () => {
