@@ -17,6 +17,7 @@ import * as artifacts from "./artifacts.ts";
 import { dvcTrackedFile, type DvcLookupOptions, type DvcTrackedFile } from "./dvc.ts";
 import { importDvc, type DvcImportOptions, type DvcImportResult } from "./dvc-import.ts";
 import * as registry from "./registry.ts";
+import { captureSource, SOURCE_DIFF_ARTIFACT, type CapturedSource, type SourceCaptureOptions } from "./source.ts";
 
 export interface TallyOptions {
   /** Project URL, e.g. http://host/projects/my-project. Env: TALLY_URL, then MLFLOW_TRACKING_URI. */
@@ -34,6 +35,11 @@ export interface TallyOptions {
   flushOnExit?: boolean;
   /** Errors from background flushes (default: one line on stderr). They are also thrown by the next flush()/end(). */
   onError?: (error: TallyError) => void;
+  /**
+   * Record the code each run starts from: git commit, branch, remote, uncommitted changes (size-capped)
+   * and the command line (default true). false turns it off; an object tunes it. startRun can override.
+   */
+  captureSource?: boolean | SourceCaptureOptions;
   /** Test seams. */
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
@@ -47,6 +53,8 @@ export interface StartRunOptions {
   name?: string;
   tags?: Record<string, string>;
   params?: Record<string, unknown>;
+  /** Overrides the client's `captureSource` for this run. */
+  captureSource?: boolean | SourceCaptureOptions;
 }
 
 export interface SearchRunsOptions {
@@ -71,6 +79,7 @@ export class Tally {
   readonly maxBatchSize: number;
   readonly now: () => number;
   readonly onError: (error: TallyError) => void;
+  readonly captureSource: boolean | SourceCaptureOptions;
   /** Runs with a background timer (started or attached, not yet ended). */
   private readonly runs = new Set<Run>();
   /** Whether the offline buffer may hold entries for this server (undefined: not checked yet). */
@@ -106,6 +115,7 @@ export class Tally {
     this.offline = offlineDir === false ? undefined : new OfflineBuffer(offlineDir, this.now);
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.maxBatchSize = Math.max(1, Math.min(1000, options.maxBatchSize ?? 1000));
+    this.captureSource = options.captureSource ?? true;
     this.onError =
       options.onError ?? ((error) => process.stderr.write(`[tally] background flush failed: ${error.message}\n`));
     if (options.flushOnExit ?? true) {
@@ -169,14 +179,27 @@ export class Tally {
   async startRun(options: StartRunOptions): Promise<Run> {
     this.assertOpen();
     const experimentId = await this.ensureExperiment(options.experiment);
+    const capture = options.captureSource ?? this.captureSource;
+    const source: CapturedSource = capture === false ? { tags: {}, diff: null } : await captureSource(capture === true ? {} : capture);
+    // The caller's own tags win over captured ones.
+    const tags = { ...source.tags, ...options.tags };
     const body = await this.post("/runs/create", {
       experiment_id: experimentId,
       ...(options.name ? { run_name: options.name } : {}),
       start_time: this.now(),
-      tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value: String(value) })),
+      tags: Object.entries(tags).map(([key, value]) => ({ key, value: String(value) })),
     });
     const info = decodeRunInfo((body.run as Record<string, unknown> | undefined)?.info);
     const run = this.attach(info.runId, info);
+    if (source.diff) {
+      // The run exists either way: a diff that cannot be stored is reported, never fatal.
+      await artifacts
+        .putBytes(this, artifactRootOf(info), SOURCE_DIFF_ARTIFACT, source.diff.bytes, "text/x-diff")
+        .catch((error) => {
+          const failure = asTallyError(error);
+          this.onError(new TallyError(failure.errorCode, `the run's uncommitted changes (${SOURCE_DIFF_ARTIFACT}) were not stored: ${failure.serverMessage}`, { status: failure.status, retryable: failure.retryable, cause: failure }));
+        });
+    }
     if (options.params && Object.keys(options.params).length > 0) {
       run.logParams(options.params);
       await run.flush();

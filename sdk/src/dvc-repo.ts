@@ -5,6 +5,7 @@
  */
 import { execFile } from "node:child_process";
 import path from "node:path";
+import { withoutCredentials } from "./source.ts";
 
 export interface LockRepo {
   url?: string;
@@ -17,15 +18,6 @@ function git(cwd: string, ...args: string[]): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile("git", args, { cwd, timeout: 10_000 }, (error, stdout) => resolve(error ? undefined : stdout.trim()));
   });
-}
-
-/** `https://user:token@host/x.git` → `https://host/x.git`; `ssh://git:secret@host/x` → `ssh://git@host/x`. */
-export function withoutCredentials(url: string): string {
-  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@]*)@/i.exec(url);
-  if (!match) return url;
-  const [whole, scheme, userInfo] = match;
-  const keep = /^https?:\/\/$/i.test(scheme!) ? "" : `${userInfo!.split(":")[0]}@`;
-  return `${scheme}${keep}${url.slice(whole.length)}`;
 }
 
 export async function repoOfLock(lockFile: string): Promise<LockRepo> {

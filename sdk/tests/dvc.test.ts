@@ -6,7 +6,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../src/cli.ts";
 import { Tally } from "../src/client.ts";
 import { dvcTrackedFile } from "../src/dvc.ts";
-import { withoutCredentials } from "../src/dvc-repo.ts";
 import { TallyError } from "../src/errors.ts";
 import { FakeTally } from "./support/fake-server.ts";
 
@@ -179,12 +178,5 @@ describe("tally datasets import-dvc", () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain(`no dvc.lock at ${path.join(dir, "none.lock")}`);
     expect((await cli("datasets", "export")).code).toBe(2);
-  });
-
-  it("strips credentials from repository URLs", () => {
-    expect(withoutCredentials("https://alice:tok@github.com/acme/x.git")).toBe("https://github.com/acme/x.git");
-    expect(withoutCredentials("https://ghp_token@github.com/acme/x.git")).toBe("https://github.com/acme/x.git");
-    expect(withoutCredentials("ssh://git:pw@github.com/acme/x.git")).toBe("ssh://git@github.com/acme/x.git");
-    expect(withoutCredentials("git@github.com:acme/x.git")).toBe("git@github.com:acme/x.git");
   });
 });
