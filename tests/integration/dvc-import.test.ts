@@ -130,6 +130,17 @@ describe("DVC import", () => {
     expect(await lineageOf(t.project.id)).toEqual(before);
   });
 
+  it("imports the same lock concurrently once: each row is made by exactly one of the imports", async () => {
+    const t = await createProjectWithToken();
+    const answers = await Promise.all([1, 2, 3].map(() => post(t.project.slug, t.plaintext, { lock: PIPELINE_LOCK })));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    const total = (count: keyof ImportAnswer["counts"]) => answers.reduce((sum, answer) => sum + answer.body.counts[count], 0);
+    expect([total("job_runs_created"), total("dataset_versions_created"), total("edges_created")]).toEqual([6, 7, 14]);
+    const stored = await lineageOf(t.project.id);
+    expect([stored.jobRuns.length, stored.versions.length, stored.edges.length]).toEqual([6, 7, 14]);
+    expect(new Set(answers.map((answer) => answer.body.stages.map((stage) => stage.node).join()))).toHaveProperty("size", 1);
+  });
+
   it("reads foreach and matrix stages, directory outs and dvc.yaml's descriptions", async () => {
     const t = await createProjectWithToken();
     const { body } = await post(t.project.slug, t.plaintext, { lock: PIPELINE_LOCK, dvcYaml: PIPELINE_YAML });

@@ -14,6 +14,14 @@ interface VersionKey {
 const versionKey = (file: DvcFile) => `${file.path}\u0000${file.md5}`;
 
 /**
+ * Rows go in sorted by their key (code units, as the OpenLineage intake sorts its own), so concurrent
+ * imports that share versions, jobs or edges wait for each other in the same order, never deadlock.
+ */
+function sortedBy<T>(items: T[], key: (item: T) => string): T[] {
+  return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/**
  * Imports a dvc.lock into the project's lineage (docs/dvc.md): every dep and out becomes a dataset
  * version (name = its path, digest = its md5), every stage a job with one job run per distinct lock
  * entry, linked dataset → job run (input) and job run → dataset (output). All in one transaction;
@@ -99,13 +107,15 @@ async function storeVersions(
   sourceOf: (path: string) => string,
   createdBy: string | null,
 ): Promise<Map<string, { id: string; created: boolean }>> {
-  const names = versions.map((version) => version.name);
-  const digests = versions.map((version) => version.digest);
+  const sorted = sortedBy(versions, (version) => `${version.name}\u0000${version.digest}`);
+  const names = sorted.map((version) => version.name);
+  const digests = sorted.map((version) => version.digest);
   const sources = names.map(sourceOf);
   const created = await tx.$queryRaw<{ name: string; digest: string }[]>`
     INSERT INTO "DatasetVersion" ("id", "projectId", "name", "digest", "sourceType", "source", "origin", "createdBy")
     SELECT gen_random_uuid()::text, ${projectId}, v."name", v."digest", 'dvc', v."source", 'dvc', ${createdBy}::text
-    FROM unnest(${names}::text[], ${digests}::text[], ${sources}::text[]) AS v("name", "digest", "source")
+    FROM unnest(${names}::text[], ${digests}::text[], ${sources}::text[]) WITH ORDINALITY AS v("name", "digest", "source", "position")
+    ORDER BY v."position"
     ON CONFLICT ("projectId", "name", "digest") DO NOTHING
     RETURNING "name", "digest"`;
   const fresh = new Set(created.map((row) => `${row.name}\u0000${row.digest}`));
@@ -121,12 +131,14 @@ async function storeVersions(
 
 /** Upserts the stages' jobs; a job's facets change only when this import's differ (so a re-import writes nothing). */
 async function storeJobs(tx: Tx, projectId: string, namespace: string, jobs: { name: string; facets: object }[]): Promise<Map<string, string>> {
-  const names = jobs.map((job) => job.name);
-  const facets = jobs.map((job) => JSON.stringify(job.facets));
+  const sorted = sortedBy(jobs, (job) => job.name);
+  const names = sorted.map((job) => job.name);
+  const facets = sorted.map((job) => JSON.stringify(job.facets));
   await tx.$executeRaw`
     INSERT INTO "LineageJob" ("id", "projectId", "namespace", "name", "origin", "facets")
     SELECT gen_random_uuid()::text, ${projectId}, ${namespace}, j."name", 'dvc', j."facets"::jsonb
-    FROM unnest(${names}::text[], ${facets}::text[]) AS j("name", "facets")
+    FROM unnest(${names}::text[], ${facets}::text[]) WITH ORDINALITY AS j("name", "facets", "position")
+    ORDER BY j."position"
     ON CONFLICT ("projectId", "namespace", "name") DO UPDATE SET "facets" = EXCLUDED."facets", "updatedAt" = now()
     WHERE "LineageJob"."facets" IS DISTINCT FROM EXCLUDED."facets"`;
   const rows = await tx.$queryRaw<{ id: string; name: string }[]>`
@@ -141,29 +153,32 @@ async function storeJobRuns(
   projectId: string,
   runs: { jobId: string; externalId: string; facets: object }[],
 ): Promise<{ id: string; created: boolean }[]> {
-  const jobIds = runs.map((run) => run.jobId);
-  const externalIds = runs.map((run) => run.externalId);
-  const facets = runs.map((run) => JSON.stringify(run.facets));
+  const sorted = sortedBy(runs, (run) => run.externalId);
+  const externalIds = sorted.map((run) => run.externalId);
   const created = await tx.$queryRaw<{ externalId: string }[]>`
     INSERT INTO "LineageJobRun" ("id", "projectId", "jobId", "externalId", "state", "facets")
     SELECT gen_random_uuid()::text, ${projectId}, r."jobId", r."externalId", 'DVC', r."facets"::jsonb
-    FROM unnest(${jobIds}::text[], ${externalIds}::text[], ${facets}::text[]) AS r("jobId", "externalId", "facets")
+    FROM unnest(${sorted.map((run) => run.jobId)}::text[], ${externalIds}::text[], ${sorted.map((run) => JSON.stringify(run.facets))}::text[])
+      WITH ORDINALITY AS r("jobId", "externalId", "facets", "position")
+    ORDER BY r."position"
     ON CONFLICT ("projectId", "externalId") DO NOTHING
     RETURNING "externalId"`;
   const fresh = new Set(created.map((row) => row.externalId));
   const rows = await tx.$queryRaw<{ id: string; externalId: string }[]>`
     SELECT "id", "externalId" FROM "LineageJobRun" WHERE "projectId" = ${projectId} AND "externalId" = ANY(${externalIds}::text[])`;
   const ids = new Map(rows.map((row) => [row.externalId, row.id]));
-  return externalIds.map((id) => ({ id: ids.get(id)!, created: fresh.has(id) }));
+  return runs.map((run) => ({ id: ids.get(run.externalId)!, created: fresh.has(run.externalId) }));
 }
 
 /** Links the graph; edges that exist already are left as they are. Returns how many were new. */
 async function storeEdges(tx: Tx, projectId: string, edges: { src: string; dst: string; kind: string }[]): Promise<number> {
   if (edges.length === 0) return 0;
+  const sorted = sortedBy(edges, (edge) => `${edge.src}\u0000${edge.dst}`);
   return tx.$executeRaw`
     INSERT INTO "LineageEdge" ("projectId", "src", "dst", "kind")
     SELECT ${projectId}, e."src", e."dst", e."kind"
-    FROM unnest(${edges.map((edge) => edge.src)}::text[], ${edges.map((edge) => edge.dst)}::text[], ${edges.map((edge) => edge.kind)}::text[])
-      AS e("src", "dst", "kind")
+    FROM unnest(${sorted.map((edge) => edge.src)}::text[], ${sorted.map((edge) => edge.dst)}::text[], ${sorted.map((edge) => edge.kind)}::text[])
+      WITH ORDINALITY AS e("src", "dst", "kind", "position")
+    ORDER BY e."position"
     ON CONFLICT ("src", "dst") DO NOTHING`;
 }
