@@ -12,8 +12,10 @@ import { HttpClient, defaultDeps, type HttpDeps, type RetryOptions } from "./htt
 import { splitBatches } from "./batching.ts";
 import { OfflineBuffer, type OfflineEntry, type OfflineEntryInput, type ReplayResult } from "./offline.ts";
 import { decodeDouble, decodeInt, encodeDouble, type KeyValue, type WireMetric } from "./wire.ts";
-import type { Experiment, FileInfo, Metric, ModelVersion, RunInfo, RunRecord, RunStatus, TransferProgress, WhoAmI } from "./types.ts";
+import type { DatasetInput, Experiment, FileInfo, Metric, ModelVersion, RunInfo, RunRecord, RunStatus, TransferProgress, WhoAmI } from "./types.ts";
 import * as artifacts from "./artifacts.ts";
+import { dvcTrackedFile, type DvcLookupOptions, type DvcTrackedFile } from "./dvc.ts";
+import { importDvc, type DvcImportOptions, type DvcImportResult } from "./dvc-import.ts";
 import * as registry from "./registry.ts";
 import { captureSource, SOURCE_DIFF_ARTIFACT, type CapturedSource, type SourceCaptureOptions } from "./source.ts";
 
@@ -276,6 +278,41 @@ export class Tally {
       params: batch.params ?? [],
       tags: batch.tags ?? [],
     });
+  }
+
+  /** Logs datasets the run used (MLflow's runs/log-inputs), sent at once; `context` becomes the tag `mlflow.data.context`. */
+  async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+    await this.post("/runs/log-inputs", {
+      run_id: runId,
+      datasets: inputs.map((input) => ({
+        tags: input.context ? [{ key: "mlflow.data.context", value: input.context }] : [],
+        dataset: {
+          name: input.name,
+          digest: input.digest,
+          source_type: input.sourceType,
+          source: input.source,
+          ...(input.schema !== undefined ? { schema: input.schema } : {}),
+          ...(input.profile !== undefined ? { profile: input.profile } : {}),
+        },
+      })),
+    });
+  }
+
+  /**
+   * Logs a DVC-tracked file or folder as an input of the run: named by its path as dvc.lock writes it,
+   * with DVC's md5 as digest, so Tally links the run to the version a DVC import made of it.
+   */
+  async logDvcInput(runId: string, file: string, options: DvcLookupOptions & { context?: string } = {}): Promise<DvcTrackedFile> {
+    const tracked = await dvcTrackedFile(file, options);
+    await this.logInputs(runId, [
+      { name: tracked.path, digest: tracked.md5, sourceType: "dvc", source: JSON.stringify({ uri: tracked.path }), context: options.context },
+    ]);
+    return tracked;
+  }
+
+  /** Imports a DVC pipeline's dvc.lock (and dvc.yaml) into the project's lineage; see DvcImportOptions. */
+  importDvc(options: DvcImportOptions): Promise<DvcImportResult> {
+    return importDvc(this, options);
   }
 
   async updateRun(runId: string, status: RunStatus, endTime?: number): Promise<void> {
@@ -573,6 +610,16 @@ export class Run {
   /** Uploads a file (to `<artifactPath>/<file name>`) or a folder's contents (under `<artifactPath>`), streamed. */
   logArtifact(localPath: string, artifactPath?: string, options: ArtifactTransferOptions = {}) {
     return this.tally.logArtifact(this.id, localPath, artifactPath, options);
+  }
+
+  /** Logs datasets this run used, sent at once (not buffered). */
+  logInputs(inputs: DatasetInput[]): Promise<void> {
+    return this.tally.logInputs(this.id, inputs);
+  }
+
+  /** Logs a DVC-tracked file or folder as an input, with DVC's md5 as digest (see Tally.logDvcInput). */
+  logDvcInput(file: string, options: DvcLookupOptions & { context?: string } = {}): Promise<DvcTrackedFile> {
+    return this.tally.logDvcInput(this.id, file, options);
   }
 
   private assertLive() {
