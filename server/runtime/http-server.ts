@@ -42,4 +42,8 @@ export async function serveTally(options: { dir: string; port: number; hostname?
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+  // Under `npm start` the launcher holds an IPC channel to this process. It closes when the launcher
+  // dies, even by SIGKILL, which no handler can catch: the server must not outlive it and keep the
+  // port (docs/operations.md, "Crash safety").
+  process.once("disconnect", stop);
 }

@@ -13,7 +13,8 @@ import { inject } from "vitest";
 const root = path.resolve(import.meta.dirname, "../..");
 const running: { child: ChildProcess; home: string }[] = [];
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now (the OS picks it). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const { port } = server.address() as { port: number };
