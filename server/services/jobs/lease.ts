@@ -71,12 +71,23 @@ export async function claimDue(spec: LeasedTable, options: ClaimOptions): Promis
  * Claims up to `limit` due rows for the rest of the transaction `tx` and returns their ids, oldest due
  * first: for work that is done and committed inside that transaction (no `leaseOwner` columns needed).
  * `FOR UPDATE SKIP LOCKED` hands each row to exactly one of the processes claiming at once, and a row
- * changed by a transaction that committed meanwhile is checked against `ready` again. The lease is
- * the transaction: should this process stop talking mid-transaction (killed, its machine gone),
- * PostgreSQL ends the session once it has sat idle for `leaseMs`, and the rows are free again.
+ * changed by a transaction that committed meanwhile is checked against `ready` again.
+ *
+ * The lease is the transaction. A process that dies mid-way has its connection closed by its
+ * operating system, and PostgreSQL rolls back and frees the rows at once; a machine that vanishes
+ * (power, network) stops answering TCP keepalives, which this sets so that PostgreSQL gives up on it
+ * after about `leaseMs` instead of the system default of two hours.
  */
 export async function claimInTransaction(tx: Tx, spec: LeasedTable, options: Omit<ClaimOptions, "owner" | "only">): Promise<string[]> {
-  await tx.$executeRawUnsafe(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1, Math.ceil(options.leaseMs))}`);
+  const seconds = Math.max(3, Math.round(options.leaseMs / 1000));
+  const idle = Math.ceil(seconds / 2);
+  const interval = Math.max(1, Math.floor((seconds - idle) / 3));
+  await tx.$queryRawUnsafe(
+    `SELECT set_config('tcp_keepalives_idle', $1, true), set_config('tcp_keepalives_interval', $2, true),
+            set_config('tcp_keepalives_count', '3', true)`,
+    String(idle),
+    String(interval),
+  );
   const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
     `SELECT "id" FROM ${quoted(spec.table)}
       WHERE (${spec.ready}) AND ${quoted(spec.dueColumn)} <= ${utc("$1")}

@@ -8,7 +8,7 @@ import { modelOfRow } from "./requests";
 const EXPIRY_ACTOR: SystemActor = { type: "SYSTEM", label: "request expiry" };
 const BATCH = 100;
 const DUE_REQUESTS: LeasedTable = { table: "PromotionRequest", dueColumn: "expiresAt", ready: `"state" = 'PENDING'` };
-/** Far longer than a batch takes; only a process that stopped talking mid-batch ever reaches it. */
+/** How long a batch claimed by a machine that vanished mid-way stays claimed. */
 const LEASE_MS = 30_000;
 
 /**
