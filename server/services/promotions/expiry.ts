@@ -1,7 +1,7 @@
 import { promotionRequestTransition } from "@/lib/model-registry-states";
 import { transaction } from "@/server/db/transaction";
 import { resolveProjectAccess, type SystemActor } from "../access";
-import { startBackgroundLoop, type BackgroundLoop } from "../jobs";
+import { lagSeconds, startBackgroundLoop, type BackgroundLoop, type DueWork } from "../jobs";
 import { recordRegistryEvent } from "../registry/internal";
 import { modelOfRow } from "./requests";
 
@@ -46,4 +46,11 @@ const EXPIRY_INTERVAL_MS = 60_000;
 /** Expires due requests once a minute in this process (several replicas at once stay correct: SKIP LOCKED). */
 export function startRequestExpiry(): BackgroundLoop {
   return startBackgroundLoop("promotion request expiry", EXPIRY_INTERVAL_MS, () => expireDueRequests());
+}
+
+const EXPIRY_WORK: DueWork = { table: "PromotionRequest", dueColumn: "expiresAt", ready: `"state" = 'PENDING'` };
+
+/** How long the longest-overdue pending request has waited to be expired, in seconds. */
+export function expiryLagSeconds(now: Date = new Date()): Promise<number> {
+  return lagSeconds(EXPIRY_WORK, now);
 }
