@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { EnvError, parseEnv, type Env } from "../lib/env";
 import pg from "pg";
 import { setupToken } from "../server/auth/secret";
@@ -93,10 +94,10 @@ const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "
   env: { ...childEnv, NODE_ENV: dev ? "development" : "production" },
   stdio: ["ignore", "pipe", "inherit"],
 });
-server.stdout?.on("data", (chunk: Buffer) => {
-  // Only warnings and errors: the summary below says the rest.
-  const text = chunk.toString();
-  if (/error|warn/i.test(text)) process.stdout.write(text);
+// Tally's log (JSON lines, docs/operations.md) passes through; of Next's own chatter only warnings and
+// errors do: the summary below says the rest.
+createInterface({ input: server.stdout!, crlfDelay: Infinity }).on("line", (line) => {
+  if (line.startsWith("{") || /error|warn/i.test(line)) process.stdout.write(`${line}\n`);
 });
 running.server = server;
 server.once("exit", (code) => void stop(code ?? 0));
