@@ -1,0 +1,96 @@
+import pg from "pg";
+import { CopyOut } from "./copy-stream";
+import { PART_BYTES, tablePartPath, type Manifest } from "./manifest";
+import { COPY_SETTINGS, quoteIdent, SEQUENCES_QUERY, TABLES_QUERY } from "./sql";
+import type { TarEntryInput } from "./tar";
+
+type DatabasePart = Pick<Manifest, "postgresVersion" | "migrations" | "tables" | "sequences">;
+
+/**
+ * One consistent view of the database while the server keeps writing: a REPEATABLE READ, READ ONLY
+ * transaction whose snapshot every count and COPY reads. Tables are share-locked (writes go on; only
+ * schema changes wait), as pg_dump does.
+ */
+export interface DatabaseSnapshot {
+  description: DatabasePart;
+  /** Each table's rows as archive entries, in parts; ends the transaction after the last one. */
+  tableParts(): AsyncGenerator<TarEntryInput>;
+  /** Ends the transaction and the connection (idempotent). */
+  close(): Promise<void>;
+}
+
+export async function openSnapshot(databaseUrl: string): Promise<DatabaseSnapshot> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: "tally-backup" });
+  await client.connect();
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      await client.query("COMMIT").catch(() => undefined);
+      await client.end().catch(() => undefined);
+    })();
+    return closed;
+  };
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+    for (const setting of COPY_SETTINGS) await client.query(setting);
+    const description = await describe(client);
+    return {
+      description,
+      async *tableParts() {
+        for (const table of description.tables) yield* partsOf(client, table);
+        await close();
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function describe(client: pg.Client): Promise<DatabasePart> {
+  const tables = (await client.query<{ name: string; columns: string[] }>(TABLES_QUERY)).rows;
+  const bookkeeping = await client.query<{ found: boolean }>(`SELECT to_regclass('public._prisma_migrations') IS NOT NULL AS found`);
+  if (!bookkeeping.rows[0]?.found) throw new Error("This database has no Tally schema (no migrations were ever applied to it).");
+  if (tables.length) await client.query(`LOCK TABLE ${tables.map((table) => quoteIdent(table.name)).join(", ")} IN ACCESS SHARE MODE`);
+  const migrations = (
+    await client.query<{ name: string; checksum: string }>(
+      `SELECT migration_name AS name, checksum FROM "_prisma_migrations"
+       WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL ORDER BY migration_name`,
+    )
+  ).rows;
+  const counted = [];
+  for (const table of tables) {
+    const { rows } = await client.query<{ rows: string }>(`SELECT count(*)::text AS rows FROM ${quoteIdent(table.name)}`);
+    counted.push({ ...table, rows: Number(rows[0]!.rows) });
+  }
+  const sequences = (await client.query<{ name: string; value: string | null }>(SEQUENCES_QUERY)).rows;
+  const version = (await client.query<{ server_version: string }>("SHOW server_version")).rows[0]!.server_version;
+  return { postgresVersion: version, migrations, tables: counted, sequences };
+}
+
+/** A table's CSV in parts of about PART_BYTES (a part is held in memory until it is written). */
+async function* partsOf(client: pg.Client, table: Manifest["tables"][number]): AsyncGenerator<TarEntryInput> {
+  if (table.rows === 0) return;
+  const columns = table.columns.map(quoteIdent).join(", ");
+  // The query form also reads partitioned tables, which a plain `COPY table TO` refuses.
+  const copy = client.query(new CopyOut(`COPY (SELECT ${columns} FROM ${quoteIdent(table.name)}) TO STDOUT (FORMAT csv)`));
+  let part = 0;
+  let chunks: Buffer[] = [];
+  let size = 0;
+  const cut = (): TarEntryInput => {
+    const body = Buffer.concat(chunks, size);
+    const entry = { path: tablePartPath(table.name, ++part), size, body };
+    chunks = [];
+    size = 0;
+    return entry;
+  };
+  for await (const chunk of copy as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= PART_BYTES) yield cut();
+  }
+  if (size > 0) yield cut();
+  // Same snapshot, so the same rows: anything else means the server broke its promise.
+  if (copy.rows !== table.rows) throw new Error(`Table ${table.name} gave ${copy.rows} rows to COPY but ${table.rows} to count(*)`);
+}
