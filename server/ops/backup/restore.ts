@@ -1,7 +1,6 @@
 import { createReadStream } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { AppError, badInput, conflict } from "@/lib/errors";
 import { applyMigrations } from "@/server/db/migrate";
@@ -122,9 +121,16 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
 
   let manifest: Manifest;
   try {
-    await pipeline(createReadStream(file), createGunzip(), async (source: AsyncIterable<Buffer>) => {
-      for await (const entry of readTar(source)) await take(entry);
-    });
+    // Not stream.pipeline: when `take` refuses an entry, the reader's cleanup closes the stream, and
+    // pipeline would then report that premature close instead of the refusal.
+    const input = createReadStream(file);
+    const archive = createGunzip();
+    input.once("error", (error) => archive.destroy(error));
+    try {
+      for await (const entry of readTar(input.pipe(archive))) await take(entry);
+    } finally {
+      input.destroy();
+    }
     const { trailer, database } = state;
     if (!state.manifest || !database) throw new ArchiveError("it is empty");
     manifest = state.manifest;

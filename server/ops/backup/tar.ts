@@ -104,6 +104,15 @@ function checksum(header: Buffer): number {
 /** The entries of a tar stream (regular files only: anything else is a ArchiveError). */
 export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarEntry> {
   const input = new ByteReader(source);
+  try {
+    yield* entriesOf(input);
+  } finally {
+    // A reader that stops early (or fails) releases the source, e.g. closes the file under it.
+    await input.close();
+  }
+}
+
+async function* entriesOf(input: ByteReader): AsyncGenerator<TarEntry> {
   let pax: Record<string, string> = {};
   for (;;) {
     const header = await input.read(BLOCK);
@@ -208,6 +217,10 @@ class ByteReader {
       if (chunk === null) throw new ArchiveError("the archive was cut short inside an entry");
       left -= chunk.length;
     }
+  }
+
+  async close(): Promise<void> {
+    await this.iterator.return?.();
   }
 
   /** Up to `most` bytes (at least one), or null at the end of the stream. */
