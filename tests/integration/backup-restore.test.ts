@@ -14,7 +14,7 @@ import { closePgPool } from "@/server/db/pool";
 import { createBackup, restoreBackup, type InstanceFiles } from "@/server/ops/backup";
 import { SEQUENCES_QUERY, TABLES_QUERY } from "@/server/ops/backup/sql";
 import { readTar, writeTar, type TarEntryInput } from "@/server/ops/backup/tar";
-import { resolveProjectAccess, type ProjectAccess } from "@/server/services/access";
+import { resolveProjectAccess } from "@/server/services/access";
 import { putArtifact } from "@/server/services/artifacts";
 import { createLoggedModel } from "@/server/services/logged-models";
 import { setModelAlias, transitionModelVersionStage } from "@/server/services/promotions";
