@@ -6,12 +6,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createGunzip, createGzip } from "node:zlib";
+import { createGunzip } from "node:zlib";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/server/db/client";
 import { closePgPool } from "@/server/db/pool";
 import { createBackup, restoreBackup, type InstanceFiles } from "@/server/ops/backup";
+import { gzipMembers } from "@/server/ops/backup/gzip-members";
 import { SEQUENCES_QUERY, TABLES_QUERY } from "@/server/ops/backup/sql";
 import { readTar, writeTar, type TarEntryInput } from "@/server/ops/backup/tar";
 import { resolveProjectAccess } from "@/server/services/access";
@@ -211,7 +212,7 @@ async function withEditedManifest(file: string, edit: (manifest: Record<string, 
   entries[0]!.body = Buffer.from(JSON.stringify(manifest));
   const edited = `${file}.edited-${uniqueSuffix()}.tar.gz`;
   const inputs: TarEntryInput[] = entries.map((entry) => ({ path: entry.path, size: entry.body.length, body: entry.body }));
-  await pipeline(writeTar(inputs), createGzip(), createWriteStream(edited));
+  await pipeline(gzipMembers(writeTar(inputs)), createWriteStream(edited));
   return edited;
 }
 
@@ -388,7 +389,7 @@ describe("backup and restore", () => {
     await untouched();
 
     const other = path.join(folder, "other.tar.gz");
-    await pipeline(writeTar([{ path: "hello.txt", size: 2, body: Buffer.from("hi") }]), createGzip(), createWriteStream(other));
+    await pipeline(gzipMembers(writeTar([{ path: "hello.txt", size: 2, body: Buffer.from("hi") }])), createWriteStream(other));
     const cli = await admin(["restore", other], instanceEnv(target.url, home));
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain("cannot be restored: it does not start with manifest.json: it is not a Tally backup");

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { mkdir, open, opendir, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
+import { type FileHandle, mkdir, open, opendir, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { cleanPath } from "@/server/storage/keys";
+import { looksCompressible, SAMPLE_BYTES } from "./gzip-members";
 import type { TarEntryInput } from "./tar";
 
 /**
@@ -12,6 +13,8 @@ import type { TarEntryInput } from "./tar";
  */
 const TREES = ["objects", "types"] as const;
 const ENTRY_PREFIX = "artifacts/";
+/** Fewer, larger reads than the default 64 KiB: a large model is read at disk speed. */
+const READ_CHUNK_BYTES = 1024 * 1024;
 
 export interface FolderTotals {
   files: number;
@@ -32,8 +35,9 @@ export async function* folderEntries(folder: string, totals: FolderTotals): Asyn
       if (!handle) continue;
       try {
         const info = await handle.stat();
-        const body = info.size === 0 ? Buffer.alloc(0) : handle.createReadStream({ start: 0, end: info.size - 1, autoClose: false });
-        yield { path: `${ENTRY_PREFIX}${tree}/${relative}`, size: info.size, mtime: info.mtime, body };
+        const body = info.size === 0 ? Buffer.alloc(0) : handle.createReadStream({ start: 0, end: info.size - 1, autoClose: false, highWaterMark: READ_CHUNK_BYTES });
+        const compressible = info.size < 1024 || looksCompressible(await sampleOf(handle, info.size));
+        yield { path: `${ENTRY_PREFIX}${tree}/${relative}`, size: info.size, mtime: info.mtime, body, compressible };
         totals.files++;
         totals.bytes += info.size;
       } finally {
@@ -41,6 +45,14 @@ export async function* folderEntries(folder: string, totals: FolderTotals): Asyn
       }
     }
   }
+}
+
+/** A few KiB from the middle of a file (past any header, which compresses whatever follows it). */
+async function sampleOf(handle: FileHandle, size: number): Promise<Buffer> {
+  const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, size));
+  const at = size > 4 * SAMPLE_BYTES ? Math.floor(size / 2) : 0;
+  const { bytesRead } = await handle.read(sample, 0, sample.length, at);
+  return sample.subarray(0, bytesRead);
 }
 
 async function* filesUnder(root: string, relative: string): AsyncGenerator<string> {
@@ -98,7 +110,7 @@ export class FolderRestore {
     if (!key || canonical !== key) throw new Error(`it holds an artifact at an unsafe path ${JSON.stringify(entryPath)}`);
     const file = path.join(this.staging, tree!, ...key.split("/"));
     await mkdir(path.dirname(file), { recursive: true });
-    await pipeline(body, createWriteStream(file, { flags: "wx" }));
+    await pipeline(body, createWriteStream(file, { flags: "wx", flush: true }));
     this.totals.files++;
     this.totals.bytes += size;
   }

@@ -3,10 +3,10 @@ import { createWriteStream } from "node:fs";
 import { readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
 import { badInput, conflict } from "@/lib/errors";
 import { folderEntries } from "./artifact-folder";
 import { openSnapshot } from "./database-dump";
+import { gzipMembers } from "./gzip-members";
 import { AUTH_SECRET_FILE, type InstanceFiles } from "./instance";
 import { FORMAT, FORMAT_VERSION, type Manifest, PATHS, type Trailer } from "./manifest";
 import { inventoryEntries } from "./s3-inventory";
@@ -29,12 +29,6 @@ export interface BackupSummary {
   rows: number;
   artifacts: { store: "filesystem" | "s3"; files: number; bytes: number };
 }
-
-/**
- * Fast deflate: artifacts (models, images, parquet) are mostly compressed already, and the default
- * level costs about three times the time for a few percent on table data.
- */
-const GZIP_LEVEL = 1;
 
 /**
  * Writes one .tar.gz holding a consistent copy of the database (one snapshot, taken while the server
@@ -89,7 +83,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupSummar
 
   const partial = path.join(path.dirname(out), `.${path.basename(out)}.partial-${randomBytes(4).toString("hex")}`);
   try {
-    await pipeline(writeTar(entries()), createGzip({ level: GZIP_LEVEL }), createWriteStream(partial, { flags: "wx", flush: true }));
+    await pipeline(gzipMembers(writeTar(entries())), createWriteStream(partial, { flags: "wx", flush: true }));
     await rename(partial, out);
   } catch (error) {
     await rm(partial, { force: true });

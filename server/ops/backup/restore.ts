@@ -109,6 +109,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
       return;
     }
     if (state.folder && FolderRestore.owns(entry.path)) {
+      if (state.folder.totals.files === 0) progress("Tables loaded; restoring the artifact folder…");
       await state.folder.write(entry.path, entry.size, entry.body);
       return;
     }
@@ -124,7 +125,8 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     // Not stream.pipeline: when `take` refuses an entry, the reader's cleanup closes the stream, and
     // pipeline would then report that premature close instead of the refusal.
     const input = createReadStream(file);
-    const archive = createGunzip();
+    // Large output chunks: the default 16 KiB would cost a write call per 16 KiB of artifact.
+    const archive = createGunzip({ chunkSize: 1024 * 1024 });
     input.once("error", (error) => archive.destroy(error));
     try {
       for await (const entry of readTar(input.pipe(archive))) await take(entry);

@@ -19,6 +19,14 @@ export interface TarEntryInput {
   /** Exactly `size` bytes. */
   body: Buffer | AsyncIterable<Uint8Array>;
   mtime?: Date;
+  /** False when the body is known not to compress (default true); passed on with its chunks. */
+  compressible?: boolean;
+}
+
+/** A piece of the tar stream: an entry's bytes (with its `compressible`), or headers and padding (without). */
+export interface TarChunk {
+  bytes: Buffer;
+  compressible?: boolean;
 }
 
 export interface TarEntry {
@@ -29,22 +37,23 @@ export interface TarEntry {
 }
 
 
-export async function* writeTar(entries: AsyncIterable<TarEntryInput> | Iterable<TarEntryInput>): AsyncGenerator<Buffer> {
+export async function* writeTar(entries: AsyncIterable<TarEntryInput> | Iterable<TarEntryInput>): AsyncGenerator<TarChunk> {
   for await (const entry of entries) {
-    yield* headerBlocks(entry);
+    for (const bytes of headerBlocks(entry)) yield { bytes };
+    const compressible = entry.compressible ?? true;
     let written = 0;
     for await (const chunk of Buffer.isBuffer(entry.body) ? [entry.body] : entry.body) {
       written += chunk.length;
       if (written > entry.size) break;
-      yield Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      yield { bytes: Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength), compressible };
     }
     if (written !== entry.size) {
       throw new Error(`${entry.path} changed while it was archived: expected ${entry.size} bytes, read ${written}`);
     }
     const padding = (BLOCK - (entry.size % BLOCK)) % BLOCK;
-    if (padding) yield Buffer.alloc(padding);
+    if (padding) yield { bytes: Buffer.alloc(padding) };
   }
-  yield END_OF_ARCHIVE;
+  yield { bytes: END_OF_ARCHIVE };
 }
 
 function* headerBlocks(entry: TarEntryInput): Generator<Buffer> {

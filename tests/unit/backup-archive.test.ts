@@ -1,20 +1,22 @@
 import { execFileSync } from "node:child_process";
+import { gunzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "@/server/ops/backup/archive-error";
-import { readTar, type TarEntryInput, writeTar } from "@/server/ops/backup/tar";
+import { gzipMembers, looksCompressible } from "@/server/ops/backup/gzip-members";
+import { readTar, type TarChunk, type TarEntryInput, writeTar } from "@/server/ops/backup/tar";
 
-/** The tar format of backup archives: what we write, GNU tar reads, and what GNU tar writes, we read. */
+/** The format of backup archives: tar that GNU tar reads (and we read its), compressed as gzip members. */
 
 const scratch = mkdtempSync(path.join(tmpdir(), "tally-tar-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function bytesOf(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+async function bytesOf(chunks: AsyncIterable<Buffer | TarChunk>): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const chunk of chunks) parts.push(chunk);
+  for await (const chunk of chunks) parts.push(Buffer.isBuffer(chunk) ? chunk : chunk.bytes);
   return Buffer.concat(parts);
 }
 
@@ -114,5 +116,28 @@ describe("backup archive tar format", () => {
     const withLink = path.join(scratch, "link.tar");
     execFileSync("tar", ["-cf", withLink, "-C", symlinkSource, "link"]);
     await expect(entriesOf(readFileSync(withLink))).rejects.toThrow(/not a regular file/);
+  });
+
+  it("compresses as gzip members that gunzip and GNU tar read as one stream, storing what does not compress", async () => {
+    const weights = randomBytes(6 * 2 ** 20);
+    const csv = Buffer.from(Array.from({ length: 200_000 }, (_, row) => `${row},loss,${row % 100},0.5\n`).join(""));
+    const entries: TarEntryInput[] = [
+      { path: "database/MetricPoint/000001.csv", size: csv.length, body: csv },
+      { path: "artifacts/objects/p/weights.bin", size: weights.length, body: weights, compressible: false },
+      { path: "end.json", size: 2, body: Buffer.from("{}") },
+    ];
+    const compressed = await bytesOf(gzipMembers(writeTar(entries)));
+    expect(gunzipSync(compressed).equals(await bytesOf(writeTar(entries)))).toBe(true);
+    // The weights are stored (a few bytes of framing per 64 KiB), the CSV shrinks several times over.
+    expect(compressed.length).toBeGreaterThan(weights.length);
+    expect(compressed.length).toBeLessThan(weights.length + csv.length / 4);
+    const file = path.join(scratch, "members.tar.gz");
+    writeFileSync(file, compressed);
+    expect(execFileSync("tar", ["-tzf", file], { encoding: "utf8" }).trim().split("\n")).toEqual(entries.map((entry) => entry.path));
+  });
+
+  it("guesses from a sample whether a file compresses", () => {
+    expect(looksCompressible(randomBytes(4096))).toBe(false);
+    expect(looksCompressible(Buffer.from('{"step": 1, "loss": 0.25}\n'.repeat(200)))).toBe(true);
   });
 });
