@@ -38,7 +38,19 @@ const instance = (home: string): InstanceFiles => ({
 });
 const benchStart = performance.now();
 const progress = (line: string) => console.log(`  [${((performance.now() - benchStart) / 1000).toFixed(1)} s] ${line}`);
-/** User + system CPU seconds since `since` (PostgreSQL's own work is in its processes, not counted). */
+/** Samples this process's resident memory until stopped; the highest value seen, in bytes. */
+function sampleMemory(): { stop(): number } {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage.rss());
+    },
+  };
+}
+
+/** User + system CPU seconds since `since`. */
 const cpuSeconds = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
   return ((used.user + used.system) / 1e6).toFixed(1);
@@ -64,10 +76,12 @@ try {
 
   const archive = path.join(scratch, "tally.tar.gz");
   let cpu = process.cpuUsage();
+  let memory = sampleMemory();
   const backup = await createBackup({ databaseUrl: postgres.url, instance: instance(sourceHome), out: archive, tallyVersion: "bench", progress });
+  const backupMemory = memory.stop();
   console.log(
     `backup:  ${backup.seconds.toFixed(1)} s  (${backup.rows} rows in ${backup.tables} tables, ${backup.artifacts.files} files, ` +
-      `${mib(backup.artifacts.bytes)}) → archive ${mib(backup.bytes)}; CPU of this process ${cpuSeconds(cpu)} s`,
+      `${mib(backup.artifacts.bytes)}) → archive ${mib(backup.bytes)}; CPU ${cpuSeconds(cpu)} s, peak memory ${mib(backupMemory)}`,
   );
 
   const admin = new pg.Client({ connectionString: postgres.url.replace(/\/tally$/, "/postgres") });
@@ -76,10 +90,12 @@ try {
   await admin.end();
   const targetUrl = postgres.url.replace(/\/tally$/, "/restored");
   cpu = process.cpuUsage();
+  memory = sampleMemory();
   const restored = await restoreBackup({ databaseUrl: targetUrl, instance: instance(targetHome), file: archive, progress });
+  const restoreMemory = memory.stop();
   console.log(
     `restore: ${restored.seconds.toFixed(1)} s  (${restored.rows} rows, ${restored.artifacts.files} files, ` +
-      `${mib(restored.artifacts.bytes)}); CPU of this process ${cpuSeconds(cpu)} s`,
+      `${mib(restored.artifacts.bytes)}); CPU ${cpuSeconds(cpu)} s, peak memory ${mib(restoreMemory)}`,
   );
 
   const check = new pg.Client({ connectionString: targetUrl });
@@ -93,7 +109,7 @@ try {
   if ((await stat(path.join(targetHome, bigModel))).size !== (await stat(path.join(sourceHome, bigModel))).size) {
     throw new Error("the large model was not restored whole");
   }
-  console.log(`peak memory of this process (backup + restore): ${mib(process.resourceUsage().maxRSS * 1024)}`);
+  console.log("(CPU and memory: this process only; PostgreSQL's own work runs in its processes)");
 } finally {
   await postgres.stop();
   await rm(scratch, { recursive: true, force: true });

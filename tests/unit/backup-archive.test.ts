@@ -121,10 +121,12 @@ describe("backup archive tar format", () => {
   it("compresses as gzip members that gunzip and GNU tar read as one stream, storing what does not compress", async () => {
     const weights = randomBytes(6 * 2 ** 20);
     const csv = Buffer.from(Array.from({ length: 200_000 }, (_, row) => `${row},loss,${row % 100},0.5\n`).join(""));
+    // A fixed mtime, so that both writes below produce the same bytes.
+    const mtime = new Date("2026-12-01T00:00:00Z");
     const entries: TarEntryInput[] = [
-      { path: "database/MetricPoint/000001.csv", size: csv.length, body: csv },
-      { path: "artifacts/objects/p/weights.bin", size: weights.length, body: weights, compressible: false },
-      { path: "end.json", size: 2, body: Buffer.from("{}") },
+      { path: "database/MetricPoint/000001.csv", size: csv.length, body: csv, mtime },
+      { path: "artifacts/objects/p/weights.bin", size: weights.length, body: weights, compressible: false, mtime },
+      { path: "end.json", size: 2, body: Buffer.from("{}"), mtime },
     ];
     const compressed = await bytesOf(gzipMembers(writeTar(entries)));
     expect(gunzipSync(compressed).equals(await bytesOf(writeTar(entries)))).toBe(true);
