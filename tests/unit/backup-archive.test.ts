@@ -1,145 +1,136 @@
 import { execFileSync } from "node:child_process";
-import { gunzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { ArchiveError } from "@/server/ops/backup/archive-error";
-import { gzipMembers, looksCompressible } from "@/server/ops/backup/gzip-members";
-import { readTar, type TarChunk, type TarEntryInput, writeTar } from "@/server/ops/backup/tar";
+import { readArchive } from "@/server/ops/backup/archive-reader";
+import { type ArchiveEntry, packArchive } from "@/server/ops/backup/archive-writer";
+import { gzipMembers } from "@/server/ops/backup/gzip-members";
 
-/** The format of backup archives: tar that GNU tar reads (and we read its), compressed as gzip members. */
+/** Backup archives: a .tar.gz that GNU tar reads (and we read its), damage refused. */
 
-const scratch = mkdtempSync(path.join(tmpdir(), "tally-tar-"));
+const scratch = mkdtempSync(path.join(tmpdir(), "tally-archive-"));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-
-async function bytesOf(chunks: AsyncIterable<Buffer | TarChunk>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunks) parts.push(Buffer.isBuffer(chunk) ? chunk : chunk.bytes);
-  return Buffer.concat(parts);
-}
+let files = 0;
+const scratchFile = (name: string) => path.join(scratch, `${++files}-${name}`);
 
 async function* inPieces(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
 }
 
-async function entriesOf(archive: Buffer, pieceSize = 777): Promise<{ path: string; body: Buffer }[]> {
-  const entries = [];
-  for await (const entry of readTar(inPieces(archive, pieceSize))) entries.push({ path: entry.path, body: await bytesOf(entry.body) });
+async function writeArchive(entries: ArchiveEntry[]): Promise<string> {
+  const file = scratchFile("archive.tar.gz");
+  await pipeline(packArchive(entries), gzipMembers, createWriteStream(file));
+  return file;
+}
+
+async function entriesOf(file: string): Promise<{ path: string; body: Buffer }[]> {
+  const entries: { path: string; body: Buffer }[] = [];
+  await readArchive(file, async (entry) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of entry.body) chunks.push(chunk);
+    entries.push({ path: entry.path, body: Buffer.concat(chunks) });
+  });
   return entries;
 }
 
 const longName = `artifacts/objects/${"deep/".repeat(40)}modèle final ✓.bin`;
-const files: TarEntryInput[] = [
+const big = randomBytes(3 * 2 ** 20 + 17);
+const sample = (): ArchiveEntry[] => [
   { path: "manifest.json", size: 2, body: Buffer.from("{}") },
   { path: "empty", size: 0, body: Buffer.alloc(0) },
-  { path: longName, size: 1500, body: randomBytes(1500) },
-  { path: "exactly-one-block", size: 512, body: Buffer.alloc(512, 1) },
+  { path: longName, size: 1500, body: big.subarray(0, 1500) },
+  { path: "streamed.bin", size: big.length, body: inPieces(big, 65_536) },
 ];
+const expected = [Buffer.from("{}"), Buffer.alloc(0), big.subarray(0, 1500), big];
 
-describe("backup archive tar format", () => {
-  it("reads back every entry whole, whatever the long or non-ASCII names and however the stream is cut", async () => {
-    const archive = await bytesOf(writeTar(files));
-    for (const pieceSize of [1, 100, 512, 777, 1 << 20]) {
-      const read = await entriesOf(archive, pieceSize);
-      expect(read.map((entry) => entry.path)).toEqual(files.map((file) => file.path));
-      read.forEach((entry, index) => expect(entry.body.equals(files[index]!.body as Buffer)).toBe(true));
-    }
-  });
-
-  it("streams bodies given as chunk sequences and skips the entries a reader leaves unread", async () => {
-    const big = randomBytes(3 * 65536 + 17);
-    const archive = await bytesOf(
-      writeTar([
-        { path: "skipped", size: big.length, body: inPieces(big, 65536) },
-        { path: "half-read", size: big.length, body: inPieces(big, 1000) },
-        { path: "last", size: 4, body: Buffer.from("last") },
-      ]),
-    );
-    const seen: string[] = [];
-    for await (const entry of readTar(inPieces(archive, 4096))) {
-      seen.push(entry.path);
-      if (entry.path === "half-read") {
-        for await (const chunk of entry.body) {
-          void chunk;
-          break;
-        }
-      }
-      if (entry.path === "last") expect((await bytesOf(entry.body)).toString()).toBe("last");
-    }
-    expect(seen).toEqual(["skipped", "half-read", "last"]);
-  });
-
-  it("refuses a body that is not the announced size (a file that changed while it was archived)", async () => {
-    await expect(bytesOf(writeTar([{ path: "short", size: 10, body: Buffer.from("abc") }]))).rejects.toThrow(/expected 10 bytes, read 3/);
-    await expect(bytesOf(writeTar([{ path: "long", size: 2, body: Buffer.from("abc") }]))).rejects.toThrow(/expected 2 bytes/);
+describe("backup archive", () => {
+  it("reads back every entry whole, long and non-ASCII names included", async () => {
+    const read = await entriesOf(await writeArchive(sample()));
+    expect(read.map((entry) => entry.path)).toEqual(sample().map((entry) => entry.path));
+    read.forEach((entry, index) => expect(entry.body.equals(expected[index]!)).toBe(true));
   });
 
   it("is read by GNU tar, names and bytes intact", async () => {
-    const archive = await bytesOf(writeTar(files));
-    const file = path.join(scratch, "ours.tar");
-    writeFileSync(file, archive);
-    const listed = execFileSync("tar", ["-tf", file], { encoding: "utf8" }).trim().split("\n");
-    expect(listed).toEqual(files.map((entry) => entry.path));
-    const out = path.join(scratch, "extracted");
+    const file = await writeArchive(sample());
+    const listed = execFileSync("tar", ["-tzf", file], { encoding: "utf8" }).trim().split("\n");
+    expect(listed).toEqual(sample().map((entry) => entry.path));
+    const out = scratchFile("extracted");
     mkdirSync(out);
-    execFileSync("tar", ["-xf", file, "-C", out]);
-    expect(readFileSync(path.join(out, longName)).equals(files[2]!.body as Buffer)).toBe(true);
+    execFileSync("tar", ["-xzf", file, "-C", out]);
+    expect(readFileSync(path.join(out, longName)).equals(expected[2]!)).toBe(true);
+    expect(readFileSync(path.join(out, "streamed.bin")).equals(big)).toBe(true);
   });
 
   it("reads what GNU tar writes (pax format, long names)", async () => {
-    const source = path.join(scratch, "source");
+    const source = scratchFile("source");
     const name = `${"x".repeat(150)}/données.txt`;
     mkdirSync(path.join(source, "x".repeat(150)), { recursive: true });
     writeFileSync(path.join(source, name), "contenu");
-    const file = path.join(scratch, "theirs.tar");
-    execFileSync("tar", ["--format=pax", "-cf", file, "-C", source, name]);
-    const read = await entriesOf(readFileSync(file));
-    expect(read).toHaveLength(1);
-    expect(read[0]!.path).toBe(name);
-    expect(read[0]!.body.toString()).toBe("contenu");
+    const file = scratchFile("theirs.tar.gz");
+    execFileSync("tar", ["--format=pax", "-czf", file, "-C", source, name]);
+    const read = await entriesOf(file);
+    expect(read).toEqual([{ path: name, body: Buffer.from("contenu") }]);
   });
 
-  it("names what is wrong with a damaged, cut or foreign archive", async () => {
-    const archive = await bytesOf(writeTar(files));
-    const damaged = Buffer.from(archive);
-    damaged[10] = damaged[10]! ^ 0xff;
-    await expect(entriesOf(damaged)).rejects.toThrow(new ArchiveError("a header is damaged (checksum mismatch)"));
-    await expect(entriesOf(archive.subarray(0, 2048))).rejects.toThrow(/cut short/);
-    await expect(entriesOf(archive.subarray(0, archive.length - 1024))).rejects.toThrow(/end-of-archive marker/);
-    await expect(entriesOf(Buffer.concat([archive, Buffer.from("trailing junk")]))).rejects.toThrow(/after its end-of-archive marker/);
+  it("refuses to write a body that is not the announced size (a file that changed while it was archived)", async () => {
+    await expect(writeArchive([{ path: "short", size: 10, body: inPieces(Buffer.from("abc"), 2) }])).rejects.toThrow(
+      "short changed while it was archived: expected 10 bytes, read 3",
+    );
+    await expect(writeArchive([{ path: "long", size: 2, body: inPieces(Buffer.from("abc"), 1) }])).rejects.toThrow(/long changed while it was archived/);
+  });
 
-    const symlinkSource = path.join(scratch, "links");
-    mkdirSync(symlinkSource);
-    execFileSync("ln", ["-s", "/etc/passwd", path.join(symlinkSource, "link")]);
-    const withLink = path.join(scratch, "link.tar");
-    execFileSync("tar", ["-cf", withLink, "-C", symlinkSource, "link"]);
-    await expect(entriesOf(readFileSync(withLink))).rejects.toThrow(/not a regular file/);
+  it("refuses a damaged, cut, padded or foreign archive, saying why", async () => {
+    const tar = gunzipSync(readFileSync(await writeArchive(sample())));
+    const refusal = async (bytes: Buffer) => {
+      const file = scratchFile("bad.tar.gz");
+      writeFileSync(file, bytes);
+      const error = await entriesOf(file).then(() => null, (failure: unknown) => failure);
+      expect(error).toBeInstanceOf(ArchiveError);
+      return (error as Error).message;
+    };
+
+    const damaged = Buffer.from(tar);
+    damaged[10] = damaged[10]! ^ 0xff;
+    expect(await refusal(gzipSync(damaged))).toMatch(/not a valid tar archive.*Invalid tar header/);
+    expect(await refusal(gzipSync(tar.subarray(0, 3000)))).toMatch(/cut short/);
+    expect(await refusal(gzipSync(Buffer.concat([tar, Buffer.from("trailing junk")])))).toMatch(/not a valid tar archive/);
+    const compressed = readFileSync(await writeArchive(sample()));
+    expect(await refusal(compressed.subarray(0, compressed.length - 100))).toMatch(/not a gzip-compressed Tally backup, or it is damaged or cut short/);
+    expect(await refusal(randomBytes(4096))).toMatch(/not a gzip-compressed Tally backup/);
+
+    const links = scratchFile("links");
+    mkdirSync(links);
+    execFileSync("ln", ["-s", "/etc/passwd", path.join(links, "link")]);
+    const withLink = scratchFile("link.tar.gz");
+    execFileSync("tar", ["-czf", withLink, "-C", links, "link"]);
+    expect(await refusal(readFileSync(withLink))).toMatch(/"symlink" \(link, not a regular file\)/);
+  });
+
+  it("passes on an error of the reader's own, whatever the archive holds after it", async () => {
+    const file = await writeArchive(sample());
+    const refusal = new Error("not this one");
+    await expect(readArchive(file, () => Promise.reject(refusal))).rejects.toBe(refusal);
   });
 
   it("compresses as gzip members that gunzip and GNU tar read as one stream, storing what does not compress", async () => {
-    const weights = randomBytes(6 * 2 ** 20);
+    const weights = randomBytes(12 * 2 ** 20);
     const csv = Buffer.from(Array.from({ length: 200_000 }, (_, row) => `${row},loss,${row % 100},0.5\n`).join(""));
-    // A fixed mtime, so that both writes below produce the same bytes.
-    const mtime = new Date("2026-12-01T00:00:00Z");
-    const entries: TarEntryInput[] = [
-      { path: "database/MetricPoint/000001.csv", size: csv.length, body: csv, mtime },
-      { path: "artifacts/objects/p/weights.bin", size: weights.length, body: weights, compressible: false, mtime },
-      { path: "end.json", size: 2, body: Buffer.from("{}"), mtime },
-    ];
-    const compressed = await bytesOf(gzipMembers(writeTar(entries)));
-    expect(gunzipSync(compressed).equals(await bytesOf(writeTar(entries)))).toBe(true);
+    const bytes = Buffer.concat([csv, weights, csv]);
+    const chunks: Buffer[] = [];
+    for await (const chunk of gzipMembers(inPieces(bytes, 100_000))) chunks.push(chunk);
+    const compressed = Buffer.concat(chunks);
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(gunzipSync(compressed).equals(bytes)).toBe(true);
     // The weights are stored (a few bytes of framing per 64 KiB), the CSV shrinks several times over.
     expect(compressed.length).toBeGreaterThan(weights.length);
-    expect(compressed.length).toBeLessThan(weights.length + csv.length / 4);
-    const file = path.join(scratch, "members.tar.gz");
-    writeFileSync(file, compressed);
-    expect(execFileSync("tar", ["-tzf", file], { encoding: "utf8" }).trim().split("\n")).toEqual(entries.map((entry) => entry.path));
-  });
-
-  it("guesses from a sample whether a file compresses", () => {
-    expect(looksCompressible(randomBytes(4096))).toBe(false);
-    expect(looksCompressible(Buffer.from('{"step": 1, "loss": 0.25}\n'.repeat(200)))).toBe(true);
+    expect(compressed.length).toBeLessThan(weights.length + csv.length / 2);
+    const file = scratchFile("members.tar.gz");
+    await pipeline(packArchive([{ path: "weights.bin", size: bytes.length, body: bytes }]), gzipMembers, createWriteStream(file));
+    expect(execFileSync("tar", ["-tzf", file], { encoding: "utf8" })).toBe("weights.bin\n");
   });
 });

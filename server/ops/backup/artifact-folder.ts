@@ -1,11 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
-import { type FileHandle, mkdir, open, opendir, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
+import { mkdir, open, opendir, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { cleanPath } from "@/server/storage/keys";
-import { looksCompressible, SAMPLE_BYTES } from "./gzip-members";
-import type { TarEntryInput } from "./tar";
+import type { ArchiveEntry } from "./archive-writer";
 
 /**
  * The filesystem artifact store's folder (server/storage/fs-store.ts): `objects/` mirrors the keys and
@@ -25,7 +24,7 @@ export interface FolderTotals {
  * Every file of the store as an archive entry. Objects are replaced by renames, never rewritten, so
  * a file opened here is read whole as it was; one deleted since the listing is skipped.
  */
-export async function* folderEntries(folder: string, totals: FolderTotals): AsyncGenerator<TarEntryInput> {
+export async function* folderEntries(folder: string, totals: FolderTotals): AsyncGenerator<ArchiveEntry> {
   for (const tree of TREES) {
     for await (const relative of filesUnder(path.join(folder, tree), "")) {
       const handle = await open(path.join(folder, tree, ...relative.split("/")), "r").catch((error: unknown) => {
@@ -36,8 +35,7 @@ export async function* folderEntries(folder: string, totals: FolderTotals): Asyn
       try {
         const info = await handle.stat();
         const body = info.size === 0 ? Buffer.alloc(0) : handle.createReadStream({ start: 0, end: info.size - 1, autoClose: false, highWaterMark: READ_CHUNK_BYTES });
-        const compressible = info.size < 1024 || looksCompressible(await sampleOf(handle, info.size));
-        yield { path: `${ENTRY_PREFIX}${tree}/${relative}`, size: info.size, mtime: info.mtime, body, compressible };
+        yield { path: `${ENTRY_PREFIX}${tree}/${relative}`, size: info.size, mtime: info.mtime, body };
         totals.files++;
         totals.bytes += info.size;
       } finally {
@@ -45,14 +43,6 @@ export async function* folderEntries(folder: string, totals: FolderTotals): Asyn
       }
     }
   }
-}
-
-/** A few KiB from the middle of a file (past any header, which compresses whatever follows it). */
-async function sampleOf(handle: FileHandle, size: number): Promise<Buffer> {
-  const sample = Buffer.alloc(Math.min(SAMPLE_BYTES, size));
-  const at = size > 4 * SAMPLE_BYTES ? Math.floor(size / 2) : 0;
-  const { bytesRead } = await handle.read(sample, 0, sample.length, at);
-  return sample.subarray(0, bytesRead);
 }
 
 async function* filesUnder(root: string, relative: string): AsyncGenerator<string> {

@@ -4,13 +4,13 @@ import { readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { badInput, conflict } from "@/lib/errors";
+import { type ArchiveEntry, packArchive } from "./archive-writer";
 import { folderEntries } from "./artifact-folder";
 import { openSnapshot } from "./database-dump";
 import { gzipMembers } from "./gzip-members";
 import { AUTH_SECRET_FILE, type InstanceFiles } from "./instance";
 import { FORMAT, FORMAT_VERSION, type Manifest, PATHS, type Trailer } from "./manifest";
 import { inventoryEntries } from "./s3-inventory";
-import { type TarEntryInput, writeTar } from "./tar";
 
 export interface BackupOptions {
   databaseUrl: string;
@@ -62,7 +62,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupSummar
   const artifacts = { files: 0, bytes: 0 };
   let tableParts = 0;
 
-  async function* entries(): AsyncGenerator<TarEntryInput> {
+  async function* entries(): AsyncGenerator<ArchiveEntry> {
     yield jsonEntry(PATHS.manifest, manifest);
     if (secret !== null) yield { path: PATHS.authSecret, size: secret.length, body: secret };
     progress(`Copying ${rows} rows from ${description.tables.length} tables (one snapshot; the server keeps running)…`);
@@ -83,7 +83,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupSummar
 
   const partial = path.join(path.dirname(out), `.${path.basename(out)}.partial-${randomBytes(4).toString("hex")}`);
   try {
-    await pipeline(gzipMembers(writeTar(entries())), createWriteStream(partial, { flags: "wx", flush: true }));
+    await pipeline(packArchive(entries()), gzipMembers, createWriteStream(partial, { flags: "wx", flush: true }));
     await rename(partial, out);
   } catch (error) {
     await rm(partial, { force: true });
@@ -101,7 +101,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupSummar
   };
 }
 
-function jsonEntry(entryPath: string, value: unknown): TarEntryInput {
+function jsonEntry(entryPath: string, value: unknown): ArchiveEntry {
   const body = Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
   return { path: entryPath, size: body.length, body };
 }

@@ -1,10 +1,11 @@
 import pg from "pg";
-import { CopyOut } from "./copy-stream";
+import { type CopyToStreamQuery, to as copyTo } from "pg-copy-streams";
+import type { ArchiveEntry } from "./archive-writer";
 import { PART_BYTES, tablePartPath, type Manifest } from "./manifest";
 import { COPY_SETTINGS, quoteIdent, SEQUENCES_QUERY, TABLES_QUERY } from "./sql";
-import type { TarEntryInput } from "./tar";
 
 type DatabasePart = Pick<Manifest, "postgresVersion" | "migrations" | "tables" | "sequences">;
+type Table = Manifest["tables"][number];
 
 /**
  * One consistent view of the database while the server keeps writing: a REPEATABLE READ, READ ONLY
@@ -14,8 +15,8 @@ type DatabasePart = Pick<Manifest, "postgresVersion" | "migrations" | "tables" |
 export interface DatabaseSnapshot {
   description: DatabasePart;
   /** Each table's rows as archive entries, in parts; ends the transaction after the last one. */
-  tableParts(): AsyncGenerator<TarEntryInput>;
-  /** Ends the transaction and the connection (idempotent). */
+  tableParts(): AsyncGenerator<ArchiveEntry>;
+  /** Ends the transaction and the connection, also in the middle of a table (idempotent). */
   close(): Promise<void>;
 }
 
@@ -23,13 +24,9 @@ export async function openSnapshot(databaseUrl: string): Promise<DatabaseSnapsho
   const client = new pg.Client({ connectionString: databaseUrl, application_name: "tally-backup" });
   await client.connect();
   let closed: Promise<void> | undefined;
-  const close = () => {
-    closed ??= (async () => {
-      await client.query("COMMIT").catch(() => undefined);
-      await client.end().catch(() => undefined);
-    })();
-    return closed;
-  };
+  // Ending the connection ends the read-only transaction; with a COPY still running (a backup that
+  // failed), pg drops the socket rather than wait for a COPY nobody reads any more.
+  const close = () => (closed ??= client.end().catch(() => undefined));
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
     for (const setting of COPY_SETTINGS) await client.query(setting);
@@ -37,8 +34,15 @@ export async function openSnapshot(databaseUrl: string): Promise<DatabaseSnapsho
     return {
       description,
       async *tableParts() {
-        for (const table of description.tables) yield* partsOf(client, table);
+        const copies: { table: Table; copy: CopyToStreamQuery }[] = [];
+        for (const table of description.tables) yield* partsOf(client, table, copies);
+        // COMMIT waits until the last COPY is complete, so by then every COPY has its row count.
+        await client.query("COMMIT");
         await close();
+        for (const { table, copy } of copies) {
+          // Same snapshot, so the same rows: anything else means the server broke its promise.
+          if (copy.rowCount !== table.rows) throw new Error(`Table ${table.name} gave ${copy.rowCount} rows to COPY but ${table.rows} to count(*)`);
+        }
       },
       close,
     };
@@ -70,15 +74,16 @@ async function describe(client: pg.Client): Promise<DatabasePart> {
 }
 
 /** A table's CSV in parts of about PART_BYTES (a part is held in memory until it is written). */
-async function* partsOf(client: pg.Client, table: Manifest["tables"][number]): AsyncGenerator<TarEntryInput> {
+async function* partsOf(client: pg.Client, table: Table, copies: { table: Table; copy: CopyToStreamQuery }[]): AsyncGenerator<ArchiveEntry> {
   if (table.rows === 0) return;
   const columns = table.columns.map(quoteIdent).join(", ");
   // The query form also reads partitioned tables, which a plain `COPY table TO` refuses.
-  const copy = client.query(new CopyOut(`COPY (SELECT ${columns} FROM ${quoteIdent(table.name)}) TO STDOUT (FORMAT csv)`));
+  const copy = client.query(copyTo(`COPY (SELECT ${columns} FROM ${quoteIdent(table.name)}) TO STDOUT (FORMAT csv)`));
+  copies.push({ table, copy });
   let part = 0;
   let chunks: Buffer[] = [];
   let size = 0;
-  const cut = (): TarEntryInput => {
+  const cut = (): ArchiveEntry => {
     const body = Buffer.concat(chunks, size);
     const entry = { path: tablePartPath(table.name, ++part), size, body };
     chunks = [];
@@ -91,6 +96,4 @@ async function* partsOf(client: pg.Client, table: Manifest["tables"][number]): A
     if (size >= PART_BYTES) yield cut();
   }
   if (size > 0) yield cut();
-  // Same snapshot, so the same rows: anything else means the server broke its promise.
-  if (copy.rows !== table.rows) throw new Error(`Table ${table.name} gave ${copy.rows} rows to COPY but ${table.rows} to count(*)`);
 }

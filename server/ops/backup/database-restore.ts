@@ -2,7 +2,7 @@ import pg from "pg";
 import { conflict } from "@/lib/errors";
 import { applyMigrationsInTransaction, committedMigrations } from "@/server/db/migrate";
 import { ArchiveError } from "./archive-error";
-import { CopyIn } from "./copy-stream";
+import { CopyIn } from "./copy-in";
 import type { Manifest } from "./manifest";
 import { COPY_SETTINGS, quoteIdent, TABLES_QUERY } from "./sql";
 
@@ -56,7 +56,7 @@ export class DatabaseRestore {
       if (!table) throw new ArchiveError(`it holds data for a table its manifest does not list (${tableName})`);
       if (this.loaded.has(tableName) || part !== 1) throw new ArchiveError(`the parts of table ${tableName} are out of order`);
       const columns = table.columns.map(quoteIdent).join(", ");
-      const copy = this.client.query(new CopyIn(`COPY ${quoteIdent(table.name)} (${columns}) FROM STDIN (FORMAT csv)`));
+      const copy = new CopyIn(this.client, `COPY ${quoteIdent(table.name)} (${columns}) FROM STDIN (FORMAT csv)`);
       this.loading = { table, copy, part: 0 };
       this.loaded.add(tableName);
     }

@@ -1,16 +1,14 @@
-import { createReadStream } from "node:fs";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { createGunzip } from "node:zlib";
 import { AppError, badInput, conflict } from "@/lib/errors";
 import { applyMigrations } from "@/server/db/migrate";
 import { ArchiveError } from "./archive-error";
+import { type ArchiveEntryRead, readArchive } from "./archive-reader";
 import { FolderRestore, folderHoldsArtifacts } from "./artifact-folder";
 import { checkSchemaKnown, DatabaseRestore } from "./database-restore";
 import { AUTH_SECRET_FILE, type InstanceFiles } from "./instance";
 import { type Manifest, parseManifest, parseTrailer, PATHS, type Trailer } from "./manifest";
 import { type InventoryComparison, InventoryCheck } from "./s3-inventory";
-import { readTar, type TarEntry } from "./tar";
 
 export interface RestoreOptions {
   databaseUrl: string;
@@ -86,7 +84,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
     state.database = await DatabaseRestore.begin(options.databaseUrl, manifest);
   }
 
-  async function take(entry: TarEntry): Promise<void> {
+  async function take(entry: ArchiveEntryRead): Promise<void> {
     if (!state.manifest) {
       if (entry.path !== PATHS.manifest) throw new ArchiveError("it does not start with manifest.json: it is not a Tally backup");
       state.manifest = parseManifest(await readSmall(entry));
@@ -122,17 +120,7 @@ export async function restoreBackup(options: RestoreOptions): Promise<RestoreSum
 
   let manifest: Manifest;
   try {
-    // Not stream.pipeline: when `take` refuses an entry, the reader's cleanup closes the stream, and
-    // pipeline would then report that premature close instead of the refusal.
-    const input = createReadStream(file);
-    // Large output chunks: the default 16 KiB would cost a write call per 16 KiB of artifact.
-    const archive = createGunzip({ chunkSize: 1024 * 1024 });
-    input.once("error", (error) => archive.destroy(error));
-    try {
-      for await (const entry of readTar(input.pipe(archive))) await take(entry);
-    } finally {
-      input.destroy();
-    }
+    await readArchive(file, take);
     const { trailer, database } = state;
     if (!state.manifest || !database) throw new ArchiveError("it is empty");
     manifest = state.manifest;
@@ -195,7 +183,7 @@ async function restoreSecret(instance: InstanceFiles, manifest: Manifest, secret
   return notes;
 }
 
-async function readSmall(entry: TarEntry): Promise<string> {
+async function readSmall(entry: ArchiveEntryRead): Promise<string> {
   if (entry.size > SMALL_ENTRY_BYTES) throw new ArchiveError(`its ${entry.path} is too large to be one of ours`);
   const chunks: Buffer[] = [];
   for await (const chunk of entry.body) chunks.push(chunk);
@@ -205,10 +193,6 @@ async function readSmall(entry: TarEntry): Promise<string> {
 /** Archive problems become one clear BAD_INPUT naming the file; refusals and database errors pass through. */
 function asRestoreError(file: string, error: unknown): Error {
   if (error instanceof ArchiveError) return badInput(`${file} cannot be restored: ${error.message}`);
-  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
-  if (code.startsWith("Z_")) {
-    return badInput(`${file} cannot be restored: it is not a gzip-compressed Tally backup, or it is damaged or cut short (${(error as Error).message})`);
-  }
   if (error instanceof AppError || error instanceof Error) return error;
   return new Error(String(error));
 }

@@ -2,7 +2,7 @@ import { StringDecoder } from "node:string_decoder";
 import type { BucketObject } from "@/server/storage/s3-store";
 import { ArchiveError } from "./archive-error";
 import { inventoryPartPath, PART_BYTES } from "./manifest";
-import type { TarEntryInput } from "./tar";
+import type { ArchiveEntry } from "./archive-writer";
 
 /**
  * With the S3 store the bytes stay in the bucket (its own versioning or replication backs them up);
@@ -20,11 +20,11 @@ export interface InventoryTotals {
 }
 
 /** The inventory as JSON lines, in parts of about PART_BYTES. */
-export async function* inventoryEntries(inventory: Inventory, totals: InventoryTotals): AsyncGenerator<TarEntryInput> {
+export async function* inventoryEntries(inventory: Inventory, totals: InventoryTotals): AsyncGenerator<ArchiveEntry> {
   let part = 0;
   let lines: string[] = [];
   let size = 0;
-  const cut = (): TarEntryInput => {
+  const cut = (): ArchiveEntry => {
     const body = Buffer.from(lines.join(""));
     lines = [];
     size = 0;
