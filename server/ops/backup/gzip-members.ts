@@ -9,7 +9,8 @@ const MEMBER_BYTES = 4 * 1024 * 1024;
 /** zlib's default level; table data is text that compresses several times over at it. */
 const COMPRESSED = 6;
 const STORED = 0;
-const SAMPLE_BYTES = 4096;
+const SAMPLE_BYTES = 16 * 1024;
+const SAMPLES = 8;
 
 /**
  * Gzip of any byte stream, written as a series of gzip members of about MEMBER_BYTES each: RFC 1952
@@ -47,14 +48,18 @@ export async function* gzipMembers(source: AsyncIterable<Uint8Array>): AsyncGene
 }
 
 /**
- * A cheap guess at whether a block of bytes compresses: whether a fast deflate of a few KiB from its
- * start, middle and end saves a tenth in any of them. Random-looking bytes do not; text, CSV, JSON
- * and tar headers save far more.
+ * A cheap guess at whether a block of bytes compresses: whether a fast deflate of samples spread
+ * over it saves a tenth overall. Random-looking bytes (weights, already compressed formats) do not;
+ * text, CSV and JSON save far more. Samples are large enough that a tar header and its padding
+ * (under 1 KiB) in one do not make random bytes look compressible.
  */
 export function looksCompressible(bytes: Buffer): boolean {
-  if (bytes.length < 4 * SAMPLE_BYTES) return true;
-  return [0, Math.floor(bytes.length / 2), bytes.length - SAMPLE_BYTES].some((at) => {
-    const sample = bytes.subarray(at, at + SAMPLE_BYTES);
-    return deflateRawSync(sample, { level: 1 }).length < sample.length * 0.9;
-  });
+  if (bytes.length < SAMPLES * SAMPLE_BYTES) return true;
+  const step = (bytes.length - SAMPLE_BYTES) / (SAMPLES - 1);
+  let deflated = 0;
+  for (let index = 0; index < SAMPLES; index++) {
+    const at = Math.floor(index * step);
+    deflated += deflateRawSync(bytes.subarray(at, at + SAMPLE_BYTES), { level: 1 }).length;
+  }
+  return deflated < SAMPLES * SAMPLE_BYTES * 0.9;
 }
