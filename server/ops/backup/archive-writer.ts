@@ -27,30 +27,28 @@ export function packArchive(entries: AsyncIterable<ArchiveEntry> | Iterable<Arch
 
 async function addEntry(pack: tar.Pack, entry: ArchiveEntry): Promise<void> {
   const header = { name: entry.path, size: entry.size, mtime: entry.mtime ?? new Date(), type: "file" as const };
-  let sink: ReturnType<tar.Pack["entry"]> | undefined;
   // Settles once the entry is written whole, or when the pack is destroyed under it.
-  const written = new Promise<void>((resolve, reject) => {
-    const done = (error?: Error | null) => (error ? reject(error) : resolve());
-    sink = Buffer.isBuffer(entry.body) ? pack.entry(header, entry.body, done) : pack.entry(header, done);
-  });
+  let settle!: (error?: Error | null) => void;
+  const written = new Promise<void>((resolve, reject) => (settle = (error) => (error ? reject(error) : resolve())));
   written.catch(() => undefined);
+  const sink = Buffer.isBuffer(entry.body) ? pack.entry(header, entry.body, settle) : pack.entry(header, settle);
   // A failure reaches `written` through the callback; streamx would also throw it as an unhandled 'error' event.
-  sink!.on("error", () => undefined);
+  sink.on("error", () => undefined);
   if (!Buffer.isBuffer(entry.body)) {
     let bytes = 0;
     for await (const chunk of entry.body) {
       bytes += chunk.length;
       // Checked before the bytes go out: a tar entry longer than its header says corrupts what follows.
       if (bytes > entry.size) break;
-      if (!sink!.write(chunk)) await Promise.race([once(sink!, "drain"), written]);
+      if (!sink.write(chunk)) await Promise.race([once(sink, "drain"), written]);
     }
     if (bytes !== entry.size) {
       const error = new Error(`${entry.path} changed while it was archived: expected ${entry.size} bytes, read ${bytes}${bytes > entry.size ? " or more" : ""}`);
-      sink!.destroy(error);
+      sink.destroy(error);
       throw error;
     }
     // streamx's typings make end's argument required; it is optional.
-    sink!.end(undefined);
+    sink.end(undefined);
   }
   await written;
 }
