@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit";
 import { compareRouter } from "./routers/compare";
 import { dashboardRouter } from "./routers/dashboard";
 import { datasetsRouter } from "./routers/datasets";
+import { lineageRouter } from "./routers/lineage";
 import { experimentsRouter } from "./routers/experiments";
 import { invitesRouter } from "./routers/invites";
 import { membersRouter } from "./routers/members";
@@ -32,6 +33,7 @@ export const appRouter = router({
   savedViews: savedViewsRouter,
   runsTable: runsTableRouter,
   datasets: datasetsRouter,
+  lineage: lineageRouter,
   modelCards: modelCardsRouter,
   registry: registryRouter,
   promotions: promotionsRouter,

@@ -2,10 +2,21 @@ import { badInput, notFound } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { colspecColumns, parseDocument, sourceLocation } from "./documents";
-import type { DatasetDetail, DatasetVersion, DatasetVersionRun, DatasetVersionRunsPage } from "./types";
+import type { DatasetDetail, DatasetOrigin, DatasetVersion, DatasetVersionRun, DatasetVersionRunsPage } from "./types";
 
 /** Runs shown with each version on the dataset's page; the rest are paged with `datasetVersionRuns`. */
 export const RUNS_PER_VERSION = 25;
+
+interface VersionRow {
+  digest: string;
+  sourceType: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+  origin: string;
+  createdBy: string | null;
+  createdAt: Date;
+}
 
 interface UseRow {
   digest: string;
@@ -47,25 +58,23 @@ function parseCursor(cursor: string): { startTime: bigint; runId: string } {
 export async function getDataset(access: ProjectAccess, name: string): Promise<DatasetDetail> {
   assertScope(access, "project:read");
   const projectId = access.project.id;
+  // Every version the project knows (MLflow inputs, OpenLineage, DVC), with how MLflow runs used it.
   const versions = await db().$queryRaw<
-    { digest: string; run_count: number; first_used: bigint | null; first_user: string | null; first_dataset_id: string }[]
+    (VersionRow & { run_count: number; first_used: bigint | null; first_user: string | null })[]
   >`
-    SELECT d."digest",
+    SELECT v."digest", v."sourceType", v."source", v."schema", v."profile", v."origin", v."createdBy", v."createdAt",
            COUNT(r."id")::int AS run_count,
            MIN(r."startTime") AS first_used,
-           (ARRAY_AGG(r."userId" ORDER BY r."startTime", r."id") FILTER (WHERE r."id" IS NOT NULL))[1] AS first_user,
-           (ARRAY_AGG(d."id" ORDER BY r."startTime" NULLS LAST, d."id"))[1] AS first_dataset_id
-    FROM "Dataset" d
-    JOIN "Experiment" e ON e."id" = d."experimentId"
+           (ARRAY_AGG(r."userId" ORDER BY r."startTime", r."id") FILTER (WHERE r."id" IS NOT NULL))[1] AS first_user
+    FROM "DatasetVersion" v
+    LEFT JOIN ("Dataset" d JOIN "Experiment" e ON e."id" = d."experimentId" AND e."projectId" = ${projectId})
+      ON d."name" = v."name" AND d."digest" = v."digest"
     LEFT JOIN "RunInput" ri ON ri."datasetId" = d."id"
     LEFT JOIN "Run" r ON r."id" = ri."runId"
-    WHERE e."projectId" = ${projectId} AND d."name" = ${name}
-    GROUP BY d."digest"
-    ORDER BY first_used DESC NULLS LAST, d."digest"`;
+    WHERE v."projectId" = ${projectId} AND v."name" = ${name}
+    GROUP BY v."id"
+    ORDER BY COALESCE(MIN(r."startTime"), (EXTRACT(EPOCH FROM v."createdAt") * 1000)::bigint) DESC, v."digest"`;
   if (versions.length === 0) throw notFound(`Dataset '${name}' not found`);
-  // Source, schema and profile as the version was first logged (the same digest is the same data).
-  const rows = await db().dataset.findMany({ where: { id: { in: versions.map((version) => version.first_dataset_id) } } });
-  const rowById = new Map(rows.map((row) => [row.id, row]));
   const uses = await db().$queryRaw<(UseRow & { position: bigint })[]>`
     SELECT * FROM (
       SELECT d."digest", r."id" AS run_id, r."name" AS run_name, r."userId" AS user_id, r."startTime" AS start_time,
@@ -82,19 +91,20 @@ export async function getDataset(access: ProjectAccess, name: string): Promise<D
   return {
     name,
     versions: versions.map((version): DatasetVersion => {
-      const row = rowById.get(version.first_dataset_id)!;
-      const schema = parseDocument(row.schema);
+      const schema = parseDocument(version.schema);
       const runs = uses.filter((use) => use.digest === version.digest).map(toRun);
       return {
         digest: version.digest,
-        sourceType: row.sourceType,
-        source: row.source,
-        sourceUri: sourceLocation(row.source),
+        sourceType: version.sourceType,
+        source: version.source,
+        sourceUri: sourceLocation(version.source),
         schema,
         columns: colspecColumns(schema),
-        profile: parseDocument(row.profile),
-        firstLoggedBy: version.first_user,
-        firstLoggedAt: version.first_used === null ? null : Number(version.first_used),
+        profile: parseDocument(version.profile),
+        origin: version.origin as DatasetOrigin,
+        // The first run that used it; for versions only a pipeline produced, whoever imported them.
+        firstLoggedBy: version.first_user ?? version.createdBy,
+        firstLoggedAt: version.first_used === null ? version.createdAt.getTime() : Number(version.first_used),
         runCount: version.run_count,
         runs,
         nextRunsCursor: version.run_count > runs.length ? cursorOf(runs[runs.length - 1]!) : null,
@@ -110,8 +120,8 @@ export async function datasetVersionRuns(
 ): Promise<DatasetVersionRunsPage> {
   assertScope(access, "project:read");
   const after = input.cursor ? parseCursor(input.cursor) : null;
-  const known = await db().dataset.findFirst({
-    where: { name: input.name, digest: input.digest, experiment: { projectId: access.project.id } },
+  const known = await db().datasetVersion.findUnique({
+    where: { projectId_name_digest: { projectId: access.project.id, name: input.name, digest: input.digest } },
     select: { id: true },
   });
   if (!known) throw notFound(`Dataset '${input.name}' has no version ${input.digest}`);

@@ -11,4 +11,6 @@ export type {
   DatasetDetail,
   DatasetVersionRunsPage,
   DatasetSchemaDiff,
+  DatasetOrigin,
 } from "./types";
+export { sourceLocation } from "./documents";

@@ -7,7 +7,7 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
-/** The project's dataset names (across experiments) by name, with version counts and last use; `filter` matches a part of the name. */
+/** The project's dataset names (across experiments and intake) by name, with version counts and last use; `filter` matches a part of the name. */
 export async function listDatasets(
   access: ProjectAccess,
   input: { filter?: string; cursor?: string; limit: number },
@@ -15,16 +15,17 @@ export async function listDatasets(
   assertScope(access, "project:read");
   const pattern = input.filter ? likePattern(input.filter) : null;
   const rows = await db().$queryRaw<{ name: string; versions: number; last_used: bigint | null }[]>`
-    SELECT d."name", COUNT(DISTINCT d."digest")::int AS versions, MAX(r."startTime") AS last_used
-    FROM "Dataset" d
-    JOIN "Experiment" e ON e."id" = d."experimentId"
+    SELECT v."name", COUNT(DISTINCT v."digest")::int AS versions, MAX(r."startTime") AS last_used
+    FROM "DatasetVersion" v
+    LEFT JOIN ("Dataset" d JOIN "Experiment" e ON e."id" = d."experimentId" AND e."projectId" = ${access.project.id})
+      ON d."name" = v."name" AND d."digest" = v."digest"
     LEFT JOIN "RunInput" ri ON ri."datasetId" = d."id"
     LEFT JOIN "Run" r ON r."id" = ri."runId"
-    WHERE e."projectId" = ${access.project.id}
-      AND (${pattern}::text IS NULL OR d."name" ILIKE ${pattern}::text)
-      AND (${input.cursor ?? null}::text IS NULL OR d."name" > ${input.cursor ?? null}::text)
-    GROUP BY d."name"
-    ORDER BY d."name"
+    WHERE v."projectId" = ${access.project.id}
+      AND (${pattern}::text IS NULL OR v."name" ILIKE ${pattern}::text)
+      AND (${input.cursor ?? null}::text IS NULL OR v."name" > ${input.cursor ?? null}::text)
+    GROUP BY v."name"
+    ORDER BY v."name"
     LIMIT ${input.limit + 1}`;
   const page = rows.slice(0, input.limit);
   return {

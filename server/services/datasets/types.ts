@@ -37,6 +37,9 @@ export interface DatasetVersionRun {
   context: string | null;
 }
 
+/** How Tally learnt of a version: an MLflow run's inputs, an OpenLineage event, a DVC lock file. */
+export type DatasetOrigin = "mlflow" | "openlineage" | "dvc";
+
 /** One distinct digest of a dataset name: a version. */
 export interface DatasetVersion {
   digest: string;
@@ -49,7 +52,11 @@ export interface DatasetVersion {
   /** The schema's columns when it is an `mlflow_colspec` schema; null otherwise. */
   columns: DatasetColumn[] | null;
   profile: DatasetDocument;
-  /** User id of the first run that consumed this version, and that run's start time. */
+  origin: DatasetOrigin;
+  /**
+   * User id of the first run that consumed this version, and that run's start time; for a version no
+   * run used, who imported it and when.
+   */
   firstLoggedBy: string | null;
   firstLoggedAt: number | null;
   runCount: number;

@@ -1,0 +1,60 @@
+import { db } from "@/server/db/client";
+
+/** Deepest walk the API allows. */
+export const MAX_DEPTH = 20;
+
+/**
+ * Rows a walk may produce before it stops. The walk enumerates paths, so in a graph with many ways to
+ * reach a node the rows outnumber the nodes; the cap bounds the work, breadth first.
+ */
+export const WALK_ROW_CAP = 100_000;
+
+export interface Reached {
+  key: string;
+  depth: number;
+  /** Stored keys from a start node to this one, both included (a shortest one). */
+  path: string[];
+}
+
+export interface Walk {
+  reached: Map<string, Reached>;
+  truncated: boolean;
+}
+
+/**
+ * Follows edges from the start keys, downstream (src → dst) or upstream (dst → src), up to `depth`
+ * steps. A node already on the current path is not entered again, so cycles end (an OpenLineage job
+ * that reads its own output, say). The recursive CTE produces rows level by level, so the row cap
+ * keeps the nearest levels whole.
+ */
+export async function walk(projectId: string, startKeys: string[], direction: "upstream" | "downstream", depth: number): Promise<Walk> {
+  const rows = await db().$queryRawUnsafe<{ node: string; depth: number; path: string[]; walked: bigint }[]>(
+    direction === "downstream" ? WALK_DOWNSTREAM : WALK_UPSTREAM,
+    projectId,
+    startKeys,
+    depth,
+    WALK_ROW_CAP + 1,
+  );
+  const reached = new Map<string, Reached>();
+  for (const row of rows) reached.set(row.node, { key: row.node, depth: row.depth, path: row.path });
+  return { reached, truncated: rows.length > 0 && Number(rows[0]!.walked) > WALK_ROW_CAP };
+}
+
+/** $1 project, $2 start keys, $3 depth bound, $4 row cap. `from`/`next` are the edge's two ends. */
+function walkSql(from: string, next: string): string {
+  return `
+    WITH RECURSIVE walk(node, depth, path) AS (
+      SELECT start, 0, ARRAY[start] FROM unnest($2::text[]) AS start
+      UNION ALL
+      SELECT e.${next}, w.depth + 1, w.path || e.${next}
+      FROM walk w
+      JOIN "LineageEdge" e ON e.${from} = w.node
+      WHERE w.depth < $3 AND e."projectId" = $1 AND e.${next} <> ALL(w.path)
+    )
+    SELECT DISTINCT ON (node) node, depth, path, count(*) OVER () AS walked
+    FROM (SELECT * FROM walk LIMIT $4) capped
+    ORDER BY node, depth`;
+}
+
+const WALK_DOWNSTREAM = walkSql("src", "dst");
+const WALK_UPSTREAM = walkSql("dst", "src");
