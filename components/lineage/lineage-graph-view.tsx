@@ -25,6 +25,9 @@ interface Drawn {
 }
 
 const FIT = { padding: 0.1, maxZoom: 1 } as const;
+// Nodes are neither draggable nor selectable, so React Flow would let clicks through to the pane;
+// their links and expand buttons need them.
+const CLICKABLE = { pointerEvents: "all" } as const;
 const minimapColour = (node: LineageFlowNode) => KIND_COLOURS[node.data.node.kind];
 // The minimap is only an overview: plain rectangles, no rounded corners or strokes to paint.
 const MinimapNode = ({ x, y, width, height, color }: MiniMapNodeProps) => <rect x={x} y={y} width={width} height={height} fill={color} />;
@@ -101,6 +104,7 @@ function LineageCanvas({ slug, graph: initial, loadNeighbours }: LineageGraphVie
         data-testid="lineage-graph"
         data-ready={ready || undefined}
         data-nodes={drawn?.nodes.length}
+        data-edges={drawn?.edges.length}
         data-layout-ms={drawn ? Math.round(drawn.ms) : undefined}
       >
         {drawn ? (
@@ -121,7 +125,7 @@ function LineageCanvas({ slug, graph: initial, loadNeighbours }: LineageGraphVie
             zoomOnDoubleClick={false}
           >
             <Background gap={24} size={1} />
-            <Controls showInteractive={false} />
+            <Controls showInteractive={false} fitViewOptions={FIT} />
             <MiniMap<LineageFlowNode> nodeColor={minimapColour} nodeComponent={MinimapNode} pannable zoomable ariaLabel="Lineage overview" />
           </ReactFlow>
         ) : error ? null : (
@@ -148,6 +152,7 @@ function drawnGraph(slug: string, graph: LineageGraph, positions: Positions, ms:
       type: node.kind,
       position,
       ...sizeOf(node.kind),
+      style: CLICKABLE,
       ariaLabel: `${KIND_NAMES[node.kind]} ${node.label}`,
       data: { node, href: nodeHref(slug, node), root: node.id === graph.root, expansion: kept?.data.expansion ?? "idle", onExpand },
     };

@@ -27,6 +27,9 @@ const CARD_TONES: Record<Exclude<LineageNodeKind, "alias" | "stage">, { badge: s
   job: { badge: "bg-sky-50 text-sky-700 ring-sky-600/20", edge: "border-l-sky-500" },
 };
 
+/** The badge on a card: short, so the name keeps the room. */
+const BADGES: Record<keyof typeof CARD_TONES, string> = { dataset: "Dataset", run: "Run", model: "Model", version: "Version", job: "Job" };
+
 const STAGE_TONES: Record<string, string> = {
   Production: "bg-green-50 text-green-700 ring-green-600/30",
   Staging: "bg-amber-50 text-amber-800 ring-amber-600/30",
@@ -89,7 +92,10 @@ export const EntityNode = memo(function EntityNode({ data, type }: NodeProps<Lin
       <Handle type="target" position={Position.Left} isConnectable={false} className={HANDLE} />
       <NodeBody href={href} className="block h-full px-2.5 py-2 hover:bg-gray-50">
         <span className="flex items-center gap-1.5">
-          <span className={cn("shrink-0 rounded px-1 py-px text-[10px] font-medium uppercase tracking-wide ring-1 ring-inset", tone.badge)}>{KIND_NAMES[node.kind]}</span>
+          <span className={cn("shrink-0 rounded px-1 py-px text-[10px] font-medium uppercase tracking-wide ring-1 ring-inset", tone.badge)}>
+            <span aria-hidden>{BADGES[type as keyof typeof BADGES]}</span>
+            <span className="sr-only">{KIND_NAMES[node.kind]}</span>
+          </span>
           <span className={cn("truncate text-sm font-medium", href ? "text-indigo-700" : "text-gray-900")} title={node.label}>
             {node.label}
           </span>
