@@ -1,18 +1,20 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type MiniMapNodeProps } from "@xyflow/react";
+import { Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type MiniMapNodeProps, type ReactFlowInstance } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { LineageGraph } from "@/server/services/lineage/types";
 import { ErrorMessage, Notice } from "../ui/error-message";
-import { drawableEdges, edgeKey, edgeLabel, KIND_NAMES, mergeGraphs, nodeHref, sizeOf, type Positions } from "./graph-model";
-import { layoutLineage } from "./elk-layout";
+import { drawableEdges, edgeKey, edgeLabel, KIND_NAMES, mergeGraphs, nodeHref, sizeOf, type Layout, type Positions } from "./graph-model";
+import { layoutLineage, warmLayoutEngine } from "./elk-layout";
 import { EDGE_TYPES, type LineageFlowEdge } from "./lineage-edge";
-import { KIND_COLOURS, NODE_TYPES, type Expansion, type LineageFlowNode } from "./lineage-node";
+import { ExpandContext, handlesOf, KIND_COLOURS, NODE_TYPES, type Expansion, type LineageFlowNode } from "./lineage-node";
 
 export interface LineageGraphViewProps {
   slug: string;
   graph: LineageGraph;
+  /** The graph's layout when the server already made it (small graphs); otherwise ELK runs here, in a worker. */
+  layout: Layout | null;
   /** The neighbours of a node (one step, both directions), merged into the drawn graph. */
   loadNeighbours: (nodeId: string) => Promise<LineageGraph>;
 }
@@ -44,9 +46,9 @@ export function LineageGraphView(props: LineageGraphViewProps) {
   );
 }
 
-function LineageCanvas({ slug, graph: initial, loadNeighbours }: LineageGraphViewProps) {
+function LineageCanvas({ slug, graph: initial, layout, loadNeighbours }: LineageGraphViewProps) {
   const [graph, setGraph] = useState(initial);
-  const [drawn, setDrawn] = useState<Drawn | null>(null);
+  const [drawn, setDrawn] = useState<Drawn | null>(() => layout && drawnGraph(slug, initial, new Map(Object.entries(layout.positions)), layout.ms, null));
   const [error, setError] = useState<unknown>(null);
   const [ready, setReady] = useState(false);
   // The node just expanded: the next layout keeps it in view rather than refitting the whole graph.
@@ -75,12 +77,19 @@ function LineageCanvas({ slug, graph: initial, loadNeighbours }: LineageGraphVie
     [loadNeighbours, setExpansion],
   );
 
+  // React Flow's own fitView prop waits for nodes to be measured, and these never are (their size and
+  // handles are given): fit once the viewport exists.
+  const fitOnInit = useCallback((instance: ReactFlowInstance<LineageFlowNode, LineageFlowEdge>) => {
+    void instance.fitView(FIT).then(() => setReady(true));
+  }, []);
+
   useEffect(() => {
+    if (graph === initial && layout) return;
     let current = true;
     layoutLineage(graph).then(
       ({ positions, ms }) => {
         if (!current) return;
-        setDrawn((before) => drawnGraph(slug, graph, positions, ms, before, expand));
+        setDrawn((before) => drawnGraph(slug, graph, positions, ms, before));
         const centre = focus.current ? positions.get(focus.current) : undefined;
         const kind = graph.nodes.find((node) => node.id === focus.current)?.kind;
         focus.current = null;
@@ -91,7 +100,7 @@ function LineageCanvas({ slug, graph: initial, loadNeighbours }: LineageGraphVie
     return () => {
       current = false;
     };
-  }, [graph, slug, expand, flow]);
+  }, [graph, initial, layout, slug, flow]);
 
   return (
     <div className="space-y-2">
@@ -106,28 +115,34 @@ function LineageCanvas({ slug, graph: initial, loadNeighbours }: LineageGraphVie
         data-nodes={drawn?.nodes.length}
         data-edges={drawn?.edges.length}
         data-layout-ms={drawn ? Math.round(drawn.ms) : undefined}
+        // Expanding needs ELK in the browser: start its worker when the pointer or focus comes near.
+        onPointerEnter={warmLayoutEngine}
+        onFocus={warmLayoutEngine}
       >
         {drawn ? (
-          <ReactFlow<LineageFlowNode, LineageFlowEdge>
-            nodes={drawn.nodes}
-            edges={drawn.edges}
-            nodeTypes={NODE_TYPES}
-            edgeTypes={EDGE_TYPES}
-            onInit={() => setReady(true)}
-            fitView
-            fitViewOptions={FIT}
-            minZoom={0.05}
-            maxZoom={2}
-            onlyRenderVisibleElements
-            nodesDraggable={false}
-            nodesConnectable={false}
-            elementsSelectable={false}
-            zoomOnDoubleClick={false}
-          >
-            <Background gap={24} size={1} />
-            <Controls showInteractive={false} fitViewOptions={FIT} />
-            <MiniMap<LineageFlowNode> nodeColor={minimapColour} nodeComponent={MinimapNode} pannable zoomable ariaLabel="Lineage overview" />
-          </ReactFlow>
+          <ExpandContext value={expand}>
+            <ReactFlow<LineageFlowNode, LineageFlowEdge>
+              className={ready ? undefined : "invisible"}
+              nodes={drawn.nodes}
+              edges={drawn.edges}
+              nodeTypes={NODE_TYPES}
+              edgeTypes={EDGE_TYPES}
+              onInit={fitOnInit}
+              minZoom={0.05}
+              maxZoom={2}
+              // Measured (docs/lineage.md, "The graph view"): culling off-screen nodes mounts and unmounts
+              // them while panning, and each of those restyles every sibling node; 500 nodes stay cheaper in the DOM.
+              onlyRenderVisibleElements={false}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              elementsSelectable={false}
+              zoomOnDoubleClick={false}
+            >
+              <Background gap={24} size={1} />
+              <Controls showInteractive={false} fitViewOptions={FIT} />
+              <MiniMap<LineageFlowNode> nodeColor={minimapColour} nodeComponent={MinimapNode} pannable zoomable ariaLabel="Lineage overview" />
+            </ReactFlow>
+          </ExpandContext>
         ) : error ? null : (
           <p className="flex h-full items-center justify-center text-sm text-gray-500">Laying out {graph.nodes.length.toLocaleString("en")} nodes…</p>
         )}
@@ -139,9 +154,10 @@ function LineageCanvas({ slug, graph: initial, loadNeighbours }: LineageGraphVie
 /**
  * React Flow's nodes and edges for a laid-out graph. A node whose position did not change keeps its
  * object (and so its expansion state), so neither React Flow nor the memoised node components redo
- * any work for it when another node is expanded.
+ * any work for it when another node is expanded. Sizes and handles are given, so React Flow never
+ * measures a node in the DOM.
  */
-function drawnGraph(slug: string, graph: LineageGraph, positions: Positions, ms: number, before: Drawn | null, onExpand: (id: string) => void): Drawn {
+function drawnGraph(slug: string, graph: LineageGraph, positions: Positions, ms: number, before: Drawn | null): Drawn {
   const old = new Map(before?.nodes.map((node) => [node.id, node]));
   const nodes = graph.nodes.map((node): LineageFlowNode => {
     const position = positions.get(node.id) ?? { x: 0, y: 0 };
@@ -152,9 +168,11 @@ function drawnGraph(slug: string, graph: LineageGraph, positions: Positions, ms:
       type: node.kind,
       position,
       ...sizeOf(node.kind),
+      measured: sizeOf(node.kind),
+      handles: handlesOf(node.kind),
       style: CLICKABLE,
       ariaLabel: `${KIND_NAMES[node.kind]} ${node.label}`,
-      data: { node, href: nodeHref(slug, node), root: node.id === graph.root, expansion: kept?.data.expansion ?? "idle", onExpand },
+      data: { node, href: nodeHref(slug, node), root: node.id === graph.root, expansion: kept?.data.expansion ?? "idle" },
     };
   });
   const labels = new Map(graph.nodes.map((node) => [node.id, node.label]));
@@ -167,6 +185,9 @@ function drawnGraph(slug: string, graph: LineageGraph, positions: Positions, ms:
       className: `lineage-edge-${edge.kind}`,
       ariaLabel: `${labels.get(edge.from)} to ${labels.get(edge.to)}: ${edgeLabel(edge) || edge.kind}`,
       markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
+      // Edges are not clicked: no invisible wide path to hit-test on every pointer move.
+      interactionWidth: 0,
+      focusable: false,
       data: { kind: edge.kind, label: edgeLabel(edge) },
     }),
   );

@@ -1,11 +1,11 @@
 "use client";
 
-import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
+import { Handle, Position, type Node, type NodeHandle, type NodeProps } from "@xyflow/react";
 import Link from "next/link";
-import { memo } from "react";
+import { createContext, memo, use } from "react";
 import type { LineageNode, LineageNodeKind } from "@/server/services/lineage/types";
 import { cn } from "../ui/cn";
-import { CARD, KIND_NAMES, PILL } from "./graph-model";
+import { CARD, isHolder, KIND_NAMES, PILL } from "./graph-model";
 
 export type Expansion = "idle" | "loading" | "done";
 
@@ -14,8 +14,10 @@ export interface LineageNodeData extends Record<string, unknown> {
   href: string | null;
   root: boolean;
   expansion: Expansion;
-  onExpand: (id: string) => void;
 }
+
+/** Adds a node's neighbours to the graph; one function for all nodes, so node data stays plain. */
+export const ExpandContext = createContext<(id: string) => void>(() => undefined);
 
 export type LineageFlowNode = Node<LineageNodeData, LineageNodeKind>;
 
@@ -46,10 +48,25 @@ export const KIND_COLOURS: Record<LineageNodeKind, string> = {
   stage: "#22c55e",
 };
 
-// Edges attach to these; nobody draws new edges, so they stay invisible.
+/**
+ * Where edges attach: the middle of the left side (in) and of the right side (out). React Flow
+ * measures the drawn handles once per node; given with the node as well, they let it draw the edges
+ * before that (on the server-rendered page, say). Nobody draws new edges, so the handles are invisible.
+ */
 const HANDLE = "!h-1 !min-h-0 !w-1 !min-w-0 !border-0 !bg-transparent";
+function sideHandles(size: { width: number; height: number }): NodeHandle[] {
+  const y = size.height / 2 - 2;
+  return [
+    { type: "target", position: Position.Left, x: -2, y, width: 4, height: 4 },
+    { type: "source", position: Position.Right, x: size.width - 2, y, width: 4, height: 4 },
+  ];
+}
+const CARD_HANDLES = sideHandles(CARD);
+const PILL_HANDLES = sideHandles(PILL);
+export const handlesOf = (kind: LineageNodeKind) => (isHolder(kind) ? PILL_HANDLES : CARD_HANDLES);
 
-function ExpandButton({ label, id, expansion, onExpand }: { label: string; id: string; expansion: Expansion; onExpand: (id: string) => void }) {
+function ExpandButton({ label, id, expansion }: { label: string; id: string; expansion: Expansion }) {
+  const onExpand = use(ExpandContext);
   if (expansion === "done") return null;
   return (
     <button
@@ -80,7 +97,7 @@ function NodeBody({ href, className, children }: { href: string | null; classNam
 
 /** A dataset version, run, logged model, model version or job: kind badge, name, a second line. */
 export const EntityNode = memo(function EntityNode({ data, type }: NodeProps<LineageFlowNode>) {
-  const { node, href, root, expansion, onExpand } = data;
+  const { node, href, root, expansion } = data;
   const tone = CARD_TONES[type as keyof typeof CARD_TONES];
   return (
     <div
@@ -104,7 +121,7 @@ export const EntityNode = memo(function EntityNode({ data, type }: NodeProps<Lin
           {node.detail ?? "\u00a0"}
         </span>
       </NodeBody>
-      <ExpandButton label={node.label} id={node.id} expansion={expansion} onExpand={onExpand} />
+      <ExpandButton label={node.label} id={node.id} expansion={expansion} />
       <Handle type="source" position={Position.Right} isConnectable={false} className={HANDLE} />
     </div>
   );
@@ -124,6 +141,7 @@ export const HolderNode = memo(function HolderNode({ data }: NodeProps<LineageFl
         <span className="sr-only">{KIND_NAMES[node.kind]} </span>
         {node.kind === "alias" ? `@${node.label}` : node.label}
       </NodeBody>
+      <Handle type="source" position={Position.Right} isConnectable={false} className={HANDLE} />
     </div>
   );
 });

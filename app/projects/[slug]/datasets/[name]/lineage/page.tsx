@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { LineagePanel } from "@/components/lineage/lineage-panel";
 import { LineageQueryForm } from "@/components/lineage/lineage-query-form";
+import { serverLayout } from "@/components/lineage/server-layout";
 import { lineageQueryOf } from "@/components/lineage/query";
 import { findOr404, serverCaller } from "@/server/trpc/rsc";
 import { datasetNameOf, loadDataset } from "../../_lib";
@@ -25,10 +26,11 @@ export default async function DatasetLineagePage({ params, searchParams }: Props
   const query = lineageQueryOf(search, "downstream");
   const caller = await serverCaller();
   const graph = await findOr404(() => caller.lineage.graph({ projectSlug: slug, node: `dataset:${dataset.name}@${version.digest}`, ...query }));
+  const layout = await serverLayout(graph);
   return (
     <div className="space-y-3">
       <LineageQueryForm query={query} versions={dataset.versions.map(({ digest }) => ({ digest, selected: digest === version.digest }))} />
-      <LineagePanel key={`${version.digest}:${query.direction}:${query.depth}`} slug={slug} graph={graph} />
+      <LineagePanel key={`${version.digest}:${query.direction}:${query.depth}`} slug={slug} graph={graph} layout={layout} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { LineagePanel } from "@/components/lineage/lineage-panel";
 import { LineageQueryForm } from "@/components/lineage/lineage-query-form";
+import { serverLayout } from "@/components/lineage/server-layout";
 import { lineageQueryOf } from "@/components/lineage/query";
 import { findOr404, serverCaller } from "@/server/trpc/rsc";
 import { loadRun } from "../_lib";
@@ -21,10 +22,11 @@ export default async function RunLineagePage({ params, searchParams }: Props) {
   const query = lineageQueryOf(await searchParams, "both");
   const caller = await serverCaller();
   const graph = await findOr404(() => caller.lineage.graph({ projectSlug: slug, node: `run:${runId}`, ...query }));
+  const layout = await serverLayout(graph);
   return (
     <div className="space-y-3">
       <LineageQueryForm query={query} />
-      <LineagePanel key={`${query.direction}:${query.depth}`} slug={slug} graph={graph} />
+      <LineagePanel key={`${query.direction}:${query.depth}`} slug={slug} graph={graph} layout={layout} />
     </div>
   );
 }

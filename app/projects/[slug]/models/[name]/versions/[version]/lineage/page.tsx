@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { LineagePanel } from "@/components/lineage/lineage-panel";
 import { LineageQueryForm } from "@/components/lineage/lineage-query-form";
+import { serverLayout } from "@/components/lineage/server-layout";
 import { lineageQueryOf, UI_MAX_DEPTH } from "@/components/lineage/query";
 import { SeedsTree } from "@/components/lineage/seeds-tree";
 import { CODE_TAG_KEYS, seedsOf } from "@/components/lineage/seeds";
@@ -42,11 +43,12 @@ export default async function ModelVersionLineagePage({ params, searchParams }: 
   const tags = run?.run.tags ?? [];
   const environment = tags.filter((tag) => !CODE_TAG_KEYS.has(tag.key) && tag.key !== RUN_NOTE_TAG);
 
+  const layout = await serverLayout(graph);
   return (
     <div className="space-y-6">
       <div className="space-y-3">
         <LineageQueryForm query={query} />
-        <LineagePanel key={`${query.direction}:${query.depth}`} slug={slug} graph={graph} />
+        <LineagePanel key={`${query.direction}:${query.depth}`} slug={slug} graph={graph} layout={layout} />
       </div>
       <Card>
         <CardHeader title="Seeds" description="What this version grew from: the data its runs read, the code, the experiment and the environment the run recorded." />
