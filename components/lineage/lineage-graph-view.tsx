@@ -22,8 +22,9 @@ export interface LineageGraphViewProps {
 interface Drawn {
   nodes: LineageFlowNode[];
   edges: LineageFlowEdge[];
-  /** How long ELK took for this layout. */
+  /** How long ELK took for this layout, and where it ran. */
   ms: number;
+  layoutBy: "server" | "browser";
 }
 
 const FIT = { padding: 0.1, maxZoom: 1 } as const;
@@ -48,7 +49,7 @@ export function LineageGraphView(props: LineageGraphViewProps) {
 
 function LineageCanvas({ slug, graph: initial, layout, loadNeighbours }: LineageGraphViewProps) {
   const [graph, setGraph] = useState(initial);
-  const [drawn, setDrawn] = useState<Drawn | null>(() => layout && drawnGraph(slug, initial, new Map(Object.entries(layout.positions)), layout.ms, null));
+  const [drawn, setDrawn] = useState<Drawn | null>(() => layout && drawnGraph(slug, initial, { positions: new Map(Object.entries(layout.positions)), ms: layout.ms, by: "server" }, null));
   const [error, setError] = useState<unknown>(null);
   const [ready, setReady] = useState(false);
   // The node just expanded: the next layout keeps it in view rather than refitting the whole graph.
@@ -89,7 +90,7 @@ function LineageCanvas({ slug, graph: initial, layout, loadNeighbours }: Lineage
     layoutLineage(graph).then(
       ({ positions, ms }) => {
         if (!current) return;
-        setDrawn((before) => drawnGraph(slug, graph, positions, ms, before));
+        setDrawn((before) => drawnGraph(slug, graph, { positions, ms, by: "browser" }, before));
         const centre = focus.current ? positions.get(focus.current) : undefined;
         const kind = graph.nodes.find((node) => node.id === focus.current)?.kind;
         focus.current = null;
@@ -115,6 +116,7 @@ function LineageCanvas({ slug, graph: initial, layout, loadNeighbours }: Lineage
         data-nodes={drawn?.nodes.length}
         data-edges={drawn?.edges.length}
         data-layout-ms={drawn ? Math.round(drawn.ms) : undefined}
+        data-layout-by={drawn?.layoutBy}
         // Expanding needs ELK in the browser: start its worker when the pointer or focus comes near.
         onPointerEnter={warmLayoutEngine}
         onFocus={warmLayoutEngine}
@@ -157,7 +159,8 @@ function LineageCanvas({ slug, graph: initial, layout, loadNeighbours }: Lineage
  * any work for it when another node is expanded. Sizes and handles are given, so React Flow never
  * measures a node in the DOM.
  */
-function drawnGraph(slug: string, graph: LineageGraph, positions: Positions, ms: number, before: Drawn | null): Drawn {
+function drawnGraph(slug: string, graph: LineageGraph, layout: { positions: Positions; ms: number; by: Drawn["layoutBy"] }, before: Drawn | null): Drawn {
+  const { positions } = layout;
   const old = new Map(before?.nodes.map((node) => [node.id, node]));
   const nodes = graph.nodes.map((node): LineageFlowNode => {
     const position = positions.get(node.id) ?? { x: 0, y: 0 };
@@ -191,5 +194,5 @@ function drawnGraph(slug: string, graph: LineageGraph, positions: Positions, ms:
       data: { kind: edge.kind, label: edgeLabel(edge) },
     }),
   );
-  return { nodes, edges, ms };
+  return { nodes, edges, ms: layout.ms, layoutBy: layout.by };
 }
