@@ -84,12 +84,48 @@ export class MlflowRest {
     if (!response.ok) throw new Error(`PUT ${relativePath}: HTTP ${response.status} ${await response.text()}`);
   }
 
-  private async call<T = unknown>(method: "GET" | "POST", endpoint: string, body?: unknown, tolerated: number[] = []): Promise<T> {
-    const response = await fetch(`${this.trackingUri}/api/2.0/mlflow/${endpoint}`, {
+  /** An MLflow 3 logged model the run produced (what `mlflow.<flavor>.log_model` creates first). */
+  async createLoggedModel(experimentId: string, name: string, sourceRunId: string): Promise<string> {
+    const { model } = await this.call<{ model: { info: { model_id: string } } }>("POST", "logged-models", {
+      experiment_id: experimentId,
+      name,
+      source_run_id: sourceRunId,
+    });
+    return model.info.model_id;
+  }
+
+  /** Registers the logged model as the next version of `name` (creating the model when new); answers the version. */
+  async registerVersion(name: string, loggedModelId: string, runId: string): Promise<number> {
+    await this.call("POST", "registered-models/create", { name }, [400]);
+    const { model_version } = await this.call<{ model_version: { version: string } }>("POST", "model-versions/create", {
+      name,
+      source: `models:/${loggedModelId}`,
+      run_id: runId,
+    });
+    return Number(model_version.version);
+  }
+
+  /**
+   * Points an alias at a version. A gated alias (the default policy gates `champion`) answers 403
+   * and, when the token may request promotions, leaves a request for someone allowed to approve.
+   */
+  async setAlias(name: string, alias: string, version: number): Promise<"set" | "held for approval"> {
+    const response = await this.send("POST", "registered-models/alias", { name, alias, version: String(version) });
+    if (response.ok) return "set";
+    if (response.status === 403) return "held for approval";
+    throw new Error(`POST registered-models/alias: HTTP ${response.status} ${await response.text()}`);
+  }
+
+  private send(method: "GET" | "POST", endpoint: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.trackingUri}/api/2.0/mlflow/${endpoint}`, {
       method,
       headers: { authorization: `Bearer ${this.token}`, "content-type": "application/json" },
       body: body === undefined ? undefined : JSON.stringify(body, mlflowNumbers),
     });
+  }
+
+  private async call<T = unknown>(method: "GET" | "POST", endpoint: string, body?: unknown, tolerated: number[] = []): Promise<T> {
+    const response = await this.send(method, endpoint, body);
     if (tolerated.includes(response.status)) return {} as T;
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${endpoint}: HTTP ${response.status} ${text}`);

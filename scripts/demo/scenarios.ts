@@ -94,7 +94,10 @@ export async function seedDemo(rest: MlflowRest, now: number, progress: (line: s
   await churnPrediction(rest, log, random, now);
   progress("llm-finetune: LoRA fine-tunes with long curves");
   await llmFinetune(rest, log, random, now);
-  summary.experiments = 3;
+  progress("fraud-detection: a data pipeline, training runs, registered versions and their aliases (the lineage chain)");
+  const aliases = await fraudDetection(rest, log, random, now);
+  progress(`fraud-detector: ${aliases}`);
+  summary.experiments = 4;
   return summary;
 }
 
@@ -371,4 +374,69 @@ async function llmFinetune(rest: MlflowRest, log: LogRun, random: Random, now: n
           : undefined,
     });
   }
+}
+
+/**
+ * The lineage chain a newcomer opens first: raw transactions → cleaned → features (two pipeline runs
+ * that log what they read and what they wrote) → two training runs → fraud-detector v1 and v2, with
+ * v2 as `challenger` and asked for as `champion` (the default policy holds that for approval).
+ */
+async function fraudDetection(rest: MlflowRest, log: LogRun, random: Random, now: number): Promise<string> {
+  const experimentId = await rest.createExperiment("fraud-detection", { team: "risk" });
+  const columns = { amount: "double", merchant: "string", country: "string", hour: "long", is_fraud: "boolean" };
+  const raw = dataset("transactions-raw", "s3://acme-lake/raw/transactions/2026-11/", 2_418_330, random, columns);
+  const clean = dataset("transactions-clean", "s3://acme-lake/clean/transactions-2026-11.parquet", 2_397_104, random, columns);
+  const features = dataset("fraud-features", "s3://acme-lake/features/fraud-2026-11.parquet", 2_397_104, random, {
+    ...columns,
+    amount_zscore: "double",
+    merchant_risk: "double",
+  });
+  const holdout = dataset("fraud-holdout", "s3://acme-lake/features/fraud-holdout-2026-11.parquet", 120_000, random, columns);
+  const step = (name: string, hoursAgo: number, input: Dataset, output: Dataset, command: string) =>
+    log({
+      experimentId,
+      name,
+      startTime: now - hoursAgo * HOUR,
+      duration: 20 * 60_000,
+      status: "FINISHED",
+      user: "grace",
+      params: { command },
+      tags: { "mlflow.source.name": command.split(" ")[1] ?? command },
+      inputs: [
+        { dataset: input, context: "input" },
+        { dataset: output, context: "output" },
+      ],
+      metrics: [{ key: "rows_out", step: 0, progress: 1, value: Number(JSON.parse(output.profile ?? "{}").num_rows ?? 0) }],
+    });
+  await step("clean-transactions", 30, raw, clean, "python pipelines/clean.py --month 2026-11");
+  await step("build-features", 28, clean, features, "python pipelines/features.py --month 2026-11");
+
+  const versions: number[] = [];
+  for (const [index, depth] of [6, 8].entries()) {
+    const auc = 0.91 + 0.02 * index + 0.003 * random.gaussian();
+    const runId = await log({
+      experimentId,
+      name: `xgboost-fraud-d${depth}`,
+      startTime: now - (26 - index * 4) * HOUR,
+      duration: 45 * 60_000,
+      status: "FINISHED",
+      user: "ada",
+      params: { model_type: "xgboost", max_depth: depth, n_estimators: 600, seed: 42 + index },
+      tags: { "mlflow.source.name": "train_fraud.py" },
+      inputs: [
+        { dataset: features, context: "training" },
+        { dataset: holdout, context: "evaluation" },
+      ],
+      metrics: [
+        { key: "auc", step: 0, progress: 1, value: auc },
+        { key: "recall_at_1pct_fpr", step: 0, progress: 1, value: auc - 0.31 },
+      ],
+    });
+    const loggedModel = await rest.createLoggedModel(experimentId, "model", runId);
+    versions.push(await rest.registerVersion("fraud-detector", loggedModel, runId));
+  }
+  const newest = versions.at(-1)!;
+  await rest.setAlias("fraud-detector", "challenger", newest);
+  const champion = await rest.setAlias("fraud-detector", "champion", newest);
+  return `v${newest} is challenger; champion ${champion === "set" ? "set" : "awaits approval (Requests)"}`;
 }
