@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { DatasetDocumentView } from "@/components/datasets/dataset-document";
-import { datasetsHref } from "@/components/datasets/links";
+import { datasetLineageHref } from "@/components/datasets/links";
 import { SchemaDiff } from "@/components/datasets/schema-diff";
 import { VersionRuns } from "@/components/datasets/version-runs";
+import { buttonClasses } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { formatDateTime } from "@/components/ui/format";
 import { loadProject } from "../../_lib/project";
@@ -25,17 +26,6 @@ export default async function DatasetPage({ params }: Params) {
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-baseline gap-3">
-        <Link href={datasetsHref(slug)} className="text-sm text-gray-500 hover:text-gray-700">
-          Datasets
-        </Link>
-        <span className="text-gray-300">/</span>
-        <h2 className="text-xl font-semibold text-gray-900">{dataset.name}</h2>
-        <span className="text-sm text-gray-500">
-          {versions.length} {versions.length === 1 ? "version" : "versions"}
-        </span>
-      </div>
-
       {versions.length > 1 ? (
         <Card>
           <CardHeader title="Schema diff" description="Columns added, removed or retyped between two versions." />
@@ -49,6 +39,11 @@ export default async function DatasetPage({ params }: Params) {
         <Card key={version.digest}>
           <CardHeader
             title={version.digest}
+            actions={
+              <Link href={datasetLineageHref(slug, dataset.name, version.digest)} className={buttonClasses("secondary", "sm")} aria-label={`Lineage of ${version.digest}`}>
+                Lineage
+              </Link>
+            }
             description={
               version.firstLoggedAt === null
                 ? "Not used by a run"

@@ -17,6 +17,7 @@ import { hasScope } from "@/lib/rbac";
 import { RUN_NOTE_TAG } from "@/lib/schemas/tracking-ui";
 import { findOr404, serverCaller } from "@/server/trpc/rsc";
 import { loadProject } from "../../_lib/project";
+import { loadRun } from "./_lib";
 
 export const dynamic = "force-dynamic";
 
@@ -25,11 +26,6 @@ type Params = { params: Promise<{ slug: string; runId: string }> };
 async function loadRegistry(slug: string, runId: string) {
   const caller = await serverCaller();
   return findOr404(() => caller.registry.forRun({ projectSlug: slug, runId }));
-}
-
-async function loadRun(slug: string, runId: string) {
-  const caller = await serverCaller();
-  return findOr404(() => caller.runs.get({ projectSlug: slug, runId }));
 }
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
@@ -50,13 +46,6 @@ export default async function RunPage({ params }: Params) {
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-center gap-3">
-        <h2 className="text-xl font-semibold text-gray-900">{run.name}</h2>
-        <RunStatusBadge status={run.status} />
-        {run.lifecycleStage === "deleted" ? <span className="text-sm text-red-600">deleted</span> : null}
-        <code className="text-xs text-gray-500">{run.id}</code>
-      </div>
-
       <Card>
         <CardBody>
           <RunOverview slug={slug} detail={detail} />

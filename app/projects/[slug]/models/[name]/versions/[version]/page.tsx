@@ -3,7 +3,6 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { AliasEditor } from "@/components/registry/alias-editor";
 import { DescriptionCard } from "@/components/registry/description-card";
-import { modelHref, modelsHref } from "@/components/registry/links";
 import { StageBadge } from "@/components/registry/stage-badge";
 import { StageControl } from "@/components/registry/stage-control";
 import { TagEditor } from "@/components/registry/tag-editor";
@@ -57,19 +56,6 @@ export default async function ModelVersionPage({ params }: Params) {
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-baseline gap-3">
-        <Link href={modelsHref(slug)} className="text-sm text-gray-500 hover:text-gray-700">
-          Models
-        </Link>
-        <span className="text-gray-300">/</span>
-        <Link href={modelHref(slug, version.modelName)} className="text-sm text-gray-500 hover:text-gray-700">
-          {version.modelName}
-        </Link>
-        <span className="text-gray-300">/</span>
-        <h2 className="text-xl font-semibold text-gray-900">Version {version.version}</h2>
-        <StageBadge stage={version.stage} />
-      </div>
-
       <Card>
         <CardHeader title="Overview" />
         <CardBody>

@@ -1,0 +1,36 @@
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { datasetHref, datasetsHref } from "@/components/datasets/links";
+import { Tabs } from "@/components/projects/project-tabs";
+import { datasetNameOf, loadDataset } from "../_lib";
+
+export default async function DatasetLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string; name: string }> }) {
+  const { slug, name } = await params;
+  const dataset = await loadDataset(slug, datasetNameOf(name));
+  const base = datasetHref(slug, dataset.name);
+  const count = dataset.versions.length;
+  return (
+    <div className="space-y-6">
+      <div className="space-y-4 border-b border-gray-200">
+        <div className="flex flex-wrap items-baseline gap-3">
+          <Link href={datasetsHref(slug)} className="text-sm text-gray-500 hover:text-gray-700">
+            Datasets
+          </Link>
+          <span className="text-gray-300">/</span>
+          <h2 className="text-xl font-semibold text-gray-900">{dataset.name}</h2>
+          <span className="text-sm text-gray-500">
+            {count} {count === 1 ? "version" : "versions"}
+          </span>
+        </div>
+        <Tabs
+          label="Dataset"
+          tabs={[
+            { href: base, label: "Versions" },
+            { href: `${base}/lineage`, label: "Lineage" },
+          ]}
+        />
+      </div>
+      {children}
+    </div>
+  );
+}
