@@ -1,11 +1,11 @@
-import type { KeyValue } from "@/server/services/runs";
 import type { LineageEdge, LineageGraph, LineageNode } from "@/server/services/lineage/types";
 import { datasetDigest } from "./graph-model";
 
 /**
- * A model version's "seeds": what it grew from, read off its upstream lineage graph and its source
- * run's tags. Data (the dataset versions its runs read, and what produced them), code (the source
- * tags), experiment (the run, its parent runs, base models, the pipeline jobs that started it).
+ * A model version's "seeds" as its upstream lineage graph tells them: data (the dataset versions its
+ * runs read, and what produced them) and experiment (the run, its parent runs, base models, the
+ * pipeline jobs that started it). Code and environment come from the run's reproduction
+ * (server/services/reproduce).
  */
 
 /** A node of the data tree: a dataset version with how it was used, or the job or run that produced one. */
@@ -20,14 +20,8 @@ export interface SeedItem {
   children: SeedItem[];
 }
 
-export interface CodeFact {
-  label: string;
-  value: string | null;
-}
-
 export interface Seeds {
   data: SeedItem[];
-  code: CodeFact[];
   experiment: {
     run: LineageNode | null;
     /** Nearest first. */
@@ -36,21 +30,6 @@ export interface Seeds {
     /** OpenLineage or DVC job runs that started the run. */
     jobs: LineageNode[];
   };
-}
-
-/** The source tags MLflow clients (and Tally's SDK) set; the first present tag of each fact wins. */
-const CODE_TAGS: { label: string; keys: string[] }[] = [
-  { label: "Commit", keys: ["mlflow.source.git.commit"] },
-  { label: "Branch", keys: ["mlflow.source.git.branch"] },
-  { label: "Repository", keys: ["mlflow.source.git.repoURL", "mlflow.gitRepoURL"] },
-  { label: "Entry point", keys: ["mlflow.project.entryPoint", "mlflow.source.name"] },
-];
-
-export const CODE_TAG_KEYS = new Set(CODE_TAGS.flatMap((fact) => fact.keys));
-
-export function codeFacts(tags: KeyValue[]): CodeFact[] {
-  const byKey = new Map(tags.map((tag) => [tag.key, tag.value]));
-  return CODE_TAGS.map(({ label, keys }) => ({ label, value: keys.map((key) => byKey.get(key)).find((value) => value !== undefined && value !== "") ?? null }));
 }
 
 function incomingIndex(graph: LineageGraph): (id: string, kind: LineageEdge["kind"]) => LineageEdge[] {
@@ -71,7 +50,7 @@ function sourceRun(graph: LineageGraph, nodes: Map<string, LineageNode>, into: R
   return null;
 }
 
-export function seedsOf(graph: LineageGraph, runId: string | null, tags: KeyValue[]): Seeds {
+export function seedsOf(graph: LineageGraph, runId: string | null): Seeds {
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
   const into = incomingIndex(graph);
   const found = (edges: LineageEdge[]) => edges.map((edge) => nodes.get(edge.from)).filter((node): node is LineageNode => node !== undefined);
@@ -127,7 +106,6 @@ export function seedsOf(graph: LineageGraph, runId: string | null, tags: KeyValu
 
   return {
     data: [...data.values()],
-    code: codeFacts(tags),
     experiment: {
       run,
       parents,

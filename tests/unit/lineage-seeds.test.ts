@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeFacts, seedsOf } from "@/components/lineage/seeds";
+import { seedsOf } from "@/components/lineage/seeds";
 import type { LineageEdge, LineageGraph, LineageNode } from "@/server/services/lineage/types";
 
 const node = (id: string, kind: LineageNode["kind"], label = id): LineageNode => ({ id, kind, label, detail: null, path: null, depth: 1 });
@@ -45,7 +45,7 @@ const upstream: LineageGraph = {
 
 describe("a model version's seeds", () => {
   it("finds the run through the logged model when the version names none, with its parents, base models and jobs", () => {
-    const { experiment } = seedsOf(upstream, null, []);
+    const { experiment } = seedsOf(upstream, null);
     expect(experiment.run?.label).toBe("train-42");
     expect(experiment.parents.map((run) => run.label)).toEqual(["sweep"]);
     expect(experiment.baseModels.map((model) => model.label)).toEqual(["bert-base"]);
@@ -53,7 +53,7 @@ describe("a model version's seeds", () => {
   });
 
   it("lists the data the runs read with digest and context, and what produced it, through a cycle", () => {
-    const { data } = seedsOf(upstream, "r1", []);
+    const { data } = seedsOf(upstream, "r1");
     expect(data.map((item) => [item.node.label, item.digest, item.contexts, item.usedBy?.label ?? null])).toEqual([
       ["clean", "c1", ["train"], null],
       ["holdout", "h1", ["eval"], null],
@@ -65,23 +65,9 @@ describe("a model version's seeds", () => {
     expect(producer?.children.map((item) => item.node.label)).toEqual(["raw"]);
   });
 
-  it("reads the code from the source tags and says what is not recorded", () => {
-    const facts = codeFacts([
-      { key: "mlflow.source.git.commit", value: "a1b2c3" },
-      { key: "mlflow.source.name", value: "train.py" },
-      { key: "mlflow.gitRepoURL", value: "https://git.example/fraud.git" },
-    ]);
-    expect(Object.fromEntries(facts.map((fact) => [fact.label, fact.value]))).toEqual({
-      Commit: "a1b2c3",
-      Branch: null,
-      Repository: "https://git.example/fraud.git",
-      "Entry point": "train.py",
-    });
-  });
-
   it("has no experiment when the version's run is not in the graph", () => {
     const alone: LineageGraph = { ...upstream, nodes: [upstream.nodes[0]!], edges: [] };
-    expect(seedsOf(alone, null, []).experiment.run).toBeNull();
-    expect(seedsOf(alone, null, []).data).toEqual([]);
+    expect(seedsOf(alone, null).experiment.run).toBeNull();
+    expect(seedsOf(alone, null).data).toEqual([]);
   });
 });
