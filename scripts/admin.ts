@@ -10,7 +10,7 @@
  * Database: DATABASE_URL when set; otherwise the embedded PostgreSQL of TALLY_HOME, reused when
  * `npm start` is running it, else started for this command and stopped before exiting.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { z } from "zod";
@@ -56,8 +56,15 @@ interface CommandSpec {
   name: string;
   summary: string;
   flags: Record<string, FlagSpec>;
+  /** One required argument after the command name (the archive `restore` reads). */
+  argument?: { value: string; help: string };
+  /**
+   * Whether pending migrations are applied before the work (default). `restore` creates the schema
+   * itself, at the backup's version, and upgrades it after loading the data.
+   */
+  migrate?: boolean;
   /** Validates the flags (throws UsageError) and returns the work to do against the database. */
-  prepare(values: FlagValues): () => Promise<void>;
+  prepare(values: FlagValues, argument?: string): () => Promise<void>;
 }
 
 /** The DB-touching modules load only once the command line is valid, so --help and typos are instant. */
@@ -86,6 +93,16 @@ function validate<S extends z.ZodType>(schema: S, raw: unknown, flagOf: Record<s
 }
 
 const str = (values: FlagValues, name: string) => values[name] as string | undefined;
+
+/** The instance this command works on, with TALLY_HOME resolved as scripts/start.ts resolves it. */
+async function instanceFiles() {
+  const { instanceFilesOf } = await import("../server/ops/backup");
+  const env = parseEnv(process.env);
+  return instanceFilesOf({ ...env, TALLY_HOME: path.resolve(root, env.TALLY_HOME) });
+}
+
+const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const progress = (line: string) => void process.stderr.write(`${line}\n`);
 
 const LEDGER_PROBLEMS = {
   "content-changed": "its content was changed after it was written.",
@@ -257,26 +274,91 @@ const commands: CommandSpec[] = [
       };
     },
   },
+  {
+    name: "backup",
+    summary: "Write one archive (.tar.gz) of the database and the artifacts; Tally keeps running meanwhile.",
+    flags: {
+      out: { type: "string", required: true, value: "FILE", help: "The archive to write (a new file), e.g. tally-$(date +%F).tar.gz" },
+    },
+    prepare(values) {
+      const file = str(values, "out")?.trim();
+      if (!file) throw new UsageError("--out: must name the archive to write");
+      return async () => {
+        const { createBackup } = await import("../server/ops/backup");
+        const summary = await createBackup({
+          databaseUrl: process.env.DATABASE_URL!,
+          instance: await instanceFiles(),
+          out: file,
+          tallyVersion: tallyVersion(),
+          progress,
+        });
+        const artifacts =
+          summary.artifacts.store === "filesystem"
+            ? `${summary.artifacts.files} artifact file(s) (${mebibytes(summary.artifacts.bytes)})`
+            : `an inventory of ${summary.artifacts.files} object(s) in the S3 bucket (back the bucket up with its own tools)`;
+        await out(
+          `Wrote ${summary.file} (${mebibytes(summary.bytes)}) in ${summary.seconds.toFixed(1)} s: ` +
+            `${summary.rows} rows from ${summary.tables} tables, ${artifacts}.`,
+        );
+      };
+    },
+  },
+  {
+    name: "restore",
+    summary: "Restore an archive written by `backup` into an empty instance (empty database and TALLY_HOME).",
+    argument: { value: "FILE", help: "The archive written by `npm run admin -- backup`" },
+    flags: {},
+    migrate: false,
+    prepare(_values, file) {
+      return async () => {
+        const { restoreBackup } = await import("../server/ops/backup");
+        const summary = await restoreBackup({
+          databaseUrl: process.env.DATABASE_URL!,
+          instance: await instanceFiles(),
+          file: file!,
+          progress,
+        });
+        const artifacts =
+          summary.artifacts.store === "filesystem"
+            ? `${summary.artifacts.files} artifact file(s) (${mebibytes(summary.artifacts.bytes)})`
+            : `${summary.artifacts.files} object(s) checked against the S3 bucket`;
+        const upgraded = summary.upgradedWith.length ? `, then applied ${summary.upgradedWith.length} newer migration(s)` : "";
+        await out(
+          `Restored the backup of ${summary.createdAt} in ${summary.seconds.toFixed(1)} s: ${summary.rows} rows into ` +
+            `${summary.tables} tables, ${artifacts}${upgraded}.`,
+        );
+        for (const note of summary.notes) await out(`Note: ${note}`);
+      };
+    },
+  },
 ];
+
+/** The version in package.json, recorded in each backup. */
+function tallyVersion(): string {
+  return (JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string }).version;
+}
 
 function usage(command?: CommandSpec): string {
   const flagLine = (spec: CommandSpec) =>
-    Object.entries(spec.flags)
-      .map(([name, flag]) => {
+    [
+      ...(spec.argument ? [`<${spec.argument.value}>`] : []),
+      ...Object.entries(spec.flags).map(([name, flag]) => {
         const text = `--${name}${flag.type === "string" ? ` ${flag.value ?? "V"}` : ""}`;
         return flag.required ? text : `[${text}]`;
-      })
-      .join(" ");
+      }),
+    ].join(" ");
   if (command) {
     const flags = Object.entries(command.flags).map(([name, flag]) => {
       const left = `--${name}${flag.type === "string" ? ` ${flag.value ?? "V"}` : ""}`;
       return `  ${left.padEnd(22)} ${flag.help}${flag.required ? "" : " (optional)"}`;
     });
+    const argument = command.argument ? [`  ${`<${command.argument.value}>`.padEnd(22)} ${command.argument.help}`] : [];
     return [
       `Usage: npm run admin -- ${command.name} ${flagLine(command)}`,
       "",
       command.summary,
       "",
+      ...argument,
       ...flags,
       `  ${"-h, --help".padEnd(22)} Show this help`,
     ].join("\n");
@@ -289,21 +371,23 @@ function usage(command?: CommandSpec): string {
     "",
     "Run `npm run admin -- <command> --help` for a command's flags.",
     "Database: DATABASE_URL, or the embedded PostgreSQL in TALLY_HOME (the running one if `npm start`",
-    "is up, otherwise started for the command and stopped afterwards). Migrations are applied first.",
+    "is up, otherwise started for the command and stopped afterwards). Migrations are applied first",
+    "(by restore: those of the backup, before its data; newer ones after).",
     "Exit codes: 0 done, 1 refused or failed, 2 bad command line.",
   ].join("\n");
 }
 
 /** Turns node:util's parse errors into short messages naming the flag. */
-function parseFlags(spec: CommandSpec, args: string[]): FlagValues & { help?: boolean } {
+function parseFlags(spec: CommandSpec, args: string[]): { values: FlagValues & { help?: boolean }; positionals: string[] } {
   const options = Object.fromEntries(Object.entries(spec.flags).map(([name, flag]) => [name, { type: flag.type }]));
   try {
-    return parseArgs({
+    const parsed = parseArgs({
       args,
       options: { ...options, help: { type: "boolean", short: "h" } },
       strict: true,
-      allowPositionals: false,
-    }).values as FlagValues & { help?: boolean };
+      allowPositionals: spec.argument !== undefined,
+    });
+    return { values: parsed.values as FlagValues & { help?: boolean }, positionals: parsed.positionals };
   } catch (error) {
     const { code, message } = error as { code?: string; message: string };
     const quoted = /'([^' ]+)/.exec(message)?.[1] ?? "";
@@ -377,7 +461,7 @@ async function main(argv: string[]): Promise<number> {
       const problem = name.startsWith("-") ? `expected a command before ${name}` : `unknown command "${name}"`;
       throw new UsageError(problem, "general");
     }
-    const values = parseFlags(command, rest);
+    const { values, positionals } = parseFlags(command, rest);
     if (values.help) {
       await out(usage(command));
       return 0;
@@ -385,8 +469,10 @@ async function main(argv: string[]): Promise<number> {
     const missing = Object.entries(command.flags)
       .filter(([flag, spec]) => spec.required && values[flag] === undefined)
       .map(([flag]) => `--${flag}`);
+    if (command.argument && positionals.length === 0) missing.unshift(`<${command.argument.value}>`);
     if (missing.length) throw new UsageError(`${command.name}: missing ${missing.join(", ")}`, command);
-    work = command.prepare(values);
+    if (positionals.length > 1) throw new UsageError(`${command.name}: unexpected argument "${positionals[1]}"`, command);
+    work = command.prepare(values, positionals[0]);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     printError(error.message);
@@ -432,11 +518,13 @@ async function main(argv: string[]): Promise<number> {
       );
       databaseUrl = postgres.url;
     }
-    const { applyMigrations } = await import("../server/db/migrate");
-    const applied = await applyMigrations(databaseUrl).catch((error: unknown) => {
-      throw new Error(`Database not ready: ${oneLine(error)}`);
-    });
-    if (applied.length) process.stderr.write(`Applied ${applied.length} database migration(s).\n`);
+    if (command.migrate !== false) {
+      const { applyMigrations } = await import("../server/db/migrate");
+      const applied = await applyMigrations(databaseUrl).catch((error: unknown) => {
+        throw new Error(`Database not ready: ${oneLine(error)}`);
+      });
+      if (applied.length) process.stderr.write(`Applied ${applied.length} database migration(s).\n`);
+    }
     // The Prisma client reads DATABASE_URL when it is first used.
     process.env.DATABASE_URL = databaseUrl;
     await work();

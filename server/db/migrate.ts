@@ -16,7 +16,7 @@ const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migration
 /** The advisory lock id Prisma uses, so our runner and the Prisma CLI never migrate at once. */
 const ADVISORY_LOCK_ID = 72707369;
 
-interface Migration {
+export interface Migration {
   name: string;
   sql: string;
   checksum: string;
@@ -28,16 +28,7 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [ADVISORY_LOCK_ID]);
-    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-      "id" VARCHAR(36) PRIMARY KEY NOT NULL,
-      "checksum" VARCHAR(64) NOT NULL,
-      "finished_at" TIMESTAMPTZ,
-      "migration_name" VARCHAR(255) NOT NULL,
-      "logs" TEXT,
-      "rolled_back_at" TIMESTAMPTZ,
-      "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
-      "applied_steps_count" INTEGER NOT NULL DEFAULT 0
-    )`);
+    await createBookkeeping(client);
     const applied = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
       `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
     );
@@ -69,12 +60,7 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
 async function applyOne(client: pg.Client, migration: Migration): Promise<void> {
   await client.query("BEGIN");
   try {
-    await client.query(migration.sql);
-    await client.query(
-      `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count)
-       VALUES ($1, $2, now(), $3, 1)`,
-      [randomUUID(), migration.checksum, migration.name],
-    );
+    await runMigration(client, migration);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK");
@@ -82,14 +68,74 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
   }
 }
 
-async function readMigrations(dir: string): Promise<Migration[]> {
+/**
+ * Committed migrations the database has not applied (all of them when it has no bookkeeping table):
+ * a server whose code expects tables the database lacks is not ready.
+ */
+export async function unappliedMigrations(db: Pick<pg.Pool, "query">, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const committed = await committedMigrationNames(dir);
+  const table = await db.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+  if (!table.rows[0]?.present) return committed;
+  const applied = await db.query<{ migration_name: string }>(
+    `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+  );
+  const done = new Set(applied.rows.map((row) => row.migration_name));
+  return committed.filter((name) => !done.has(name));
+}
+
+async function createBookkeeping(client: pg.Client): Promise<void> {
+  await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum" VARCHAR(64) NOT NULL,
+    "finished_at" TIMESTAMPTZ,
+    "migration_name" VARCHAR(255) NOT NULL,
+    "logs" TEXT,
+    "rolled_back_at" TIMESTAMPTZ,
+    "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+  )`);
+}
+
+async function runMigration(client: pg.Client, migration: Migration): Promise<void> {
+  await client.query(migration.sql);
+  await client.query(
+    `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count)
+     VALUES ($1, $2, now(), $3, 1)`,
+    [randomUUID(), migration.checksum, migration.name],
+  );
+}
+
+/**
+ * Applies `migrations` (in order, none applied yet) inside the caller's open transaction, holding
+ * the migration lock until it ends: a restore creates the schema and loads the data in one
+ * transaction, so a failure leaves no half-made database.
+ */
+export async function applyMigrationsInTransaction(client: pg.Client, migrations: Migration[]): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK_ID]);
+  await createBookkeeping(client);
+  for (const migration of migrations) {
+    await runMigration(client, migration).catch((error: unknown) => {
+      throw new Error(`Migration ${migration.name} failed: ${(error as Error).message}`);
+    });
+  }
+}
+
+/** The committed migrations, oldest first. */
+export function committedMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
+  return readMigrations(dir);
+}
+
+async function committedMigrationNames(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries
+  return entries
     .filter((entry) => entry.isDirectory() && existsSync(path.join(dir, entry.name, "migration.sql")))
     .map((entry) => entry.name)
     .sort();
+}
+
+async function readMigrations(dir: string): Promise<Migration[]> {
   return Promise.all(
-    names.map(async (name) => {
+    (await committedMigrationNames(dir)).map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     }),

@@ -32,9 +32,12 @@ export function useArtifactStore(replacement: ObjectStore): void {
   store = replacement;
 }
 
+/** Where the filesystem backend keeps artifacts (when S3_ENDPOINT is unset). */
+export const artifactFolder = (env: Env) => path.resolve(env.TALLY_HOME, "artifacts");
+
 /** S3 when S3_ENDPOINT is set; otherwise files under TALLY_HOME/artifacts. */
 export function storeFor(env: Env): ObjectStore {
-  if (!env.S3_ENDPOINT) return new FilesystemObjectStore(path.resolve(env.TALLY_HOME, "artifacts"));
+  if (!env.S3_ENDPOINT) return new FilesystemObjectStore(artifactFolder(env));
   // parseEnv guarantees these when S3_ENDPOINT is set.
   if (!env.S3_BUCKET || !env.S3_ACCESS_KEY || !env.S3_SECRET_KEY) throw new Error("S3 settings are incomplete");
   return new S3ObjectStore({

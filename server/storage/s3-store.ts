@@ -38,6 +38,12 @@ export interface S3Settings {
   pathStyle: boolean;
 }
 
+export interface BucketObject {
+  key: string;
+  size: number;
+  etag: string;
+}
+
 /**
  * The S3 backend (MinIO, AWS S3, Garage, SeaweedFS...) through the `minio` client. Uploads are cut
  * into parts that are each buffered (S3 needs a part's length and, over plain HTTP, its SHA-256
@@ -49,7 +55,7 @@ export class S3ObjectStore implements ObjectStore {
   private readonly client: Client;
   /** Signs URLs for the public endpoint; signing is local, so this client never makes a request. */
   private readonly signer: Client;
-  private readonly bucket: string;
+  readonly bucket: string;
   private readonly region: string;
   private ready: Promise<void> | undefined;
 
@@ -191,6 +197,14 @@ export class S3ObjectStore implements ObjectStore {
       token = page.isTruncated ? page.nextContinuationToken : "";
     } while (token);
     return entries.sort(byPath);
+  }
+
+  /** Every object in the bucket with its size and ETag, in S3's key order (what a backup records of a bucket). */
+  async *inventory(): AsyncGenerator<BucketObject> {
+    await this.prepare();
+    for await (const item of this.client.listObjectsV2(this.bucket, "", true)) {
+      if (item.name) yield { key: item.name, size: item.size, etag: String(item.etag).replace(/^"|"$/g, "") };
+    }
   }
 
   async createMultipartUpload(key: string, options: { contentType?: string } = {}): Promise<string> {

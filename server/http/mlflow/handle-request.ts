@@ -1,4 +1,5 @@
 import { ApprovalRequiredError } from "@/lib/errors";
+import { noteRouteFamily } from "@/server/observability/request-context";
 import { publicOrigin } from "../public-origin";
 import { authorizeMlflowRequest } from "./authorize";
 import { apiBodyLimitBytes } from "../body";
@@ -23,6 +24,7 @@ export async function handleMlflowRequest(
     if (match === "method-not-allowed") {
       return mlflowError(405, "BAD_REQUEST", `Method ${request.method} is not allowed on ${endpoint}`);
     }
+    noteRouteFamily(`mlflow:${match.route.path.slice(1)}`);
     const access = await authorizeMlflowRequest(request, target.projectSlug);
     const input = await readMlflowInput(request, apiBodyLimitBytes(match.route.largeBody ? LARGE_BODY_FACTOR : 1));
     return mlflowJson(await match.route.handle(access, input, match.params));
