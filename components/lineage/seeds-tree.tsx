@@ -41,6 +41,7 @@ function DataItems({ slug, items, label }: { slug: string; items: SeedItem[]; la
           {item.digest ? <code className="ml-1.5 text-xs text-gray-500">{item.digest}</code> : null}
           {item.contexts.length ? <span className="ml-1.5 text-xs text-gray-700">({item.contexts.join(", ")})</span> : null}
           {item.usedBy ? <span className="ml-1.5 text-xs text-gray-500">read by {item.usedBy.label}</span> : null}
+          {item.repeated ? <span className="ml-1.5 text-xs text-gray-400">(already listed)</span> : null}
           {item.children.length ? (
             <div className="ml-2 mt-1 border-l border-gray-200 pl-3">
               <DataItems slug={slug} items={item.children} label={`Upstream of ${item.node.label}`} />

@@ -17,6 +17,8 @@ export interface SeedItem {
   contexts: string[];
   /** For datasets read by a parent run rather than the version's own run: that run. */
   usedBy: LineageNode | null;
+  /** Already in the tree above (with what it came from): listed again without it. */
+  repeated: boolean;
   children: SeedItem[];
 }
 
@@ -64,48 +66,45 @@ export function seedsOf(graph: LineageGraph, runId: string | null): Seeds {
   }
   const runs = run ? [run, ...parents] : [];
 
-  // What produced a dataset version, and what that read, as far as the graph goes (a job may read its own output).
-  const producers = (datasetId: string, seen: Set<string>): SeedItem[] =>
-    found(into(datasetId, "output"))
-      .filter((producer) => !seen.has(producer.id))
-      .map((producer) => {
-        const inner = new Set(seen).add(producer.id);
-        return { node: producer, digest: null, contexts: [], usedBy: null, children: inputsOf(producer.id, inner) };
-      });
-  const inputsOf = (consumerId: string, seen: Set<string>): SeedItem[] =>
+  // What produced a dataset version, and what that read, as far as the graph goes. Each node's own
+  // upstream is listed once: where pipelines share inputs (or a job reads its own output) a node met
+  // again is marked repeated, so the tree stays as big as the graph rather than one branch per path.
+  const listed = new Set<string>();
+  const item = (node: LineageNode, contexts: string[], usedBy: LineageNode | null, upstream: (id: string) => SeedItem[]): SeedItem => {
+    const repeated = listed.has(node.id);
+    listed.add(node.id);
+    return { node, digest: datasetDigest(node.id), contexts, usedBy, repeated, children: repeated ? [] : upstream(node.id) };
+  };
+  const producers = (datasetId: string): SeedItem[] => found(into(datasetId, "output")).map((producer) => item(producer, [], null, inputsOf));
+  const inputsOf = (consumerId: string): SeedItem[] =>
     into(consumerId, "input").flatMap((edge) => {
       const dataset = nodes.get(edge.from);
-      if (!dataset || seen.has(dataset.id)) return [];
-      return [
-        {
-          node: dataset,
-          digest: datasetDigest(dataset.id),
-          contexts: edge.context ? [edge.context] : [],
-          usedBy: null,
-          children: producers(dataset.id, new Set(seen).add(dataset.id)),
-        },
-      ];
+      return dataset ? [item(dataset, edge.context ? [edge.context] : [], null, producers)] : [];
     });
 
-  const data = new Map<string, SeedItem>();
+  // The runs' own inputs first, so that they are the ones listed with their upstream.
+  const direct = new Map<string, { dataset: LineageNode; contexts: string[]; usedBy: LineageNode | null }>();
   for (const consumer of runs) {
     for (const edge of into(consumer.id, "input")) {
       const dataset = nodes.get(edge.from);
       if (!dataset) continue;
-      const item = data.get(dataset.id) ?? {
-        node: dataset,
-        digest: datasetDigest(dataset.id),
-        contexts: [],
-        usedBy: consumer === run ? null : consumer,
-        children: producers(dataset.id, new Set([dataset.id])),
-      };
-      if (edge.context && !item.contexts.includes(edge.context)) item.contexts.push(edge.context);
-      data.set(dataset.id, item);
+      const entry = direct.get(dataset.id) ?? { dataset, contexts: [], usedBy: consumer === run ? null : consumer };
+      if (edge.context && !entry.contexts.includes(edge.context)) entry.contexts.push(edge.context);
+      direct.set(dataset.id, entry);
     }
   }
+  for (const id of direct.keys()) listed.add(id);
+  const data = [...direct.values()].map(({ dataset, contexts, usedBy }) => ({
+    node: dataset,
+    digest: datasetDigest(dataset.id),
+    contexts,
+    usedBy,
+    repeated: false,
+    children: producers(dataset.id),
+  }));
 
   return {
-    data: [...data.values()],
+    data,
     experiment: {
       run,
       parents,

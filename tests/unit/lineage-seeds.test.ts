@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seedsOf } from "@/components/lineage/seeds";
+import { seedsOf, type SeedItem } from "@/components/lineage/seeds";
 import type { LineageEdge, LineageGraph, LineageNode } from "@/server/services/lineage/types";
 
 const node = (id: string, kind: LineageNode["kind"], label = id): LineageNode => ({ id, kind, label, detail: null, path: null, depth: 1 });
@@ -61,8 +61,38 @@ describe("a model version's seeds", () => {
     ]);
     const [producer] = data[0]!.children;
     expect(producer?.node.label).toBe("clean_data");
-    // The job's inputs: raw, not clean again (it is the dataset being explained).
-    expect(producer?.children.map((item) => item.node.label)).toEqual(["raw"]);
+    // The job reads raw, and its own output: clean is listed again without its upstream, so the cycle ends.
+    expect(producer?.children.map((item) => [item.node.label, item.repeated, item.children.length])).toEqual([
+      ["raw", false, 0],
+      ["clean", true, 0],
+    ]);
+  });
+
+  it("lists each node's upstream once where pipelines share inputs", () => {
+    // Ten stages, each reading the source and every earlier stage's output: one branch per path would be 2^10.
+    const stages = Array.from({ length: 10 }, (_, index) => index);
+    const shared: LineageGraph = {
+      ...upstream,
+      nodes: [
+        node("version:fraud/3", "version"),
+        node("run:r1", "run"),
+        node("dataset:src@0", "dataset"),
+        ...stages.flatMap((stage) => [node(`job:s${stage}`, "job"), node(`dataset:out${stage}@${stage}`, "dataset")]),
+      ],
+      edges: [
+        edge("run:r1", "version:fraud/3", "registered"),
+        edge("dataset:out9@9", "run:r1", "input", "train"),
+        ...stages.flatMap((stage) => [
+          edge("dataset:src@0", `job:s${stage}`, "input"),
+          edge(`job:s${stage}`, `dataset:out${stage}@${stage}`, "output"),
+          ...stages.filter((earlier) => earlier < stage).map((earlier) => edge(`dataset:out${earlier}@${earlier}`, `job:s${stage}`, "input")),
+        ]),
+      ],
+    };
+    const count = (items: SeedItem[]): number => items.reduce((sum, item) => sum + 1 + count(item.children), 0);
+    const { data } = seedsOf(shared, "r1");
+    expect(count(data)).toBeLessThan(shared.nodes.length + shared.edges.length);
+    expect(data[0]?.children[0]?.node.id).toBe("job:s9");
   });
 
   it("has no experiment when the version's run is not in the graph", () => {
