@@ -4,7 +4,7 @@ import { saveTimings, timed } from "./support/page-timings";
 import { signedIn, startDemoInstance, VIEWER, type DemoInstance } from "./support/demo-instance";
 
 /**
- * The lineage tabs on a chain logged through the MLflow API as a client would: two dataset versions
+ * The lineage tabs on the demo's fraud-detection chain, and on a chain logged through the MLflow API as a client would: two dataset versions
  * (training and evaluation) → a run → its logged model → version 1 of a registered model → the alias
  * @challenger (which the default policy does not gate). A viewer reads the graph, expands a node,
  * clicks through to a node's page, and reads the version's seeds.
@@ -14,9 +14,9 @@ let tally: DemoInstance;
 let viewer: BrowserContext;
 let cspViolations: string[] = [];
 let runId = "";
-const MODEL = "fraud-detector";
-const TRAIN = { name: "transactions-2026q3", digest: "5e1f0c2a", source: "s3://lake/transactions/2026q3.parquet" };
-const HOLDOUT = { name: "transactions-holdout", digest: "9b7d3e41", source: "s3://lake/transactions/holdout.parquet" };
+const MODEL = "chargeback-scorer";
+const TRAIN = { name: "chargebacks-2026q3", digest: "5e1f0c2a", source: "s3://lake/chargebacks/2026q3.parquet" };
+const HOLDOUT = { name: "chargebacks-holdout", digest: "9b7d3e41", source: "s3://lake/chargebacks/holdout.parquet" };
 const COMMIT = "3f9a1c27d04b8e65a2f1c0d9e8b7a6f5e4d3c2b1";
 
 test.describe.configure({ mode: "serial" });
@@ -51,17 +51,17 @@ test.beforeAll(async ({ browser }) => {
   tally = await startDemoInstance();
   const { run } = await mlflow<{ run: { info: { run_id: string } } }>("runs/create", {
     experiment_id: "1",
-    run_name: "fraud-train",
+    run_name: "chargeback-train",
     tags: [
       { key: "mlflow.source.git.commit", value: COMMIT },
       { key: "mlflow.source.git.branch", value: "main" },
-      { key: "mlflow.source.git.repoURL", value: "https://git.example/risk/fraud.git" },
+      { key: "mlflow.source.git.repoURL", value: "https://git.example/risk/chargebacks.git" },
       { key: "mlflow.source.name", value: "train.py" },
     ],
   });
   runId = run.info.run_id;
   await mlflow("runs/log-inputs", { run_id: runId, datasets: [input(TRAIN, "training"), input(HOLDOUT, "evaluation")] });
-  const { model } = await mlflow<{ model: { info: { model_id: string } } }>("logged-models", { experiment_id: "1", name: "fraud-model", source_run_id: runId });
+  const { model } = await mlflow<{ model: { info: { model_id: string } } }>("logged-models", { experiment_id: "1", name: "chargeback-model", source_run_id: runId });
   await mlflow("registered-models/create", { name: MODEL });
   await mlflow("model-versions/create", { name: MODEL, source: `models:/${model.info.model_id}`, run_id: runId, model_id: model.info.model_id });
   await mlflow("registered-models/alias", { name: MODEL, alias: "challenger", version: "1" });
@@ -91,8 +91,8 @@ test("a model version's lineage tab draws the chain from the data to the alias, 
   await expect(node(page, `version:${MODEL}/1`).locator("[data-root]")).toBeVisible();
   await expect(node(page, `dataset:${TRAIN.name}@${TRAIN.digest}`)).toContainText(TRAIN.name);
   await expect(node(page, `dataset:${HOLDOUT.name}@${HOLDOUT.digest}`)).toContainText(HOLDOUT.name);
-  await expect(node(page, `run:${runId}`)).toContainText("fraud-train");
-  await expect(graph(page).locator(".react-flow__node-model")).toContainText("fraud-model");
+  await expect(node(page, `run:${runId}`)).toContainText("chargeback-train");
+  await expect(graph(page).locator(".react-flow__node-model")).toContainText("chargeback-model");
   await expect(node(page, `alias:${MODEL}@challenger`)).toContainText("@challenger");
 
   await expect(edges(page)).toHaveCount(5);
@@ -106,12 +106,34 @@ test("a model version's lineage tab draws the chain from the data to the alias, 
   await expect(seeds.getByRole("list", { name: "Data" })).toContainText(`${HOLDOUT.name}${HOLDOUT.digest}(evaluation)`);
   await expect(seeds.getByRole("term").filter({ hasText: "Commit" }).locator("+ dd")).toHaveText(COMMIT);
   await expect(seeds.getByRole("term").filter({ hasText: "Entry point" }).locator("+ dd")).toHaveText("train.py");
-  await expect(seeds.getByRole("link", { name: "fraud-train" })).toHaveAttribute("href", `/projects/demo/runs/${runId}`);
+  await expect(seeds.getByRole("term").filter({ hasText: "Branch" }).locator("+ dd")).toHaveText("main");
+  await expect(seeds.getByRole("term").filter({ hasText: "Python" }).locator("+ dd")).toHaveText("not recorded");
+  await expect(seeds.getByRole("link", { name: "chargeback-train" })).toHaveAttribute("href", `/projects/demo/runs/${runId}`);
   await shot(page, "lineage-version");
 
   await node(page, `dataset:${TRAIN.name}@${TRAIN.digest}`).getByRole("link").click();
   await expect(page).toHaveURL(new RegExp(`/datasets/${TRAIN.name}\\?digest=${TRAIN.digest}$`));
   await expect(page.getByRole("heading", { name: TRAIN.name, level: 2 })).toBeVisible();
+  await page.close();
+});
+
+test("the demo's fraud-detector v2 shows its pipeline upstream: raw data, cleaning, features, training", async () => {
+  const page = await viewer.newPage();
+  await page.goto(`${tally.projectUrl}/models/fraud-detector/versions/2/lineage`);
+  await expect(graph(page)).toHaveAttribute("data-ready", "true");
+  await expect(graph(page)).toHaveAttribute("data-nodes", "10");
+  for (const name of ["transactions-raw", "clean-transactions", "transactions-clean", "build-features", "fraud-features", "fraud-holdout", "xgboost-fraud-d8"]) {
+    await expect(graph(page).locator(".react-flow__node").filter({ hasText: name })).toHaveCount(1);
+  }
+  await expect(node(page, "alias:fraud-detector@challenger")).toBeVisible();
+  await expect(edges(page)).toHaveCount(9);
+  await expect(edges(page, "input")).toHaveCount(4);
+  await expect(edges(page, "output")).toHaveCount(2);
+  const features = page.getByRole("group", { name: "Seeds" }).getByRole("list", { name: "Data" }).locator("li").filter({ hasText: "fraud-features" }).first();
+  await expect(features).toContainText("(training)");
+  await expect(features.getByRole("list", { name: "Upstream of build-features" })).toContainText("transactions-clean");
+  await expect(features.getByRole("list", { name: "Upstream of clean-transactions" })).toContainText("transactions-raw");
+  await shot(page, "lineage-demo-chain");
   await page.close();
 });
 
@@ -121,11 +143,11 @@ test("expanding a node adds its neighbours to the graph", async () => {
   await expect(graph(page)).toHaveAttribute("data-ready", "true");
   // One step up from the version: its logged model, and the alias it holds.
   await expect(nodes(page)).toHaveCount(3);
-  await page.getByRole("button", { name: "Show the neighbours of fraud-model" }).click();
+  await page.getByRole("button", { name: "Show the neighbours of chargeback-model" }).click();
   await expect(node(page, `run:${runId}`)).toBeVisible();
   await expect(graph(page)).toHaveAttribute("data-nodes", "4");
-  await expect(page.getByRole("button", { name: "Show the neighbours of fraud-model" })).toHaveCount(0);
-  await page.getByRole("button", { name: "Show the neighbours of fraud-train" }).click();
+  await expect(page.getByRole("button", { name: "Show the neighbours of chargeback-model" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Show the neighbours of chargeback-train" }).click();
   // The view keeps the expanded node in place; nodes out of view are not rendered until fitted.
   await expect(graph(page)).toHaveAttribute("data-nodes", "6");
   await expect(graph(page)).toHaveAttribute("data-edges", "5");

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import type { KeyValue } from "@/server/services/runs";
 import type { LineageNode } from "@/server/services/lineage/types";
+import type { Reproduction } from "@/server/services/reproduce";
+import { runHref } from "../tracking/run-links";
 import { KIND_NAMES, nodeHref } from "./graph-model";
 import type { Seeds, SeedItem } from "./seeds";
 
@@ -40,6 +41,7 @@ function DataItems({ slug, items, label }: { slug: string; items: SeedItem[]; la
           {item.digest ? <code className="ml-1.5 text-xs text-gray-500">{item.digest}</code> : null}
           {item.contexts.length ? <span className="ml-1.5 text-xs text-gray-700">({item.contexts.join(", ")})</span> : null}
           {item.usedBy ? <span className="ml-1.5 text-xs text-gray-500">read by {item.usedBy.label}</span> : null}
+          {item.repeated ? <span className="ml-1.5 text-xs text-gray-400">(already listed)</span> : null}
           {item.children.length ? (
             <div className="ml-2 mt-1 border-l border-gray-200 pl-3">
               <DataItems slug={slug} items={item.children} label={`Upstream of ${item.node.label}`} />
@@ -66,11 +68,61 @@ function NodeList({ slug, label, nodes }: { slug: string; label: string; nodes: 
   );
 }
 
+const NOT_RECORDED = <span className="font-sans text-gray-400">not recorded</span>;
+
+function Facts({ label, facts }: { label: string; facts: [string, ReactNode][] }) {
+  return (
+    <dl aria-label={label} className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-0.5 text-sm">
+      {facts.map(([term, value]) => (
+        <div key={term} className="contents">
+          <dt className="text-gray-500">{term}</dt>
+          <dd className="break-all font-mono text-xs leading-5">{value ?? NOT_RECORDED}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function workingTree(git: Reproduction["git"]): string | null {
+  if (git.dirty === null) return null;
+  return git.dirty ? "uncommitted changes" : "clean";
+}
+
+function fileLabel(file: Reproduction["python"]["from"][number]): string {
+  return file.loggedModel ? `${file.path} of logged model ${file.loggedModel.name}` : `run artifact ${file.path}`;
+}
+
+function Environment({ python }: { python: Reproduction["python"] }) {
+  const packagesFrom = python.from.find((file) => file.gave.includes("packages"));
+  return (
+    <div className="space-y-1">
+      <Facts
+        label="Environment"
+        facts={[
+          ["Python", python.version],
+          ["Packages", python.packages.length ? `${python.packages.length} from ${packagesFrom ? fileLabel(packagesFrom) : "the run"}` : null],
+        ]}
+      />
+      {python.packages.length ? (
+        <details className="text-sm">
+          <summary className="cursor-pointer text-gray-600">Package list</summary>
+          <ul aria-label="Packages" className="mt-1 max-h-48 overflow-auto font-mono text-xs">
+            {python.packages.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
 /**
- * A model version's seeds as a compact tree: Data, Code, Experiment, Environment. `environment` is
- * what the run recorded about where it ran (its tags), listed as it is.
+ * A model version's seeds as a compact tree: Data and Experiment from its upstream graph, Code and
+ * Environment from what its run recorded (the run page's Reproduce panel has the rest, and a script).
+ * `reproduction` is null when the version names no run of this project.
  */
-export function SeedsTree({ slug, seeds, environment }: { slug: string; seeds: Seeds; environment: KeyValue[] }) {
+export function SeedsTree({ slug, seeds, reproduction }: { slug: string; seeds: Seeds; reproduction: Reproduction | null }) {
   const { run, parents, baseModels, jobs } = seeds.experiment;
   return (
     <div className="space-y-1" aria-label="Seeds" role="group">
@@ -78,14 +130,21 @@ export function SeedsTree({ slug, seeds, environment }: { slug: string; seeds: S
         {seeds.data.length ? <DataItems slug={slug} items={seeds.data} label="Data" /> : <Missing>No dataset inputs recorded upstream of this version.</Missing>}
       </Section>
       <Section title="Code">
-        <dl aria-label="Code" className="grid grid-cols-[7rem_1fr] gap-x-3 gap-y-0.5 text-sm">
-          {seeds.code.map((fact) => (
-            <div key={fact.label} className="contents">
-              <dt className="text-gray-500">{fact.label}</dt>
-              <dd className="break-all font-mono text-xs leading-5">{fact.value ?? <span className="font-sans text-gray-400">not recorded</span>}</dd>
-            </div>
-          ))}
-        </dl>
+        {reproduction ? (
+          <Facts
+            label="Code"
+            facts={[
+              ["Commit", reproduction.git.commit],
+              ["Branch", reproduction.git.branch],
+              ["Repository", reproduction.git.repoUrl],
+              [reproduction.entryPointKind === "mlflowProject" ? "MLflow entry point" : "Entry point", reproduction.entryPoint],
+              ["Command", reproduction.command],
+              ["Working tree", workingTree(reproduction.git)],
+            ]}
+          />
+        ) : (
+          <Missing>No run recorded the code.</Missing>
+        )}
       </Section>
       <Section title="Experiment">
         {run ? (
@@ -104,19 +163,17 @@ export function SeedsTree({ slug, seeds, environment }: { slug: string; seeds: S
         )}
       </Section>
       <Section title="Environment">
-        {environment.length ? (
-          <dl aria-label="Environment" className="grid grid-cols-[minmax(7rem,auto)_1fr] gap-x-3 gap-y-0.5 text-sm">
-            {environment.map((tag) => (
-              <div key={tag.key} className="contents">
-                <dt className="break-all font-mono text-xs leading-5 text-gray-500">{tag.key}</dt>
-                <dd className="break-all font-mono text-xs leading-5">{tag.value}</dd>
-              </div>
-            ))}
-          </dl>
-        ) : (
-          <Missing>The run recorded nothing about its environment.</Missing>
-        )}
+        {reproduction ? <Environment python={reproduction.python} /> : <Missing>No run recorded the environment.</Missing>}
       </Section>
+      {reproduction ? (
+        <p className="pt-1 text-sm text-gray-600">
+          Everything the run recorded, what it did not, and a script to run it again:{" "}
+          <Link href={runHref(slug, reproduction.runId)} className="text-indigo-600 hover:underline">
+            the run&apos;s Reproduce panel
+          </Link>
+          .
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,11 +1,11 @@
-import type { KeyValue } from "@/server/services/runs";
 import type { LineageEdge, LineageGraph, LineageNode } from "@/server/services/lineage/types";
 import { datasetDigest } from "./graph-model";
 
 /**
- * A model version's "seeds": what it grew from, read off its upstream lineage graph and its source
- * run's tags. Data (the dataset versions its runs read, and what produced them), code (the source
- * tags), experiment (the run, its parent runs, base models, the pipeline jobs that started it).
+ * A model version's "seeds" as its upstream lineage graph tells them: data (the dataset versions its
+ * runs read, and what produced them) and experiment (the run, its parent runs, base models, the
+ * pipeline jobs that started it). Code and environment come from the run's reproduction
+ * (server/services/reproduce).
  */
 
 /** A node of the data tree: a dataset version with how it was used, or the job or run that produced one. */
@@ -17,17 +17,13 @@ export interface SeedItem {
   contexts: string[];
   /** For datasets read by a parent run rather than the version's own run: that run. */
   usedBy: LineageNode | null;
+  /** Already in the tree above (with what it came from): listed again without it. */
+  repeated: boolean;
   children: SeedItem[];
-}
-
-export interface CodeFact {
-  label: string;
-  value: string | null;
 }
 
 export interface Seeds {
   data: SeedItem[];
-  code: CodeFact[];
   experiment: {
     run: LineageNode | null;
     /** Nearest first. */
@@ -36,21 +32,6 @@ export interface Seeds {
     /** OpenLineage or DVC job runs that started the run. */
     jobs: LineageNode[];
   };
-}
-
-/** The source tags MLflow clients (and Tally's SDK) set; the first present tag of each fact wins. */
-const CODE_TAGS: { label: string; keys: string[] }[] = [
-  { label: "Commit", keys: ["mlflow.source.git.commit"] },
-  { label: "Branch", keys: ["mlflow.source.git.branch"] },
-  { label: "Repository", keys: ["mlflow.source.git.repoURL", "mlflow.gitRepoURL"] },
-  { label: "Entry point", keys: ["mlflow.project.entryPoint", "mlflow.source.name"] },
-];
-
-export const CODE_TAG_KEYS = new Set(CODE_TAGS.flatMap((fact) => fact.keys));
-
-export function codeFacts(tags: KeyValue[]): CodeFact[] {
-  const byKey = new Map(tags.map((tag) => [tag.key, tag.value]));
-  return CODE_TAGS.map(({ label, keys }) => ({ label, value: keys.map((key) => byKey.get(key)).find((value) => value !== undefined && value !== "") ?? null }));
 }
 
 function incomingIndex(graph: LineageGraph): (id: string, kind: LineageEdge["kind"]) => LineageEdge[] {
@@ -71,7 +52,7 @@ function sourceRun(graph: LineageGraph, nodes: Map<string, LineageNode>, into: R
   return null;
 }
 
-export function seedsOf(graph: LineageGraph, runId: string | null, tags: KeyValue[]): Seeds {
+export function seedsOf(graph: LineageGraph, runId: string | null): Seeds {
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
   const into = incomingIndex(graph);
   const found = (edges: LineageEdge[]) => edges.map((edge) => nodes.get(edge.from)).filter((node): node is LineageNode => node !== undefined);
@@ -85,49 +66,45 @@ export function seedsOf(graph: LineageGraph, runId: string | null, tags: KeyValu
   }
   const runs = run ? [run, ...parents] : [];
 
-  // What produced a dataset version, and what that read, as far as the graph goes (a job may read its own output).
-  const producers = (datasetId: string, seen: Set<string>): SeedItem[] =>
-    found(into(datasetId, "output"))
-      .filter((producer) => !seen.has(producer.id))
-      .map((producer) => {
-        const inner = new Set(seen).add(producer.id);
-        return { node: producer, digest: null, contexts: [], usedBy: null, children: inputsOf(producer.id, inner) };
-      });
-  const inputsOf = (consumerId: string, seen: Set<string>): SeedItem[] =>
+  // What produced a dataset version, and what that read, as far as the graph goes. Each node's own
+  // upstream is listed once: where pipelines share inputs (or a job reads its own output) a node met
+  // again is marked repeated, so the tree stays as big as the graph rather than one branch per path.
+  const listed = new Set<string>();
+  const item = (node: LineageNode, contexts: string[], usedBy: LineageNode | null, upstream: (id: string) => SeedItem[]): SeedItem => {
+    const repeated = listed.has(node.id);
+    listed.add(node.id);
+    return { node, digest: datasetDigest(node.id), contexts, usedBy, repeated, children: repeated ? [] : upstream(node.id) };
+  };
+  const producers = (datasetId: string): SeedItem[] => found(into(datasetId, "output")).map((producer) => item(producer, [], null, inputsOf));
+  const inputsOf = (consumerId: string): SeedItem[] =>
     into(consumerId, "input").flatMap((edge) => {
       const dataset = nodes.get(edge.from);
-      if (!dataset || seen.has(dataset.id)) return [];
-      return [
-        {
-          node: dataset,
-          digest: datasetDigest(dataset.id),
-          contexts: edge.context ? [edge.context] : [],
-          usedBy: null,
-          children: producers(dataset.id, new Set(seen).add(dataset.id)),
-        },
-      ];
+      return dataset ? [item(dataset, edge.context ? [edge.context] : [], null, producers)] : [];
     });
 
-  const data = new Map<string, SeedItem>();
+  // The runs' own inputs first, so that they are the ones listed with their upstream.
+  const direct = new Map<string, { dataset: LineageNode; contexts: string[]; usedBy: LineageNode | null }>();
   for (const consumer of runs) {
     for (const edge of into(consumer.id, "input")) {
       const dataset = nodes.get(edge.from);
       if (!dataset) continue;
-      const item = data.get(dataset.id) ?? {
-        node: dataset,
-        digest: datasetDigest(dataset.id),
-        contexts: [],
-        usedBy: consumer === run ? null : consumer,
-        children: producers(dataset.id, new Set([dataset.id])),
-      };
-      if (edge.context && !item.contexts.includes(edge.context)) item.contexts.push(edge.context);
-      data.set(dataset.id, item);
+      const entry = direct.get(dataset.id) ?? { dataset, contexts: [], usedBy: consumer === run ? null : consumer };
+      if (edge.context && !entry.contexts.includes(edge.context)) entry.contexts.push(edge.context);
+      direct.set(dataset.id, entry);
     }
   }
+  for (const id of direct.keys()) listed.add(id);
+  const data = [...direct.values()].map(({ dataset, contexts, usedBy }) => ({
+    node: dataset,
+    digest: datasetDigest(dataset.id),
+    contexts,
+    usedBy,
+    repeated: false,
+    children: producers(dataset.id),
+  }));
 
   return {
-    data: [...data.values()],
-    code: codeFacts(tags),
+    data,
     experiment: {
       run,
       parents,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codeFacts, seedsOf } from "@/components/lineage/seeds";
+import { seedsOf, type SeedItem } from "@/components/lineage/seeds";
 import type { LineageEdge, LineageGraph, LineageNode } from "@/server/services/lineage/types";
 
 const node = (id: string, kind: LineageNode["kind"], label = id): LineageNode => ({ id, kind, label, detail: null, path: null, depth: 1 });
@@ -45,7 +45,7 @@ const upstream: LineageGraph = {
 
 describe("a model version's seeds", () => {
   it("finds the run through the logged model when the version names none, with its parents, base models and jobs", () => {
-    const { experiment } = seedsOf(upstream, null, []);
+    const { experiment } = seedsOf(upstream, null);
     expect(experiment.run?.label).toBe("train-42");
     expect(experiment.parents.map((run) => run.label)).toEqual(["sweep"]);
     expect(experiment.baseModels.map((model) => model.label)).toEqual(["bert-base"]);
@@ -53,7 +53,7 @@ describe("a model version's seeds", () => {
   });
 
   it("lists the data the runs read with digest and context, and what produced it, through a cycle", () => {
-    const { data } = seedsOf(upstream, "r1", []);
+    const { data } = seedsOf(upstream, "r1");
     expect(data.map((item) => [item.node.label, item.digest, item.contexts, item.usedBy?.label ?? null])).toEqual([
       ["clean", "c1", ["train"], null],
       ["holdout", "h1", ["eval"], null],
@@ -61,27 +61,43 @@ describe("a model version's seeds", () => {
     ]);
     const [producer] = data[0]!.children;
     expect(producer?.node.label).toBe("clean_data");
-    // The job's inputs: raw, not clean again (it is the dataset being explained).
-    expect(producer?.children.map((item) => item.node.label)).toEqual(["raw"]);
+    // The job reads raw, and its own output: clean is listed again without its upstream, so the cycle ends.
+    expect(producer?.children.map((item) => [item.node.label, item.repeated, item.children.length])).toEqual([
+      ["raw", false, 0],
+      ["clean", true, 0],
+    ]);
   });
 
-  it("reads the code from the source tags and says what is not recorded", () => {
-    const facts = codeFacts([
-      { key: "mlflow.source.git.commit", value: "a1b2c3" },
-      { key: "mlflow.source.name", value: "train.py" },
-      { key: "mlflow.gitRepoURL", value: "https://git.example/fraud.git" },
-    ]);
-    expect(Object.fromEntries(facts.map((fact) => [fact.label, fact.value]))).toEqual({
-      Commit: "a1b2c3",
-      Branch: null,
-      Repository: "https://git.example/fraud.git",
-      "Entry point": "train.py",
-    });
+  it("lists each node's upstream once where pipelines share inputs", () => {
+    // Ten stages, each reading the source and every earlier stage's output: one branch per path would be 2^10.
+    const stages = Array.from({ length: 10 }, (_, index) => index);
+    const shared: LineageGraph = {
+      ...upstream,
+      nodes: [
+        node("version:fraud/3", "version"),
+        node("run:r1", "run"),
+        node("dataset:src@0", "dataset"),
+        ...stages.flatMap((stage) => [node(`job:s${stage}`, "job"), node(`dataset:out${stage}@${stage}`, "dataset")]),
+      ],
+      edges: [
+        edge("run:r1", "version:fraud/3", "registered"),
+        edge("dataset:out9@9", "run:r1", "input", "train"),
+        ...stages.flatMap((stage) => [
+          edge("dataset:src@0", `job:s${stage}`, "input"),
+          edge(`job:s${stage}`, `dataset:out${stage}@${stage}`, "output"),
+          ...stages.filter((earlier) => earlier < stage).map((earlier) => edge(`dataset:out${earlier}@${earlier}`, `job:s${stage}`, "input")),
+        ]),
+      ],
+    };
+    const count = (items: SeedItem[]): number => items.reduce((sum, item) => sum + 1 + count(item.children), 0);
+    const { data } = seedsOf(shared, "r1");
+    expect(count(data)).toBeLessThan(shared.nodes.length + shared.edges.length);
+    expect(data[0]?.children[0]?.node.id).toBe("job:s9");
   });
 
   it("has no experiment when the version's run is not in the graph", () => {
     const alone: LineageGraph = { ...upstream, nodes: [upstream.nodes[0]!], edges: [] };
-    expect(seedsOf(alone, null, []).experiment.run).toBeNull();
-    expect(seedsOf(alone, null, []).data).toEqual([]);
+    expect(seedsOf(alone, null).experiment.run).toBeNull();
+    expect(seedsOf(alone, null).data).toEqual([]);
   });
 });

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { LineagePanel } from "@/components/lineage/lineage-panel";
 import { LineageQueryForm } from "@/components/lineage/lineage-query-form";
-import { serverLayout } from "@/components/lineage/server-layout";
-import { lineageQueryOf, UI_MAX_DEPTH } from "@/components/lineage/query";
+import { lineageQueryOf, UI_MAX_DEPTH, type LineageQuery } from "@/components/lineage/query";
 import { SeedsTree } from "@/components/lineage/seeds-tree";
-import { CODE_TAG_KEYS, seedsOf } from "@/components/lineage/seeds";
+import { seedsOf } from "@/components/lineage/seeds";
+import { serverLayout } from "@/components/lineage/server-layout";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { RUN_NOTE_TAG } from "@/lib/schemas/tracking-ui";
+import type { LineageGraph } from "@/server/services/lineage";
 import { findOr404, serverCaller } from "@/server/trpc/rsc";
 import { loadVersion, modelNameOf } from "../../../../_lib";
 
@@ -23,27 +24,33 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Lineage · ${detail.version.modelName} v${detail.version.version}` };
 }
 
+/** The whole upstream walk: what the seeds are read from. */
+const SEEDS_QUERY: LineageQuery = { direction: "upstream", depth: UI_MAX_DEPTH };
+
 /**
- * Where a model version came from: its upstream graph by default, and its seeds (data, code,
- * experiment, environment) read from the whole upstream walk and its source run.
+ * The seeds need the whole upstream walk and the run's reproduction (which reads its environment
+ * files from the artifact store): streamed after the graph, so they never hold up the graph.
  */
+async function VersionSeeds({ slug, node, runId, graph }: { slug: string; node: string; runId: string | null; graph: LineageGraph | null }) {
+  const caller = await serverCaller();
+  const [upstream, reproduction] = await Promise.all([
+    graph ?? findOr404(() => caller.lineage.graph({ projectSlug: slug, node, ...SEEDS_QUERY })),
+    runId ? caller.runs.reproduce({ projectSlug: slug, runId }) : null,
+  ]);
+  return <SeedsTree slug={slug} seeds={seedsOf(upstream, runId)} reproduction={reproduction} />;
+}
+
+/** Where a model version came from: its upstream graph by default, and its seeds (data, code, experiment, environment). */
 export default async function ModelVersionLineagePage({ params, searchParams }: Props) {
   const { slug, name, version: versionSegment } = await params;
   const query = lineageQueryOf(await searchParams, "upstream");
   const { version, sourceRun } = await loadVersion(slug, modelNameOf(name), Number(versionSegment));
   const caller = await serverCaller();
   const node = `version:${version.modelName}/${version.version}`;
-  const seedsQuery = { direction: "upstream", depth: UI_MAX_DEPTH } as const;
-  const sameQuery = query.direction === seedsQuery.direction && query.depth === seedsQuery.depth;
-  const [graph, upstream, run] = await Promise.all([
-    findOr404(() => caller.lineage.graph({ projectSlug: slug, node, ...query })),
-    sameQuery ? null : findOr404(() => caller.lineage.graph({ projectSlug: slug, node, ...seedsQuery })),
-    sourceRun ? findOr404(() => caller.runs.get({ projectSlug: slug, runId: sourceRun.runId })) : null,
-  ]);
-  const tags = run?.run.tags ?? [];
-  const environment = tags.filter((tag) => !CODE_TAG_KEYS.has(tag.key) && tag.key !== RUN_NOTE_TAG);
-
+  const graph = await findOr404(() => caller.lineage.graph({ projectSlug: slug, node, ...query }));
   const layout = await serverLayout(graph);
+  const seedsFromGraph = query.direction === SEEDS_QUERY.direction && query.depth === SEEDS_QUERY.depth;
+
   return (
     <div className="space-y-6">
       <div className="space-y-3">
@@ -51,9 +58,11 @@ export default async function ModelVersionLineagePage({ params, searchParams }: 
         <LineagePanel key={`${query.direction}:${query.depth}`} slug={slug} graph={graph} layout={layout} />
       </div>
       <Card>
-        <CardHeader title="Seeds" description="What this version grew from: the data its runs read, the code, the experiment and the environment the run recorded." />
+        <CardHeader title="Seeds" description="What this version grew from: the data its runs read, the code, the experiment and the environment its run recorded." />
         <CardBody>
-          <SeedsTree slug={slug} seeds={seedsOf(upstream ?? graph, sourceRun?.runId ?? null, tags)} environment={environment} />
+          <Suspense fallback={<p className="text-sm text-gray-500">Reading the seeds…</p>}>
+            <VersionSeeds slug={slug} node={node} runId={sourceRun?.runId ?? null} graph={seedsFromGraph ? graph : null} />
+          </Suspense>
         </CardBody>
       </Card>
     </div>
