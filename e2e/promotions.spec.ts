@@ -25,7 +25,7 @@ let member: BrowserContext;
 let cspViolations: string[] = [];
 let approvedRequestPath = "";
 let rejectedRequestPath = "";
-const MODEL = "fraud-detector";
+const MODEL = "card-fraud";
 
 const POLICY = `version: 1
 targets:

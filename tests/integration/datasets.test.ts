@@ -158,4 +158,16 @@ describe("datasets", () => {
     expect((await trpcErrorOf(caller.datasets.get({ projectSlug: a.slug, name: "transactions" }))).code).toBe("NOT_FOUND");
     expect((await trpcErrorOf(caller.datasets.list({ projectSlug: b.slug }))).code).toBe("NOT_FOUND");
   });
+
+  it("stores one version when several runs log the same new dataset at the same moment", async () => {
+    const { project, owner } = await createTestProject();
+    const access = await resolveProjectAccess(systemActor, project.slug);
+    const runs = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => createRun(access, { experimentId: "0", startTime: 1_000 + index, userId: "ada", tags: [] })),
+    );
+    const shared = { name: "fresh", digest: "f00d", sourceType: "local", source: "/data/fresh.csv" };
+    await Promise.all(runs.map((run) => logInputs(access, run.id, [{ dataset: shared, tags: [{ key: "mlflow.data.context", value: "train" }] }])));
+    const detail = await callerFor(owner).datasets.get({ projectSlug: project.slug, name: "fresh" });
+    expect(detail.versions.map((version) => [version.digest, version.runCount])).toEqual([["f00d", 6]]);
+  });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { badInput, notFound } from "@/lib/errors";
 import type { MetricInput } from "@/lib/schemas/mlflow";
 import { db } from "@/server/db/client";
@@ -137,25 +138,24 @@ export async function logInputs(
   await assertLoggedModelsInProject(access, modelIds);
   await db().$transaction(async (tx) => {
     for (const { dataset, tags } of datasets) {
-      const stored = await tx.dataset.upsert({
-        where: { experimentId_name_digest: { experimentId: run.experimentId, name: dataset.name, digest: dataset.digest } },
-        update: {},
-        create: {
-          experimentId: run.experimentId,
-          name: dataset.name,
-          digest: dataset.digest,
-          sourceType: dataset.sourceType,
-          source: dataset.source,
-          schema: dataset.schema ?? null,
-          profile: dataset.profile ?? null,
-        },
-        select: { id: true },
-      });
-      await tx.runInput.upsert({
-        where: { runId_datasetId: { runId: run.id, datasetId: stored.id } },
-        update: { tags },
-        create: { runId: run.id, datasetId: stored.id, tags },
-      });
+      // Single statements, not Prisma's upsert (a read, then a write): runs logging the same new
+      // dataset at the same moment must all succeed and share one row.
+      const inserted = await tx.$queryRaw<{ id: string }[]>`
+        INSERT INTO "Dataset" ("id", "experimentId", "name", "digest", "sourceType", "source", "schema", "profile")
+        VALUES (${randomUUID()}, ${run.experimentId}, ${dataset.name}, ${dataset.digest}, ${dataset.sourceType},
+                ${dataset.source}, ${dataset.schema ?? null}, ${dataset.profile ?? null})
+        ON CONFLICT ("experimentId", "name", "digest") DO NOTHING
+        RETURNING "id"`;
+      const stored =
+        inserted[0] ??
+        (await tx.dataset.findUniqueOrThrow({
+          where: { experimentId_name_digest: { experimentId: run.experimentId, name: dataset.name, digest: dataset.digest } },
+          select: { id: true },
+        }));
+      await tx.$executeRaw`
+        INSERT INTO "RunInput" ("runId", "datasetId", "tags")
+        VALUES (${run.id}, ${stored.id}, ${JSON.stringify(tags)}::jsonb)
+        ON CONFLICT ("runId", "datasetId") DO UPDATE SET "tags" = EXCLUDED."tags"`;
     }
     if (modelIds.length > 0) {
       await tx.runModelInput.createMany({
