@@ -47,7 +47,7 @@ export const createLoggedModelBody = z.object({
   tags: z.array(runTagSchema).max(100).default([]),
 });
 
-export const allowDeletedQuery = z.enum(["true", "false"]).optional();
+export const getLoggedModelQuery = z.object({ allow_deleted: z.enum(["true", "false"]).optional() });
 export const finalizeLoggedModelBody = z.object({ status: statusSchema });
 export const loggedModelTagsBody = z.object({ tags: z.array(runTagSchema).max(100) });
 export const loggedModelArtifactsQuery = z.object({ artifact_directory_path: z.string().max(4096).default("") });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { experimentIdSchema, int64, runIdSchema, runStatusSchema, runTagSchema, viewTypeSchema } from "./mlflow";
+import { experimentIdSchema, int64, logBatchSchema, runIdSchema, runStatusSchema, runTagSchema, viewTypeSchema } from "./mlflow";
 
 /**
  * Request schemas of MLflow's run and metric endpoints (wire names, snake_case). The shared pieces
@@ -9,17 +9,25 @@ import { experimentIdSchema, int64, runIdSchema, runStatusSchema, runTagSchema, 
 /** The most points one get-history-bulk-interval call returns (MLflow's own ceiling). */
 export const MAX_BULK_INTERVAL_RESULTS = 2_500;
 
-/** Clients send the run id as `run_id`, the legacy `run_uuid`, or both. */
-export const runRef = z
-  .object({ run_id: runIdSchema.optional(), run_uuid: runIdSchema.optional() })
-  .transform((ref, ctx) => {
-    const runId = ref.run_id ?? ref.run_uuid;
-    if (!runId) {
-      ctx.addIssue({ code: "custom", message: "run_id is required" });
-      return z.NEVER;
-    }
-    return runId;
-  });
+const runRefFields = { run_id: runIdSchema.optional(), run_uuid: runIdSchema.optional() };
+type RunRefFields = { run_id?: string; run_uuid?: string };
+
+/** Clients send the run id as `run_id`, the legacy `run_uuid`, or both: handed on as `runId`. */
+function takeRunId<Fields extends RunRefFields>({ run_id, run_uuid, ...rest }: Fields, ctx: z.RefinementCtx) {
+  const runId = run_id ?? run_uuid;
+  if (!runId) {
+    ctx.addIssue({ code: "custom", message: "run_id is required" });
+    return z.NEVER;
+  }
+  return { ...rest, runId };
+}
+
+/** A request of one run: `fields` plus the run's id. */
+export function withRunId<Shape extends z.ZodRawShape>(fields: z.ZodObject<Shape>) {
+  return fields.extend(runRefFields).transform((value, ctx) => takeRunId(value as typeof value & RunRefFields, ctx));
+}
+
+export const logBatchBody = logBatchSchema.transform(takeRunId);
 
 export const searchRunsBody = z.object({
   experiment_ids: z.array(experimentIdSchema).max(1000).default([]),
