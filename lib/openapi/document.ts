@@ -1,6 +1,14 @@
 import type { z } from "zod";
 import { parametersOf, SchemaCollector, type JsonSchema } from "./json-schema";
-import { ERROR_STATUS_MEANINGS, errorStatusesOf, JSON_MEDIA_TYPE, type MediaTypes, type OperationSpec } from "./operation";
+import {
+  ERROR_STATUS_MEANINGS,
+  errorStatusesOf,
+  JSON_MEDIA_TYPE,
+  PROTOCOL_STATUS_MEANINGS,
+  protocolStatusesOf,
+  type MediaTypes,
+  type OperationSpec,
+} from "./operation";
 
 export interface DocumentInfo {
   title: string;
@@ -84,6 +92,7 @@ function operationObject(collector: SchemaCollector, spec: OperationSpec, info: 
       content: { [JSON_MEDIA_TYPE]: { schema: errorSchema } },
     };
   }
+  for (const status of protocolStatusesOf(spec)) responses[String(status)] = { description: PROTOCOL_STATUS_MEANINGS[status]! };
   return {
     operationId: spec.operationId,
     summary: spec.summary,

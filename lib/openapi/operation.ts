@@ -66,6 +66,22 @@ export const ERROR_STATUS_MEANINGS: Readonly<Record<number, string>> = {
 };
 
 /**
+ * The most bytes Tally's HTTP server reads of a request's head (request line and headers). Every
+ * input a GET documents fits within it, even at its longest and all non-ASCII: percent-encoded, a
+ * character takes up to 12 bytes, and MLflow's search filter alone may be 10,000 characters.
+ */
+export const MAX_REQUEST_HEAD_BYTES = 256 * 1024;
+
+/** Statuses the HTTP server answers before any operation runs, with no body. */
+export const PROTOCOL_STATUS_MEANINGS: Readonly<Record<number, string>> = {
+  431: `The URL and headers together are larger than the server's limit of ${MAX_REQUEST_HEAD_BYTES / 1024} KiB (no body).`,
+};
+
+export function protocolStatusesOf(spec: OperationSpec): number[] {
+  return spec.params || spec.query ? [431] : [];
+}
+
+/**
  * The error statuses an operation can answer: any authenticated one 401, 403 and 429 (and 503 when
  * its database work times out), 400 when it takes any input, 404 when its path names something,
  * 413 when it takes a body, plus those it declares.

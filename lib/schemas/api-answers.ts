@@ -210,4 +210,3 @@ export const policyDocumentAnswer = z.strictObject({
 });
 
 export const markdownText = z.string().meta({ description: "Markdown with YAML front matter" });
-export const yamlText = z.string().meta({ description: "YAML text" });

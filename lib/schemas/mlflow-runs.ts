@@ -6,8 +6,9 @@ import { experimentIdSchema, int64, logBatchSchema, runIdSchema, runStatusSchema
  * (keys, metrics, params, tags, log-batch) are in lib/schemas/mlflow.ts.
  */
 
-/** The most points one get-history-bulk-interval call returns (MLflow's own ceiling). */
+/** The most points one get-history-bulk-interval call returns (MLflow's own ceiling), and the most runs it reads. */
 export const MAX_BULK_INTERVAL_RESULTS = 2_500;
+export const MAX_BULK_INTERVAL_RUNS = 100;
 
 const runRefFields = { run_id: runIdSchema.optional(), run_uuid: runIdSchema.optional() };
 type RunRefFields = { run_id?: string; run_uuid?: string };
@@ -82,7 +83,10 @@ export const metricHistoryBody = z.object({
 });
 
 export const metricHistoryBulkIntervalBody = z.object({
-  run_ids: z.union([runIdSchema, z.array(runIdSchema)], { error: "run_ids is required" }).transform((ids) => (Array.isArray(ids) ? ids : [ids])),
+  run_ids: z
+    .union([runIdSchema, z.array(runIdSchema).meta({ maxItems: MAX_BULK_INTERVAL_RUNS })], { error: "run_ids is required" })
+    .transform((ids) => (Array.isArray(ids) ? ids : [ids]))
+    .pipe(z.array(z.string()).max(MAX_BULK_INTERVAL_RUNS, `run_ids must name from 1 to ${MAX_BULK_INTERVAL_RUNS} runs`)),
   metric_key: z.string({ error: "metric_key is required" }).min(1).max(250),
   start_step: int64.optional(),
   end_step: int64.optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { policyDocumentAnswer } from "./api-answers";
 import { projectRef } from "./projects";
 
 /**
@@ -38,3 +39,10 @@ export const policyIfMatch = z
     return z.NEVER;
   })
   .meta({ description: 'The revision the edit started from, as the ETag gave it ("3"): refused with 409 when the policy changed since' });
+
+/**
+ * The policy document a PUT sends, as YAML or JSON (docs/approval-policy.md): what GET answers, with
+ * the version and the expiry optional. The description is for clients; the policy parser checks the
+ * text itself and names each problem's line.
+ */
+export const policyDocumentInput = policyDocumentAnswer.partial({ version: true, request_expiry_days: true });

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 
 /**
@@ -16,7 +17,7 @@ export function mediaTypeOf(response: Response): string {
 
 /**
  * Why `response` does not match the bodies documented for its status (`content`: media type → schema),
- * or null when it does. JSON is checked as the client reads it, after serialization.
+ * or null when it does. JSON and YAML are checked as the client reads them: parsed, after serialization.
  */
 export async function answerProblem(response: Response, content: Readonly<Record<string, z.ZodType>> | undefined): Promise<string | null> {
   const documented = content ?? {};
@@ -26,12 +27,12 @@ export async function answerProblem(response: Response, content: Readonly<Record
   const schema = documented[mediaType];
   if (!schema) return `status ${response.status} answered ${mediaType || "no content type"}, documented: ${Object.keys(documented).join(", ")}`;
   let body: unknown = text;
-  if (mediaType === "application/json") {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return `status ${response.status} answered invalid JSON`;
-    }
+  try {
+    if (mediaType === "application/json") body = JSON.parse(text);
+    // A YAML answer is a document like JSON's: its schema describes the parsed document.
+    if (mediaType === "application/yaml") body = parseYaml(text);
+  } catch {
+    return `status ${response.status} answered ${mediaType} that does not parse`;
   }
   const parsed = schema.safeParse(body);
   if (parsed.success) return null;

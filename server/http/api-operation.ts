@@ -9,6 +9,7 @@ import { apiError, errorResponse } from "./api-error";
 import { readJsonBody } from "./body";
 import { requestClientAddress } from "./client-address";
 import { jsonResponse } from "./json";
+import { refuseNulCharacters } from "./nul-characters";
 import { requestActor } from "./request-actor";
 
 type Output<Schema, Otherwise> = Schema extends z.ZodType ? z.output<Schema> : Otherwise;
@@ -107,6 +108,7 @@ function isJsonOnly(spec: OperationSpec): boolean {
 /** Every problem as `field: message` (the field's place in path, query, headers or body). */
 function parseInput(schema: z.ZodType | undefined, value: unknown, where: string): unknown {
   if (!schema) return {};
+  refuseNulCharacters(value, where);
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw badInput(parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join(".") : where}: ${issue.message}`).join("; "));

@@ -1,10 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
+import { MAX_REQUEST_HEAD_BYTES } from "@/lib/openapi/operation";
 import { config } from "../config";
 import { PEER_ADDRESS_HEADER } from "../http/client-address";
 import { routeSecurityHeaders, servedByRouteHandler } from "../http/security-headers";
 import { startRequestExpiry } from "../services/promotions";
 import { startWebhookWorker } from "../services/webhooks";
+
+/** The methods of Tally's pages and route handlers; anything else is refused before Next.js sees it. */
+const SERVED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 /**
  * Tally's HTTP server: Next.js behind a plain node:http listener, so that every request carries the
@@ -16,11 +20,17 @@ export async function serveTally(options: { dir: string; port: number; hostname?
   const app = next({ dev: options.dev, dir: options.dir, hostname: options.hostname ?? "localhost", port: options.port });
   const handle = app.getRequestHandler();
   await app.prepare();
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const server = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, (request: IncomingMessage, response: ServerResponse) => {
     request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "";
     // Pages get theirs (with a script nonce) from proxy.ts; a handler's own headers still win.
     if (servedByRouteHandler((request.url ?? "/").split("?")[0]!)) {
       for (const [name, value] of Object.entries(routeSecurityHeaders(config()))) response.setHeader(name, value);
+    }
+    // Next.js answers a method it has no handler kind for (TRACE, CONNECT, WebDAV's…) with a 500.
+    if (!SERVED_METHODS.has(request.method ?? "")) {
+      response.writeHead(405, { allow: [...SERVED_METHODS].join(", "), "content-type": "application/json" });
+      response.end(JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `Method ${request.method} is not allowed` } }));
+      return;
     }
     void handle(request, response);
   });

@@ -3,6 +3,7 @@ import { JSON_MEDIA_TYPE } from "@/lib/openapi/operation";
 import { mlflowErrorBody } from "@/lib/schemas/mlflow-answers";
 import { answerProblem, checkingAnswers } from "../answer-check";
 import { apiBodyLimitBytes } from "../body";
+import { refuseNulCharacters } from "../nul-characters";
 import { publicOrigin } from "../public-origin";
 import { authorizeMlflowRequest } from "./authorize";
 import { LARGE_BODY_FACTOR, matchRoute, type MlflowRoute } from "./route-table";
@@ -33,6 +34,8 @@ async function serve(request: Request, projectSlug: string | undefined, route: M
   try {
     const access = await authorizeMlflowRequest(request, projectSlug);
     const fields = await readMlflowInput(request, apiBodyLimitBytes(route.largeBody ? LARGE_BODY_FACTOR : 1));
+    refuseNulCharacters(rawParams, "path");
+    refuseNulCharacters(fields, request.method === "GET" ? "query" : "body");
     const params = route.params ? route.params.parse(rawParams) : rawParams;
     return mlflowJson(await route.handle(access, route.input.parse(fields), params));
   } catch (error) {

@@ -117,7 +117,7 @@ export const loggedModelRoutes: MlflowRoute[] = [
     path: "/logged-models/:modelId/tags/*tagKey",
     summary: "Delete a tag of a logged model",
     input: noFields,
-    params: modelPath.extend({ tagKey: z.string().min(1) }),
+    params: modelPath.extend({ tagKey: z.string().min(1).max(1000) }),
     answer: emptyAnswer,
     handle: async (access, _body, { modelId, tagKey }) => {
       await deleteLoggedModelTag(access, modelId, tagKey);

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { AnswerSpec } from "@/lib/openapi/operation";
-import { policyDocumentAnswer, yamlText } from "@/lib/schemas/api-answers";
+import { policyDocumentAnswer } from "@/lib/schemas/api-answers";
 import { projectPath } from "@/lib/schemas/api-params";
-import { policyIfMatch } from "@/lib/schemas/policy";
+import { policyDocumentInput, policyIfMatch } from "@/lib/schemas/policy";
 import { apiOperation } from "@/server/http/api-operation";
 import { servePolicy } from "@/server/http/policy";
 
@@ -12,7 +12,8 @@ const accept = z.string().optional().meta({ description: "application/json for t
 
 const policyAnswer = {
   description: "The policy: canonical YAML, or JSON when the request accepts application/json.",
-  content: { "application/yaml": yamlText, "application/json": policyDocumentAnswer },
+  // YAML and JSON are two spellings of the same document.
+  content: { "application/yaml": policyDocumentAnswer, "application/json": policyDocumentAnswer },
   headers: { etag: 'The policy\'s revision ("3"), for If-Match', "x-tally-policy-revision": "The same revision, as a number" },
 } satisfies AnswerSpec;
 
@@ -41,7 +42,7 @@ export const PUT = apiOperation({
   auth: "token-or-session",
   params: projectPath,
   headers: z.object({ accept, "if-match": policyIfMatch }),
-  body: { content: { "application/yaml": yamlText, "application/json": policyDocumentAnswer }, required: true },
+  body: { content: { "application/yaml": policyDocumentInput, "application/json": policyDocumentInput }, required: true },
   answers: { 200: policyAnswer },
   errors: [409],
 }).handle(async ({ request, actor, params }) => servePolicy(request, params.slug, actor));

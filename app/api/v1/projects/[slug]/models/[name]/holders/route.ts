@@ -22,8 +22,9 @@ export const GET = apiOperation({
     target: z
       .string({ error: "target is required (a stage or an alias)" })
       .min(1, "target is required (a stage or an alias)")
+      .max(300)
       .meta({ description: "A stage (Production) or an alias (champion, alias:champion)" }),
-    at: z.iso.datetime({ offset: true, error: "at must be an ISO 8601 time, e.g. 2026-12-01T12:00:00Z" }).optional(),
+    at: z.iso.datetime({ offset: true, error: "at must be an ISO 8601 time, e.g. 2026-12-01T12:00:00Z" }).max(64).optional(),
   }),
   answers: { 200: { description: "The holders (several for a stage, at most one for an alias).", content: json(holdersAnswer) } },
 }).handle(async ({ access, params, query }) => {
