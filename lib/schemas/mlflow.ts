@@ -116,10 +116,17 @@ export const runIdSchema = z
   .string({ error: "run_id is required" })
   .max(256, "Invalid run id")
   .regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "Invalid run id");
+const EXPERIMENT_ID_PROBLEM = "Invalid experiment id: must be a number such as '1'";
 export const experimentIdSchema = z
-  .union([z.string().max(64), z.number()])
-  .transform(String)
-  .pipe(z.string().regex(/^\d{1,9}$/, "Invalid experiment id: must be a number such as '1'"));
+  .union(
+    [
+      // The pattern bounds the length; `maxLength` says so to clients.
+      z.string().regex(/^\d{1,9}$/, EXPERIMENT_ID_PROBLEM).meta({ maxLength: 9 }),
+      z.number().int(EXPERIMENT_ID_PROBLEM).min(0, EXPERIMENT_ID_PROBLEM).max(999_999_999, EXPERIMENT_ID_PROBLEM),
+    ],
+    { error: EXPERIMENT_ID_PROBLEM },
+  )
+  .transform(String);
 
 export const experimentNameSchema = z
   .string({ error: "Experiment name is required" })
