@@ -52,7 +52,7 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=5 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # Headless administration in a running container:
-#   docker compose exec tally npm run admin -- create-user --email you@example.com --password '…' --admin
+#   docker compose exec tally-1 npm run admin -- create-user --email you@example.com --password '…' --admin
 # What `npm start` runs (`tsx scripts/start.ts`), as one process that receives `docker stop`'s SIGTERM
 # itself: `npx tsx …` would exit on SIGTERM without passing it on, orphaning the Next.js server.
 CMD ["node", "--import", "tsx", "scripts/start.ts"]

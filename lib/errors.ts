@@ -12,7 +12,11 @@ export type AppErrorCode =
   /** The request body is larger than the configured limit (TALLY_MAX_BODY_MB). */
   | "PAYLOAD_TOO_LARGE"
   /** The database cancelled a statement that ran past TALLY_STATEMENT_TIMEOUT_MS. */
-  | "TIMEOUT";
+  | "TIMEOUT"
+  /** The database cannot be reached right now (restarting, stopped, connection lost): worth retrying. */
+  | "UNAVAILABLE"
+  /** The disk (or quota) holding the artifact store is full: not worth retrying until someone frees space. */
+  | "INSUFFICIENT_STORAGE";
 
 export class AppError extends Error {
   constructor(
@@ -53,6 +57,8 @@ export const conflict = (message: string) => new AppError("CONFLICT", message);
 export const tooManyRequests = (message: string) => new AppError("TOO_MANY_REQUESTS", message);
 export const payloadTooLarge = (message: string) => new AppError("PAYLOAD_TOO_LARGE", message);
 export const timedOut = (message: string) => new AppError("TIMEOUT", message);
+export const unavailable = (message: string) => new AppError("UNAVAILABLE", message);
+export const insufficientStorage = (message: string) => new AppError("INSUFFICIENT_STORAGE", message);
 
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   BAD_INPUT: 400,
@@ -63,4 +69,6 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   TOO_MANY_REQUESTS: 429,
   PAYLOAD_TOO_LARGE: 413,
   TIMEOUT: 503,
+  UNAVAILABLE: 503,
+  INSUFFICIENT_STORAGE: 507,
 };

@@ -2,7 +2,9 @@
  * A disposable Tally for the browser and MLflow-compatibility tests: the production build (run
  * `next build` first) on a fresh throwaway PostgreSQL and TALLY_HOME, so every run starts from
  * "no accounts yet". When it answers, it prints one line
- * `TALLY_TEST_INSTANCE {"url": ..., "databaseUrl": ...}` for harnesses that need the database too.
+ * `TALLY_TEST_INSTANCE {"url": ..., "databaseUrl": ..., "replicas": [...]}` for harnesses that need the
+ * database too. With TALLY_TEST_REPLICAS=n it runs n servers on that database (ports TALLY_TEST_PORT,
+ * +1, …), as replicas behind a load balancer would; `url` is the first, `replicas` all of them.
  */
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -13,7 +15,8 @@ import { applyMigrations } from "../server/db/migrate";
 import { startScratchPostgres } from "../server/runtime/embedded-postgres";
 import { TEST_INSTANCE_AUTH_SECRET, TEST_INSTANCE_SETUP_TOKEN } from "./test-instance-settings";
 
-const port = process.env.TALLY_TEST_PORT ?? "3100";
+const port = Number(process.env.TALLY_TEST_PORT ?? "3100");
+const replicaCount = Number(process.env.TALLY_TEST_REPLICAS ?? "1");
 const root = path.resolve(import.meta.dirname, "..");
 const postgres = await startScratchPostgres();
 await applyMigrations(postgres.url);
@@ -21,47 +24,55 @@ const home = await mkdtemp(path.join(tmpdir(), "tally-e2e-"));
 // A signal may end this process from embedded-postgres's own exit hook, before shutdown() finishes.
 process.once("exit", () => rmSync(home, { recursive: true, force: true }));
 
-const url = `http://127.0.0.1:${port}`;
-const server = spawn(
-  process.execPath,
-  ["--import", "tsx", path.join(root, "scripts/serve.ts"), "--port", port, "--hostname", "127.0.0.1"],
-  {
-    cwd: root,
-    stdio: ["ignore", "ignore", "inherit"],
-    env: {
-      ...process.env,
-      DATABASE_URL: postgres.url,
-      TALLY_HOME: home,
-      TALLY_SIGNUP: "invite",
-      TALLY_AUTH_SECRET: TEST_INSTANCE_AUTH_SECRET,
-      TALLY_SETUP_TOKEN: TEST_INSTANCE_SETUP_TOKEN,
-      // Its public address: links it writes (a promotion request's URL in an MLflow refusal) point here.
-      TALLY_URL: url,
-      NEXTAUTH_URL: url,
-      NEXT_TELEMETRY_DISABLED: "1",
-      NODE_ENV: "production",
+const urls = Array.from({ length: replicaCount }, (_, index) => `http://127.0.0.1:${port + index}`);
+const url = urls[0]!;
+const servers = urls.map((_, index) =>
+  spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "scripts/serve.ts"), "--port", String(port + index), "--hostname", "127.0.0.1"],
+    {
+      cwd: root,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        DATABASE_URL: postgres.url,
+        TALLY_HOME: home,
+        TALLY_SIGNUP: "invite",
+        TALLY_AUTH_SECRET: TEST_INSTANCE_AUTH_SECRET,
+        TALLY_SETUP_TOKEN: TEST_INSTANCE_SETUP_TOKEN,
+        // Its public address: links it writes (a promotion request's URL in an MLflow refusal) point here.
+        TALLY_URL: url,
+        NEXTAUTH_URL: url,
+        NEXT_TELEMETRY_DISABLED: "1",
+        NODE_ENV: "production",
+      },
     },
-  },
+  ),
 );
 
-for (let attempt = 0; attempt < 600; attempt++) {
-  const healthy = await fetch(`${url}/api/health`).then((response) => response.ok, () => false);
-  if (healthy) break;
-  await new Promise((resolve) => setTimeout(resolve, 200));
+for (const replicaUrl of urls) {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const healthy = await fetch(`${replicaUrl}/api/health`).then((response) => response.ok, () => false);
+    if (healthy) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
-console.log(`TALLY_TEST_INSTANCE ${JSON.stringify({ url, databaseUrl: postgres.url })}`);
+console.log(`TALLY_TEST_INSTANCE ${JSON.stringify({ url, databaseUrl: postgres.url, replicas: urls })}`);
 
 let stopping = false;
 async function shutdown() {
   if (stopping) return;
   stopping = true;
-  if (server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.once("exit", resolve));
-  }
+  await Promise.all(
+    servers.map(async (server) => {
+      if (server.exitCode !== null) return;
+      server.kill("SIGTERM");
+      await new Promise((resolve) => server.once("exit", resolve));
+    }),
+  );
   await postgres.stop();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown());
 process.on("SIGINT", () => void shutdown());
-server.on("exit", () => void shutdown());
+for (const server of servers) server.on("exit", () => void shutdown());

@@ -1,16 +1,23 @@
 /**
- * `npm start` (and `npm run dev` with --dev): validates the configuration, starts the embedded
- * PostgreSQL unless DATABASE_URL is set, applies migrations, builds when the sources changed since the
- * last build, then serves Tally and says where and how to sign in. Ctrl-C stops everything cleanly.
+ * `npm start` (and `npm run dev` with --dev): validates the configuration, takes TALLY_HOME (one Tally
+ * per home), starts and supervises the embedded PostgreSQL unless DATABASE_URL is set, applies
+ * migrations, builds when the sources changed since the last build, then serves Tally and says where
+ * and how to sign in. Ctrl-C stops everything cleanly; after a crash, the next start cleans up.
+ * docs/operations.md, "Crash safety", says what happens when something dies.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { EnvError, parseEnv, type Env } from "../lib/env";
 import pg from "pg";
 import { setupToken } from "../server/auth/secret";
 import { applyMigrations } from "../server/db/migrate";
+import { buildIsStale } from "../server/runtime/build-freshness";
 import { ensureEmbeddedPostgres, type RunningPostgres } from "../server/runtime/embedded-postgres";
+import { acquireLauncherLock } from "../server/runtime/launcher-lock";
+import { clearLeftoverPostgres } from "../server/runtime/leftover-postgres";
+import { superviseEmbeddedPostgres, type SupervisedPostgres } from "../server/runtime/postgres-supervisor";
+import { isPortFree } from "../server/runtime/ports";
 
 const startedAt = Date.now();
 const dev = process.argv.includes("--dev");
@@ -34,7 +41,20 @@ const home = path.resolve(root, env.TALLY_HOME);
 mkdirSync(home, { recursive: true });
 const publicUrl = env.TALLY_URL ?? `http://localhost:${env.PORT}`;
 
-let postgres: RunningPostgres | undefined;
+const lock = await acquireLauncherLock(home, { url: publicUrl, port: env.PORT }).catch((error: Error) => fail(error.message));
+if (!lock.acquired) {
+  const { holder } = lock;
+  fail(
+    `Tally is already running at ${holder.url} (pid ${holder.pid}, since ${holder.startedAt}) with its data in ${home}.
+  Use that one, or stop it first (Ctrl-C in its terminal, or kill ${holder.pid}); another instance needs its own TALLY_HOME.`,
+  );
+}
+if (lock.previous) console.log(`The previous Tally (pid ${lock.previous.pid}) did not stop cleanly; cleaning up after it.`);
+if (!(await isPortFree(env.PORT))) {
+  fail(`Port ${env.PORT} is in use by another program, so Tally cannot serve there. Stop that program, or set PORT to a free port.`);
+}
+
+let postgres: SupervisedPostgres | undefined;
 /** Set once the web server is spawned; `stop` may run before that (Ctrl-C during the build). */
 const running: { server?: ChildProcess } = {};
 let stopping = false;
@@ -43,11 +63,11 @@ async function stop(code: number) {
   if (stopping) return;
   stopping = true;
   const server = running.server;
-  if (server && server.exitCode === null) {
+  if (server && server.exitCode === null && server.signalCode === null) {
     server.kill("SIGTERM");
     await new Promise((resolve) => server.once("exit", resolve));
   }
-  if (postgres?.owned) {
+  if (postgres) {
     console.log("Stopping the embedded PostgreSQL…");
     await postgres.stop();
   }
@@ -58,12 +78,19 @@ process.on("SIGTERM", () => void stop(0));
 
 let databaseUrl = env.DATABASE_URL;
 if (!databaseUrl) {
-  console.log(`Starting the embedded PostgreSQL (data in ${path.join(home, "pg")})…`);
-  postgres = await ensureEmbeddedPostgres({ home, preferredPort: env.TALLY_PG_PORT }).catch((error: Error) =>
-    fail(`The embedded PostgreSQL did not start: ${error.message}`),
-  );
+  const dataDir = path.join(home, "pg");
+  console.log(`Starting the embedded PostgreSQL (data in ${dataDir})…`);
+  await clearLeftoverPostgres(dataDir, (line) => console.log(line)).catch((error: Error) => fail(error.message));
+  postgres = await superviseEmbeddedPostgres({
+    start: startPostgres,
+    say: (line) => console.log(line),
+    giveUp: (reason) => {
+      console.error(`\n✖ The embedded PostgreSQL stopped and ${reason}. Stopping Tally (exit code 1) for a supervisor or a person to take over.\n`);
+      void stop(1);
+    },
+  }).catch((error: Error) => fail(`The embedded PostgreSQL did not start: ${error.message}`));
   databaseUrl = postgres.url;
-  if (postgres.port !== env.TALLY_PG_PORT && postgres.owned) {
+  if (postgres.port !== env.TALLY_PG_PORT) {
     console.log(`Port ${env.TALLY_PG_PORT} was taken; the embedded PostgreSQL listens on ${postgres.port}.`);
   }
 }
@@ -79,7 +106,7 @@ const childEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
 };
 
-if (!dev && buildIsStale()) {
+if (!dev && buildIsStale(root)) {
   console.log("Building the web app (first start, or the sources changed)…");
   const build = spawn(process.execPath, [nextBin, "build"], { cwd: root, env: childEnv, stdio: "inherit" });
   const code: number = await new Promise((resolve) => build.once("exit", (exitCode) => resolve(exitCode ?? 1)));
@@ -91,7 +118,8 @@ if (!dev && buildIsStale()) {
 const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", String(env.PORT), ...(dev ? ["--dev"] : [])], {
   cwd: root,
   env: { ...childEnv, NODE_ENV: dev ? "development" : "production" },
-  stdio: ["ignore", "pipe", "inherit"],
+  // The IPC channel is the server's lifeline: it closes when this process dies, however it dies.
+  stdio: ["ignore", "pipe", "inherit", "ipc"],
 });
 server.stdout?.on("data", (chunk: Buffer) => {
   // Only warnings and errors: the summary below says the rest.
@@ -99,11 +127,16 @@ server.stdout?.on("data", (chunk: Buffer) => {
   if (/error|warn/i.test(text)) process.stdout.write(text);
 });
 running.server = server;
-server.once("exit", (code) => void stop(code ?? 0));
+server.once("exit", (code, signal) => {
+  if (!stopping) console.error(`\n✖ Tally's web server stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).\n`);
+  void stop(code ?? 1);
+});
 
-await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`);
-const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-console.log(`
+if (await waitForHttp(`http://127.0.0.1:${env.PORT}/api/health`)) printSummary();
+
+function printSummary() {
+  const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+  console.log(`
 Tally is running at ${publicUrl}  (ready in ${seconds} s${dev ? ", development mode" : ""})
 ${postgres ? `Database: embedded PostgreSQL, data in ${path.join(home, "pg")}` : "Database: DATABASE_URL"}
 
@@ -117,6 +150,7 @@ ${
 }
   - Sign-up for others follows TALLY_SIGNUP (now: ${env.TALLY_SIGNUP}); project owners send invite links.
 Press Ctrl-C to stop.`);
+}
 
 async function accountsExist(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
@@ -134,12 +168,13 @@ function setupUrl(): string {
   return token ? `${publicUrl}/setup?token=${encodeURIComponent(token)}` : `${publicUrl}/setup`;
 }
 
-async function waitForHttp(url: string): Promise<void> {
+/** True once our server answers; false when it stopped meanwhile (the port was free, so no other server answers). */
+async function waitForHttp(url: string): Promise<boolean> {
   for (let attempt = 0; attempt < 600; attempt++) {
-    if (stopping) return;
+    if (stopping) return false;
     try {
       const response = await fetch(url);
-      if (response.ok) return;
+      if (response.ok) return !stopping;
     } catch {
       // not listening yet
     }
@@ -148,21 +183,23 @@ async function waitForHttp(url: string): Promise<void> {
   fail(`Tally did not answer on ${url} within 2 minutes`);
 }
 
-/** A build is stale when it is missing or any source file is newer than it. */
-function buildIsStale(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const builtAt = statSync(buildId).mtimeMs;
-  const sources = ["app", "components", "lib", "server", "public"].map((dir) => path.join(root, dir));
-  const files = ["next.config.mjs", "proxy.ts", "package-lock.json", "tailwind.config.ts", "prisma/schema.prisma"].map((file) =>
-    path.join(root, file),
-  );
-  return [...files, ...sources].some((entry) => newerThan(entry, builtAt));
-}
-
-function newerThan(entry: string, time: number): boolean {
-  if (!existsSync(entry)) return false;
-  const stats = statSync(entry);
-  if (!stats.isDirectory()) return stats.mtimeMs > time;
-  return readdirSync(entry).some((name) => name !== "generated" && newerThan(path.join(entry, name), time));
+/** The embedded PostgreSQL under TALLY_HOME; `port` pins a restart to the port the web server knows. */
+async function startPostgres(port?: number): Promise<RunningPostgres> {
+  const recent: string[] = [];
+  try {
+    return await ensureEmbeddedPostgres({
+      home,
+      preferredPort: port ?? env.TALLY_PG_PORT,
+      exactPort: port !== undefined,
+      log: (line) => {
+        recent.push(line);
+        if (recent.length > 20) recent.shift();
+      },
+    });
+  } catch (error) {
+    // embedded-postgres rejects without a reason when the server exits during start-up: its log has it.
+    const reason = error instanceof Error ? error.message : "it exited while starting";
+    const detail = recent.filter((line) => /FATAL|PANIC|ERROR/.test(line)).at(-1);
+    throw new Error(detail ? `${reason} (${detail})` : reason);
+  }
 }

@@ -41,7 +41,8 @@ export interface OperationSpec {
   query?: z.ZodType;
   /** Request headers the operation reads (names in lower case). */
   headers?: z.ZodType;
-  body?: { content: MediaTypes; required: boolean; description?: string };
+  /** `raw`: the handler reads the body itself (compressed, or not JSON); otherwise a JSON-only body is parsed by the edge. */
+  body?: { content: MediaTypes; required: boolean; description?: string; raw?: true };
   /** The successful answers by status. */
   answers: Readonly<Record<number, AnswerSpec>>;
   /** Error statuses beyond those every operation of its kind can answer (see `errorStatusesOf`). */

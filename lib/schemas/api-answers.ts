@@ -210,3 +210,17 @@ export const policyDocumentAnswer = z.strictObject({
 });
 
 export const markdownText = z.string().meta({ description: "Markdown with YAML front matter" });
+
+/** A DVC import (docs/dvc.md): `node` is the lineage graph's id of each stage's job run and each dataset version. */
+export const dvcImportAnswer = z.strictObject({
+  namespace: z.string(),
+  stages: z.array(z.strictObject({ name: z.string(), node: z.string(), created: z.boolean(), inputs: z.array(z.string()), outputs: z.array(z.string()) })),
+  dataset_versions: z.array(z.strictObject({ name: z.string(), digest: z.string(), node: z.string(), created: z.boolean() })),
+  counts: z.strictObject({
+    stages: z.number().int(),
+    job_runs_created: z.number().int(),
+    dataset_versions_created: z.number().int(),
+    dataset_versions_known: z.number().int(),
+    edges_created: z.number().int(),
+  }),
+});

@@ -23,6 +23,7 @@ export const mlflowErrorBody = z
       "RESOURCE_ALREADY_EXISTS",
       "REQUEST_LIMIT_EXCEEDED",
       "TEMPORARILY_UNAVAILABLE",
+      "RESOURCE_EXHAUSTED",
       "ENDPOINT_NOT_FOUND",
       "BAD_REQUEST",
       "INTERNAL_ERROR",

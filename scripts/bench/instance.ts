@@ -6,7 +6,10 @@ import { createInterface } from "node:readline";
 const root = path.resolve(import.meta.dirname, "../..");
 
 export interface BenchInstance {
+  /** The bench project's base URL on the (first) server. */
   url: string;
+  /** The same on every server of the instance (one unless started with `replicas`). */
+  replicaUrls: string[];
   databaseUrl: string;
   token: string;
   /** Peak resident memory (VmHWM) of the server's process tree so far, in MiB. */
@@ -14,19 +17,22 @@ export interface BenchInstance {
   stop(): Promise<void>;
 }
 
-/** A disposable Tally (production build required) with one project and a read/write token. */
-export async function startBenchInstance(port = 3400): Promise<BenchInstance> {
+/**
+ * A disposable Tally (production build required) with one project and a read/write token; with
+ * `replicas` > 1, that many servers on its one database (ports `port`, `port + 1`, …).
+ */
+export async function startBenchInstance(port = 3400, replicas = 1): Promise<BenchInstance> {
   const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/serve-test-instance.ts"], {
     cwd: root,
-    env: { ...process.env, TALLY_TEST_PORT: String(port) },
+    env: { ...process.env, TALLY_TEST_PORT: String(port), TALLY_TEST_REPLICAS: String(replicas) },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   });
   const lines = createInterface({ input: server.stdout! });
-  let instance: { url: string; databaseUrl: string } | undefined;
+  let instance: { url: string; databaseUrl: string; replicas: string[] } | undefined;
   for await (const line of lines) {
     if (line.startsWith("TALLY_TEST_INSTANCE ")) {
-      instance = JSON.parse(line.slice("TALLY_TEST_INSTANCE ".length)) as { url: string; databaseUrl: string };
+      instance = JSON.parse(line.slice("TALLY_TEST_INSTANCE ".length)) as { url: string; databaseUrl: string; replicas: string[] };
       break;
     }
   }
@@ -44,8 +50,9 @@ export async function startBenchInstance(port = 3400): Promise<BenchInstance> {
   admin("create-project", "--slug", "bench", "--name", "Bench", "--owner", "bench@example.test");
   const token = admin("create-token", "--project", "bench", "--name", "bench", "--scopes", "read,write");
   return {
-    ...instance,
+    databaseUrl: instance.databaseUrl,
     url: `${instance.url}/projects/bench`,
+    replicaUrls: instance.replicas.map((replica) => `${replica}/projects/bench`),
     token,
     peakMemoryMiB: () => treePeakMemory(server.pid!) / 1024,
     stop: async () => {

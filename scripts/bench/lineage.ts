@@ -5,7 +5,7 @@
  * registered from a run of its own (seed-registry.ts), and runs up to `runs` in all, arranged in
  * pipelines of ten (each run the child of the one before, so an upstream walk of depth 10 has ten
  * levels to climb); `datasets` dataset versions, each run consuming two of them for training and
- * evaluation, and one "hot" version that `hot` runs trained on. Rows are written in bulk with SQL
+ * evaluation, and one "hot" version that the last runs of `hot` pipelines trained on. Rows are written in bulk with SQL
  * (through the triggers that keep the lineage edges, as the services' writes are); the queries are
  * timed over HTTP with a project token and print p50/p95.
  */
@@ -34,6 +34,9 @@ const hotRuns = Number(values.hot);
 const repeat = Number(values.repeat);
 const warmup = Number(values.warmup);
 const PIPELINE = 10;
+/** Runs in pipeline order (the order the parent links were drawn in). */
+const PIPELINE_ORDER = `SELECT id, row_number() OVER (ORDER BY name DESC) - 1 AS position FROM "Run" WHERE "experimentId" = $1`;
+
 const HOT = { name: "hot-transactions", digest: "hot0000" };
 
 const instance = await startBenchInstance(Number(values.port));
@@ -115,9 +118,6 @@ async function tableCounts(bench: BenchInstance) {
   });
 }
 
-/** Runs in pipeline order (the order the parent links were drawn in). */
-const PIPELINE_ORDER = `SELECT id, row_number() OVER (ORDER BY name DESC) - 1 AS position FROM "Run" WHERE "experimentId" = $1`;
-
 /**
  * A version registered from the last run of a pipeline (its run has nine ancestors, each with two
  * datasets), and the first run of a pipeline.
@@ -177,15 +177,19 @@ async function seed(bench: BenchInstance): Promise<number> {
        UNION ALL SELECT 'ds-hot', $1, $3, $4, 's3', '{"uri": "s3://lake/hot.parquet"}', NULL, NULL`,
       [experiment.id, datasetCount, HOT.name, HOT.digest],
     );
-    // Every run trains on one version and evaluates on another; the first `hot` runs train on the hot one.
+    // Every run trains on one version and evaluates on another. The hot version is what the last
+    // run of `hot` pipelines trained on: the runs an incident would ask about, each with its model
+    // version downstream.
     await client.query(
-      `INSERT INTO "RunInput" ("runId", "datasetId", tags)
-       SELECT r.id, CASE WHEN r.position <= $3 THEN 'ds-hot' ELSE 'ds' || (1 + r.position % ($2::int - 1)) END,
+      `WITH ordered AS (${PIPELINE_ORDER})
+       INSERT INTO "RunInput" ("runId", "datasetId", tags)
+       SELECT o.id, CASE WHEN o.position % ${PIPELINE} = ${PIPELINE - 1} AND o.position / ${PIPELINE} < $3
+                         THEN 'ds-hot' ELSE 'ds' || (1 + o.position % ($2::int - 1)) END,
               '[{"key": "mlflow.data.context", "value": "train"}]'::jsonb
-       FROM (SELECT id, row_number() OVER (ORDER BY id) AS position FROM "Run" WHERE "experimentId" = $1) r
+       FROM ordered o
        UNION ALL
-       SELECT r.id, 'ds' || (1 + (r.position * 7 + 3) % ($2::int - 1)), '[{"key": "mlflow.data.context", "value": "eval"}]'::jsonb
-       FROM (SELECT id, row_number() OVER (ORDER BY id) AS position FROM "Run" WHERE "experimentId" = $1) r
+       SELECT o.id, 'ds' || (1 + (o.position * 7 + 3) % ($2::int - 1)), '[{"key": "mlflow.data.context", "value": "eval"}]'::jsonb
+       FROM ordered o
        ON CONFLICT DO NOTHING`,
       [experiment.id, datasetCount, hotRuns],
     );

@@ -95,6 +95,15 @@ async function putFile(tally: ArtifactContext, file: string, storagePath: string
   });
 }
 
+/** Stores bytes held in memory as one artifact, `artifactPath` under the run's artifact root. */
+export async function putBytes(tally: ArtifactContext, root: string, artifactPath: string, bytes: Uint8Array, contentType: string): Promise<void> {
+  await tally.http.request(artifactsUrl(tally, joinArtifactPath(root, artifactPath)), {
+    method: "PUT",
+    headers: { "Content-Type": contentType, "Content-Length": String(bytes.length) },
+    body: () => bytes,
+  });
+}
+
 export async function upload(
   tally: ArtifactContext,
   root: string,

@@ -13,15 +13,19 @@
  *   tally models alias delete NAME ALIAS
  *   tally models get NAME (VERSION | --alias ALIAS) [--json]
  *   tally models download NAME (VERSION | --alias ALIAS) --dest DIR
+ *   tally datasets import-dvc [--lock dvc.lock] [--dvc-yaml dvc.yaml] [--project SLUG] [--repo-url URL] [--commit SHA] [--no-git] [--json]
  *
  * Config: --url/--token, else TALLY_URL/TALLY_TOKEN, else MLFLOW_TRACKING_URI/MLFLOW_TRACKING_TOKEN.
  * Results on stdout; progress (TTY only) and errors on stderr. Exit codes: 0 ok, 1 failed, 2 bad usage.
  */
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { Tally, type TallyOptions } from "./client.ts";
+import type { DvcImportResult } from "./dvc-import.ts";
+import { repoOfLock } from "./dvc-repo.ts";
 import { TallyError } from "./errors.ts";
 import { Progress, formatBytes, formatDuration } from "./progress.ts";
 import type { VersionRef } from "./registry.ts";
@@ -48,6 +52,10 @@ Commands:
   models get NAME (VERSION | --alias ALIAS) [--json]
   models download NAME (VERSION | --alias ALIAS) --dest DIR
                                              Download a version's files into DIR
+  datasets import-dvc [--lock FILE] [--dvc-yaml FILE] [--project SLUG] [--repo-url URL] [--commit SHA] [--no-git] [--json]
+                                             Import a DVC pipeline's dvc.lock (default ./dvc.lock, with the
+                                             dvc.yaml beside it) into the project's lineage; the git origin
+                                             and commit are found unless given or --no-git
 
 Options:
   --url URL        Project URL (http://host/projects/<slug>); env TALLY_URL or MLFLOW_TRACKING_URI
@@ -102,6 +110,11 @@ export async function main(argv: string[], io: Out = { stdout: process.stdout, s
       if (sub === "download") return await modelsDownload(args, print, io.stderr);
       throw new UsageError(`unknown command: models ${sub ?? ""} (try register, alias, get or download)`);
     }
+    if (command === "datasets") {
+      const [sub, ...args] = rest;
+      if (sub === "import-dvc") return await datasetsImportDvc(args, print);
+      throw new UsageError(`unknown command: datasets ${sub ?? ""} (try "datasets import-dvc")`);
+    }
     throw new UsageError(`unknown command: ${command}`);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
@@ -119,7 +132,7 @@ export async function main(argv: string[], io: Out = { stdout: process.stdout, s
 
 function hint(error: TallyError): string {
   if (error.errorCode === "UNAUTHENTICATED") return "\n  (check --token / TALLY_TOKEN)";
-  if (error.errorCode === "PERMISSION_DENIED") return "\n  (the token lacks the scope for this, or belongs to another project)";
+  if (error.errorCode === "PERMISSION_DENIED" || error.errorCode === "FORBIDDEN") return "\n  (the token lacks the scope for this, or belongs to another project)";
   if (error.errorCode === "ENDPOINT_NOT_FOUND") return "\n  (is --url a Tally project URL, http://host/projects/<slug>?)";
   if (error.errorCode === "NETWORK_ERROR") return "\n  (is the server running and --url right?)";
   return "";
@@ -517,6 +530,68 @@ async function modelsDownload(args: string[], print: (line?: string) => void, st
       `(${formatBytes(progress.bytes)}) to ${result.path} in ${formatDuration(elapsed)}.`,
   );
   return 0;
+}
+
+/** A file the user named: a missing one is a clear error, not a stack trace. */
+async function readText(file: string, what: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new TallyError("INVALID_PARAMETER_VALUE", `no ${what} at ${file}`);
+    throw error;
+  }
+}
+
+async function datasetsImportDvc(args: string[], print: (line?: string) => void) {
+  const { values } = parse(args, {
+    lock: { type: "string" },
+    "dvc-yaml": { type: "string" },
+    project: { type: "string" },
+    "repo-url": { type: "string" },
+    commit: { type: "string" },
+    "no-git": { type: "boolean" },
+    json: { type: "boolean" },
+  });
+  if (values.help) return help(print);
+  const lockFile = values.lock ?? "dvc.lock";
+  const lock = await readText(lockFile, "dvc.lock");
+  const besideLock = path.join(path.dirname(lockFile), "dvc.yaml");
+  const dvcYaml = values["dvc-yaml"]
+    ? await readText(values["dvc-yaml"], "dvc.yaml")
+    : await readFile(besideLock, "utf8").catch(() => undefined);
+  const found = values["no-git"] ? {} : await repoOfLock(lockFile);
+  const url = values["repo-url"] ?? found.url;
+  const commit = values.commit ?? found.commit;
+  const tally = client(values);
+  const result = await tally.importDvc({
+    lock,
+    ...(dvcYaml !== undefined ? { dvcYaml } : {}),
+    ...(url || commit ? { repo: { ...(url ? { url } : {}), ...(commit ? { commit } : {}) } } : {}),
+    ...(values.project ? { project: values.project } : {}),
+  });
+  if (values.json) {
+    print(JSON.stringify(result, null, 2));
+    return 0;
+  }
+  if (found.note && !values.commit) print(`Note: ${found.note}.`);
+  printDvcImport(lockFile, result, commit, print);
+  return 0;
+}
+
+function printDvcImport(lockFile: string, result: DvcImportResult, commit: string | undefined, print: (line?: string) => void) {
+  const { counts } = result;
+  print(`Imported ${lockFile} (namespace ${result.namespace}${commit ? `, commit ${commit.slice(0, 12)}` : ""}):`);
+  const rows = [["STAGE", "JOB RUN", "INPUTS", "OUTPUTS", "NODE"]];
+  for (const stage of result.stages) {
+    rows.push([stage.name, stage.created ? "new" : "known", stage.inputs.join(", ") || "-", stage.outputs.join(", ") || "-", stage.node]);
+  }
+  for (const line of table(rows)) print(`  ${line}`);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  print(
+    `${plural(counts.stages, "stage")} (${counts.jobRunsCreated} new job run${counts.jobRunsCreated === 1 ? "" : "s"}), ` +
+      `${plural(counts.datasetVersionsCreated + counts.datasetVersionsKnown, "dataset version")} ` +
+      `(${counts.datasetVersionsCreated} new, ${counts.datasetVersionsKnown} known), ${plural(counts.edgesCreated, "new edge")}.`,
+  );
 }
 
 // Run when executed directly (node --import tsx sdk/src/cli.ts, or the bin), not when imported by tests.

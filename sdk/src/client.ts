@@ -12,9 +12,12 @@ import { HttpClient, defaultDeps, type HttpDeps, type RetryOptions } from "./htt
 import { splitBatches } from "./batching.ts";
 import { OfflineBuffer, type OfflineEntry, type OfflineEntryInput, type ReplayResult } from "./offline.ts";
 import { decodeDouble, decodeInt, encodeDouble, type KeyValue, type WireMetric } from "./wire.ts";
-import type { Experiment, FileInfo, Metric, ModelVersion, RunInfo, RunRecord, RunStatus, TransferProgress, WhoAmI } from "./types.ts";
+import type { DatasetInput, Experiment, FileInfo, Metric, ModelVersion, RunInfo, RunRecord, RunStatus, TransferProgress, WhoAmI } from "./types.ts";
 import * as artifacts from "./artifacts.ts";
+import { dvcTrackedFile, type DvcLookupOptions, type DvcTrackedFile } from "./dvc.ts";
+import { importDvc, type DvcImportOptions, type DvcImportResult } from "./dvc-import.ts";
 import * as registry from "./registry.ts";
+import { captureSource, SOURCE_DIFF_ARTIFACT, type CapturedSource, type SourceCaptureOptions } from "./source.ts";
 
 export interface TallyOptions {
   /** Project URL, e.g. http://host/projects/my-project. Env: TALLY_URL, then MLFLOW_TRACKING_URI. */
@@ -32,6 +35,11 @@ export interface TallyOptions {
   flushOnExit?: boolean;
   /** Errors from background flushes (default: one line on stderr). They are also thrown by the next flush()/end(). */
   onError?: (error: TallyError) => void;
+  /**
+   * Record the code each run starts from: git commit, branch, remote, uncommitted changes (size-capped)
+   * and the command line (default true). false turns it off; an object tunes it. startRun can override.
+   */
+  captureSource?: boolean | SourceCaptureOptions;
   /** Test seams. */
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
@@ -45,6 +53,8 @@ export interface StartRunOptions {
   name?: string;
   tags?: Record<string, string>;
   params?: Record<string, unknown>;
+  /** Overrides the client's `captureSource` for this run. */
+  captureSource?: boolean | SourceCaptureOptions;
 }
 
 export interface SearchRunsOptions {
@@ -69,6 +79,7 @@ export class Tally {
   readonly maxBatchSize: number;
   readonly now: () => number;
   readonly onError: (error: TallyError) => void;
+  readonly captureSource: boolean | SourceCaptureOptions;
   /** Runs with a background timer (started or attached, not yet ended). */
   private readonly runs = new Set<Run>();
   /** Whether the offline buffer may hold entries for this server (undefined: not checked yet). */
@@ -104,6 +115,7 @@ export class Tally {
     this.offline = offlineDir === false ? undefined : new OfflineBuffer(offlineDir, this.now);
     this.flushIntervalMs = options.flushIntervalMs ?? 1000;
     this.maxBatchSize = Math.max(1, Math.min(1000, options.maxBatchSize ?? 1000));
+    this.captureSource = options.captureSource ?? true;
     this.onError =
       options.onError ?? ((error) => process.stderr.write(`[tally] background flush failed: ${error.message}\n`));
     if (options.flushOnExit ?? true) {
@@ -167,14 +179,27 @@ export class Tally {
   async startRun(options: StartRunOptions): Promise<Run> {
     this.assertOpen();
     const experimentId = await this.ensureExperiment(options.experiment);
+    const capture = options.captureSource ?? this.captureSource;
+    const source: CapturedSource = capture === false ? { tags: {}, diff: null } : await captureSource(capture === true ? {} : capture);
+    // The caller's own tags win over captured ones.
+    const tags = { ...source.tags, ...options.tags };
     const body = await this.post("/runs/create", {
       experiment_id: experimentId,
       ...(options.name ? { run_name: options.name } : {}),
       start_time: this.now(),
-      tags: Object.entries(options.tags ?? {}).map(([key, value]) => ({ key, value: String(value) })),
+      tags: Object.entries(tags).map(([key, value]) => ({ key, value: String(value) })),
     });
     const info = decodeRunInfo((body.run as Record<string, unknown> | undefined)?.info);
     const run = this.attach(info.runId, info);
+    if (source.diff) {
+      // The run exists either way: a diff that cannot be stored is reported, never fatal.
+      await artifacts
+        .putBytes(this, artifactRootOf(info), SOURCE_DIFF_ARTIFACT, source.diff.bytes, "text/x-diff")
+        .catch((error) => {
+          const failure = asTallyError(error);
+          this.onError(new TallyError(failure.errorCode, `the run's uncommitted changes (${SOURCE_DIFF_ARTIFACT}) were not stored: ${failure.serverMessage}`, { status: failure.status, retryable: failure.retryable, cause: failure }));
+        });
+    }
     if (options.params && Object.keys(options.params).length > 0) {
       run.logParams(options.params);
       await run.flush();
@@ -253,6 +278,41 @@ export class Tally {
       params: batch.params ?? [],
       tags: batch.tags ?? [],
     });
+  }
+
+  /** Logs datasets the run used (MLflow's runs/log-inputs), sent at once; `context` becomes the tag `mlflow.data.context`. */
+  async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+    await this.post("/runs/log-inputs", {
+      run_id: runId,
+      datasets: inputs.map((input) => ({
+        tags: input.context ? [{ key: "mlflow.data.context", value: input.context }] : [],
+        dataset: {
+          name: input.name,
+          digest: input.digest,
+          source_type: input.sourceType,
+          source: input.source,
+          ...(input.schema !== undefined ? { schema: input.schema } : {}),
+          ...(input.profile !== undefined ? { profile: input.profile } : {}),
+        },
+      })),
+    });
+  }
+
+  /**
+   * Logs a DVC-tracked file or folder as an input of the run: named by its path as dvc.lock writes it,
+   * with DVC's md5 as digest, so Tally links the run to the version a DVC import made of it.
+   */
+  async logDvcInput(runId: string, file: string, options: DvcLookupOptions & { context?: string } = {}): Promise<DvcTrackedFile> {
+    const tracked = await dvcTrackedFile(file, options);
+    await this.logInputs(runId, [
+      { name: tracked.path, digest: tracked.md5, sourceType: "dvc", source: JSON.stringify({ uri: tracked.path }), context: options.context },
+    ]);
+    return tracked;
+  }
+
+  /** Imports a DVC pipeline's dvc.lock (and dvc.yaml) into the project's lineage; see DvcImportOptions. */
+  importDvc(options: DvcImportOptions): Promise<DvcImportResult> {
+    return importDvc(this, options);
   }
 
   async updateRun(runId: string, status: RunStatus, endTime?: number): Promise<void> {
@@ -550,6 +610,16 @@ export class Run {
   /** Uploads a file (to `<artifactPath>/<file name>`) or a folder's contents (under `<artifactPath>`), streamed. */
   logArtifact(localPath: string, artifactPath?: string, options: ArtifactTransferOptions = {}) {
     return this.tally.logArtifact(this.id, localPath, artifactPath, options);
+  }
+
+  /** Logs datasets this run used, sent at once (not buffered). */
+  logInputs(inputs: DatasetInput[]): Promise<void> {
+    return this.tally.logInputs(this.id, inputs);
+  }
+
+  /** Logs a DVC-tracked file or folder as an input, with DVC's md5 as digest (see Tally.logDvcInput). */
+  logDvcInput(file: string, options: DvcLookupOptions & { context?: string } = {}): Promise<DvcTrackedFile> {
+    return this.tally.logDvcInput(this.id, file, options);
   }
 
   private assertLive() {

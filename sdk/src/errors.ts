@@ -57,6 +57,12 @@ export function errorFromResponse(status: number, bodyText: string, retryable = 
       const body = parsed as Record<string, unknown>;
       if (typeof body.error_code === "string") code = body.error_code;
       if (typeof body.message === "string") message = body.message;
+      // Tally's own REST API (/api/v1) answers {"error": {"code", "message"}}.
+      const tallyError = body.error as Record<string, unknown> | undefined;
+      if (tallyError && typeof tallyError === "object") {
+        if (typeof tallyError.code === "string") code = tallyError.code;
+        if (typeof tallyError.message === "string") message = tallyError.message;
+      }
     }
   } catch {
     // not JSON: fall back to the status

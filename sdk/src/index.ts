@@ -5,3 +5,6 @@ export { OfflineBuffer, type OfflineEntry, type ReplayResult } from "./offline.t
 export { backoffDelay, parseRetryAfter, isRetryableStatus, type RetryOptions } from "./http.ts";
 export type * from "./types.ts";
 export { storagePathOf, type RegisterModelOptions, type VersionRef } from "./registry.ts";
+export { dvcTrackedFile, type DvcTrackedFile, type DvcLookupOptions } from "./dvc.ts";
+export type { DvcImportOptions, DvcImportResult } from "./dvc-import.ts";
+export { captureSource, SOURCE_TAGS, SOURCE_DIFF_ARTIFACT, MAX_DIFF_BYTES, type SourceCaptureOptions, type CapturedSource } from "./source.ts";

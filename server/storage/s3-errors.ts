@@ -1,4 +1,4 @@
-import { badInput } from "@/lib/errors";
+import { badInput, insufficientStorage } from "@/lib/errors";
 import type { ByteRange } from "./object-store";
 import { objectNotFound, rangeNotSatisfiable, uploadNotFound } from "./rules";
 
@@ -23,6 +23,8 @@ export function fromS3Error(error: unknown, context: { key: string; uploadId?: s
     case "InvalidPart":
     case "InvalidPartOrder":
       return badInput(`Multipart upload refused by storage: ${(error as Error).message}`);
+    case "XMinioStorageFull":
+      return insufficientStorage("The artifact storage (MinIO) is full, so this artifact was not stored. An administrator must free space first.");
     default:
       return error;
   }

@@ -19,6 +19,9 @@ const TRPC_CODES: Record<AppErrorCode, TRPCError["code"]> = {
   TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   TIMEOUT: "TIMEOUT",
+  UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  // tRPC has no 507; the message says what is full.
+  INSUFFICIENT_STORAGE: "SERVICE_UNAVAILABLE",
 };
 
 const t = initTRPC.context<TrpcContext>().create({

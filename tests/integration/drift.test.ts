@@ -45,9 +45,9 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
 }
 
 /**
- * One line per catalog fact of the public schema: tables, columns (type, nullability, default,
- * identity), indexes, constraints, enums (labels in order), sequences, triggers, functions, views and
- * extensions. Column order is left out: a column added by a later migration lands at the end.
+ * One line per catalog fact of the public schema: tables (and whether they are unlogged), columns
+ * (type, nullability, default, identity), indexes, constraints, enums (labels in order), sequences,
+ * triggers, functions, views and extensions. Column order is left out: a column added by a later migration lands at the end.
  */
 async function catalog(url: string): Promise<string[]> {
   return withClient(url, async (client) => {
@@ -56,10 +56,10 @@ async function catalog(url: string): Promise<string[]> {
     const keep = (table: unknown) => !IGNORED_TABLES.has(String(table));
 
     for (const r of await rows(`
-      SELECT c.relname AS name, c.relkind AS kind FROM pg_class c
+      SELECT c.relname AS name, c.relkind AS kind, c.relpersistence AS persistence FROM pg_class c
       JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')`)) {
-      if (keep(r.name)) lines.push(`relation ${r.name} (kind ${r.kind})`);
+      if (keep(r.name)) lines.push(`relation ${r.name} (kind ${r.kind}, persistence ${r.persistence})`);
     }
     for (const r of await rows(`
       SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default,

@@ -1,3 +1,6 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { createInterface } from "node:readline";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Role, TokenScope } from "@/lib/rbac";
 import { GET as getRequestRoute } from "@/app/api/v1/projects/[slug]/promotion-requests/[id]/route";
@@ -265,6 +268,32 @@ describe("decisions", () => {
     expect(await db().promotionRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ state: "EXPIRED" });
     expect(await db().registryEvent.count({ where: { requestId: request.id, kind: "promotion.expire" } })).toBe(1);
     expect(await aliasOf(t, name, "champion")).toBeNull();
+  });
+
+  it("a request claimed by an expiry pass whose process dies mid-way is expired by the next pass, once", async () => {
+    const t = await team();
+    const name = await model(t);
+    const request = await requestPromotion(await access(t, "MEMBER"), { name, version: 1, target: { kind: "alias", alias: "champion" } });
+    await db().promotionRequest.update({ where: { id: request.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const replica = spawn(process.execPath, ["--import", "tsx", "tests/support/claim-and-hang.ts", request.id], {
+      cwd: path.resolve(import.meta.dirname, "../.."),
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const claimed = await new Promise<string>((resolve) => createInterface({ input: replica.stdout! }).once("line", resolve));
+    expect(claimed).toBe(`claimed ${request.id}`);
+    // Held by the other process: this pass skips it.
+    await expireDueRequests();
+    expect((await db().promotionRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe("PENDING");
+
+    replica.kill("SIGKILL");
+    await new Promise((resolve) => replica.once("exit", resolve));
+    for (let pass = 0; pass < 50; pass++) {
+      await expireDueRequests();
+      if ((await db().promotionRequest.findUniqueOrThrow({ where: { id: request.id } })).state === "EXPIRED") break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await db().promotionRequest.findUniqueOrThrow({ where: { id: request.id } })).state).toBe("EXPIRED");
+    expect(await db().registryEvent.count({ where: { requestId: request.id, kind: "promotion.expire" } })).toBe(1);
   });
 
   it("two owners approving at the same moment make exactly one move; other pending requests are superseded", async () => {

@@ -23,6 +23,8 @@ const ATTACKS: Record<string, Attack> = {
   getPromotionRequest: { params: { id: "r1" } },
   listPromotionRequests: {},
   requestPromotion: { body: JSON.stringify({ name: "fraud", version: 1, target: "Production" }) },
+  recordProjectOpenLineageEvent: { body: JSON.stringify({ eventType: "COMPLETE", eventTime: "2026-12-01T12:00:00Z" }) },
+  importDvcLock: { body: JSON.stringify({ lock: "schema: '2.0'\nstages: {}\n" }) },
 };
 
 const projectScoped = v1Operations.filter((operation) => operation.path.startsWith("/projects/{slug}/"));

@@ -53,16 +53,24 @@ export async function createScratchDatabase(prefix: string, options: { migrate?:
  */
 export async function withEmptyDatabase<T>(work: (database: ScratchDatabase) => Promise<T>): Promise<T> {
   const database = await createScratchDatabase("tally_empty", { migrate: true });
+  try {
+    return await withDatabaseUrl(database.url, () => work(database));
+  } finally {
+    await database.drop();
+  }
+}
+
+/** Runs `work` with the app's database clients pointed at `url` (any server), then back at the shared database. */
+export async function withDatabaseUrl<T>(url: string, work: () => Promise<T>): Promise<T> {
   const sharedUrl = process.env.DATABASE_URL;
   await disconnectDb();
   await closePgPool();
-  process.env.DATABASE_URL = database.url;
+  process.env.DATABASE_URL = url;
   try {
-    return await work(database);
+    return await work();
   } finally {
     await disconnectDb();
     await closePgPool();
     process.env.DATABASE_URL = sharedUrl;
-    await database.drop();
   }
 }

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -13,7 +15,8 @@ import { inject } from "vitest";
 const root = path.resolve(import.meta.dirname, "../..");
 const running: { child: ChildProcess; home: string }[] = [];
 
-async function freePort(): Promise<number> {
+/** A port nothing listens on now (the OS picks it). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, "127.0.0.1", () => {
       const { port } = server.address() as { port: number };
@@ -53,28 +56,65 @@ export async function stopTallies(): Promise<void> {
   }
 }
 
+/**
+ * Where a test's requests come from. `from` is a loopback address of the test's own (127.x.y.z) for
+ * the TCP connection, so that what the server believes about the client (the sign-in throttle's
+ * counts, kept in the shared database) is this test's alone.
+ */
+export interface SignInOptions {
+  headers?: Record<string, string>;
+  from?: string;
+}
+
 /** A password sign-in through next-auth's own endpoints; the session cookie, or null when refused. */
-export async function signInCookie(base: string, email: string, password: string, headers: Record<string, string> = {}): Promise<string | null> {
-  const { cookie, response } = await submitSignIn(base, email, password, headers);
-  const session = response.headers.getSetCookie().find((value) => value.includes("session-token="));
+export async function signInCookie(base: string, email: string, password: string, options: SignInOptions = {}): Promise<string | null> {
+  const { cookie, response } = await submitSignIn(base, email, password, options);
+  const session = response.setCookies.find((value) => value.includes("session-token="));
   return session ? `${cookie}; ${session.split(";")[0]}` : null;
 }
 
 /** The error a password sign-in ends with, as the sign-in page would show it (null when it succeeded). */
-export async function signInError(base: string, email: string, password: string, headers: Record<string, string> = {}): Promise<string | null> {
-  const { response } = await submitSignIn(base, email, password, headers);
-  return new URL(response.headers.get("location")!, base).searchParams.get("error");
+export async function signInError(base: string, email: string, password: string, options: SignInOptions = {}): Promise<string | null> {
+  const { response } = await submitSignIn(base, email, password, options);
+  return new URL(response.location!, base).searchParams.get("error");
 }
 
-async function submitSignIn(base: string, email: string, password: string, headers: Record<string, string>) {
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const cookie = csrf.headers.getSetCookie().map((value) => value.split(";")[0]).join("; ");
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const response = await fetch(`${base}/api/auth/callback/credentials`, {
+/** A random loopback address other than 127.0.0.1 (Linux answers on all of 127.0.0.0/8). */
+export function loopbackAddress(): string {
+  const [a, b, c] = randomBytes(3);
+  return `127.${a}.${b}.${Math.max(2, c! % 255)}`;
+}
+
+async function submitSignIn(base: string, email: string, password: string, { headers = {}, from }: SignInOptions) {
+  const csrf = await send(`${base}/api/auth/csrf`, { headers, from });
+  const cookie = csrf.setCookies.map((value) => value.split(";")[0]).join("; ");
+  const { csrfToken } = JSON.parse(csrf.body) as { csrfToken: string };
+  const response = await send(`${base}/api/auth/callback/credentials`, {
     method: "POST",
-    redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie, ...headers },
-    body: new URLSearchParams({ email, password, csrfToken }),
+    body: new URLSearchParams({ email, password, csrfToken }).toString(),
+    from,
   });
   return { cookie, response };
+}
+
+/** One HTTP request without following redirects, from the local address `from` when given. */
+function send(url: string, init: { method?: string; headers?: Record<string, string>; body?: string; from?: string }) {
+  return new Promise<{ status: number; location: string | undefined; setCookies: string[]; body: string }>((resolve, reject) => {
+    const request = httpRequest(url, { method: init.method ?? "GET", headers: init.headers, localAddress: init.from }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          location: response.headers.location,
+          setCookies: response.headers["set-cookie"] ?? [],
+          body: Buffer.concat(chunks).toString("utf8"),
+        }),
+      );
+      response.on("error", reject);
+    });
+    request.on("error", reject);
+    request.end(init.body);
+  });
 }

@@ -1,8 +1,11 @@
 import type { OperationSpec } from "@/lib/openapi/operation";
 import { mlflowDocumentOperation, tallyDocumentOperation } from "@/server/http/openapi/documents";
+import * as openLineage from "./lineage/route";
 import * as modelCard from "./models/[name]/versions/[version]/card.md/route";
+import * as dvcImport from "./projects/[slug]/datasets/import/dvc/route";
 import * as lineageDownstream from "./projects/[slug]/lineage/downstream/route";
 import * as lineageImpact from "./projects/[slug]/lineage/impact/route";
+import * as projectOpenLineage from "./projects/[slug]/lineage/route";
 import * as lineageUpstream from "./projects/[slug]/lineage/upstream/route";
 import * as holders from "./projects/[slug]/models/[name]/holders/route";
 import * as policy from "./projects/[slug]/policy/route";
@@ -18,7 +21,10 @@ import * as whoami from "./whoami/route";
  * own routes import this list, so their operations are added by name instead.
  */
 export const v1RouteModules: Readonly<Record<string, Record<string, unknown>>> = {
+  lineage: openLineage,
   "models/[name]/versions/[version]/card.md": modelCard,
+  "projects/[slug]/datasets/import/dvc": dvcImport,
+  "projects/[slug]/lineage": projectOpenLineage,
   "projects/[slug]/lineage/downstream": lineageDownstream,
   "projects/[slug]/lineage/impact": lineageImpact,
   "projects/[slug]/lineage/upstream": lineageUpstream,

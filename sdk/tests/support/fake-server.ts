@@ -39,6 +39,10 @@ export class FakeTally {
   artifacts = new Map<string, Buffer>();
   token = "tly_test";
   historyPageSize = 1000;
+  /** Datasets logged per run (runs/log-inputs bodies' `datasets`). */
+  inputs = new Map<string, unknown[]>();
+  /** What `POST /api/v1/projects/demo/datasets/import/dvc` answers (its requests are in `requests`). */
+  dvcImportAnswer: unknown = {};
   private counter = 0;
 
   constructor() {
@@ -123,6 +127,8 @@ export class FakeTally {
     if (path === "/api/v1/whoami") {
       return json(res, 200, { project: { slug: "demo", name: "Demo" }, token: { id: "tok1", name: "ci", scopes: ["read", "write"], expiresAt: null } });
     }
+    if (path === "/api/v1/projects/demo/datasets/import/dvc" && method === "POST") return json(res, 200, this.dvcImportAnswer);
+    if (path.startsWith("/api/v1/projects/")) return json(res, 404, { error: { code: "NOT_FOUND", message: `Project not found` } });
     const artifactPrefix = "/projects/demo/api/2.0/mlflow-artifacts/artifacts";
     if (path === artifactPrefix && method === "GET") {
       const dir = (q.get("path") ?? "").replace(/\/+$/, "");
@@ -209,6 +215,11 @@ export class FakeTally {
           );
           if (!duplicate) run.metrics.push(metric);
         }
+        return json(res, 200, {});
+      }
+      case "POST /runs/log-inputs": {
+        if (!this.runs.has(b.run_id)) return notFound();
+        this.inputs.set(b.run_id, [...(this.inputs.get(b.run_id) ?? []), ...(b.datasets ?? [])]);
         return json(res, 200, {});
       }
       case "GET /metrics/get-history": {

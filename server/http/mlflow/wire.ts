@@ -14,6 +14,9 @@ const MLFLOW_ERRORS: Record<AppErrorCode, { code: string; status: number }> = {
   TOO_MANY_REQUESTS: { code: "REQUEST_LIMIT_EXCEEDED", status: 429 },
   PAYLOAD_TOO_LARGE: { code: "REQUEST_LIMIT_EXCEEDED", status: 413 },
   TIMEOUT: { code: "TEMPORARILY_UNAVAILABLE", status: 503 },
+  // The mlflow client retries 503 (with backoff) and surfaces 507 at once.
+  UNAVAILABLE: { code: "TEMPORARILY_UNAVAILABLE", status: 503 },
+  INSUFFICIENT_STORAGE: { code: "RESOURCE_EXHAUSTED", status: 507 },
 };
 
 export function mlflowError(status: number, code: string, message: string, headers?: HeadersInit): Response {

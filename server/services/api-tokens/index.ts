@@ -1,3 +1,3 @@
 export { createToken, listTokens, revokeToken, type ApiToken } from "./tokens";
-export { authenticateToken, clearTokenCache, type TokenPrincipal } from "./verify";
+export { authenticateToken, type TokenPrincipal } from "./verify";
 export { tokenFromAuthorization } from "./token-format";

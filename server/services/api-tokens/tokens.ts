@@ -4,7 +4,7 @@ import { db } from "@/server/db/client";
 import { transaction } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
-import { forgetCachedToken } from "./verify";
+import { announceInvalidation, invalidateLocally } from "../cache-invalidation";
 import { displayPrefix, generateToken, hashSecret, newSalt } from "./token-format";
 
 export interface ApiToken {
@@ -110,6 +110,7 @@ export async function revokeToken(access: ProjectAccess, tokenId: string): Promi
       actorRole: access.roleSnapshot,
       before: token,
     });
+    await announceInvalidation(tx, { kind: "token", tokenId: token.id });
   });
-  forgetCachedToken(tokenId);
+  invalidateLocally({ kind: "token", tokenId });
 }

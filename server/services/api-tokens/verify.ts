@@ -4,6 +4,7 @@ import { TOKEN_SCOPES, type TokenScope } from "@/lib/rbac";
 import { unauthenticated } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import type { TokenActor } from "../access";
+import { cacheGeneration, startInvalidationListener, subscribeToInvalidations } from "../cache-invalidation";
 import { noteTokenAddress } from "./addresses";
 import { isExpired, parseToken, secretMatches } from "./token-format";
 
@@ -13,24 +14,39 @@ export interface TokenPrincipal extends TokenActor {
 
 /**
  * Verified tokens are remembered briefly so the ingestion hot path does not query the database per
- * request. Revocation in this process evicts at once; the TTL bounds staleness otherwise.
+ * request. Every process evicts a revoked token (or a renamed or deleted project's tokens) when the
+ * change's notification arrives (server/services/cache-invalidation); the TTL is the backstop.
  */
 const CACHE_TTL_MS = 30_000;
-const cache = new LRUCache<string, TokenPrincipal>({ max: 10_000, ttl: CACHE_TTL_MS });
 /** lastUsedAt is written at most this often per token, so heavy use doesn't turn into write load. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-const cacheKey = (plaintext: string) => createHash("sha256").update(plaintext).digest("hex");
+/**
+ * One cache per process on globalThis: Tally's HTTP server and the Next.js bundle load their own
+ * copies of this module, and the invalidation listener must empty the cache requests are served from.
+ */
+const globalForTokens = globalThis as unknown as { tallyTokenCache?: LRUCache<string, TokenPrincipal> };
 
-export function forgetCachedToken(tokenId: string): void {
-  for (const [key, principal] of cache.entries()) {
-    if (principal.tokenId === tokenId) cache.delete(key);
+function tokenCache(): LRUCache<string, TokenPrincipal> {
+  if (!globalForTokens.tallyTokenCache) {
+    const cache = new LRUCache<string, TokenPrincipal>({ max: 10_000, ttl: CACHE_TTL_MS });
+    const forget = (stale: (principal: TokenPrincipal) => boolean) => {
+      for (const [key, principal] of cache.entries()) if (stale(principal)) cache.delete(key);
+    };
+    subscribeToInvalidations({
+      evict: (change) => {
+        if (change.kind === "token") forget((principal) => principal.tokenId === change.tokenId);
+        else forget((principal) => principal.project.id === change.projectId);
+      },
+      clear: () => cache.clear(),
+    });
+    globalForTokens.tallyTokenCache = cache;
   }
+  startInvalidationListener();
+  return globalForTokens.tallyTokenCache;
 }
 
-export function clearTokenCache(): void {
-  cache.clear();
-}
+const cacheKey = (plaintext: string) => createHash("sha256").update(plaintext).digest("hex");
 
 /**
  * The one verification path for every REST route. Throws UNAUTHENTICATED with the reason. The
@@ -44,9 +60,12 @@ export async function authenticateToken(plaintext: string | null, clientAddress?
 
 async function verifyToken(plaintext: string | null, now: Date): Promise<TokenPrincipal> {
   if (!plaintext) throw unauthenticated("An API token is required (Authorization: Bearer tly_...)");
+  const cache = tokenCache();
   const key = cacheKey(plaintext);
   const cached = cache.get(key);
   if (cached && !isExpired(cached.expiresAt, now)) return cached;
+  // A change announced while the row is being read must keep it out of the cache.
+  const generation = cacheGeneration();
 
   const parsed = parseToken(plaintext);
   if (!parsed) throw unauthenticated("The API token is malformed");
@@ -81,6 +100,6 @@ async function verifyToken(plaintext: string | null, now: Date): Promise<TokenPr
     scopes: row.scopes.filter((scope): scope is TokenScope => (TOKEN_SCOPES as readonly string[]).includes(scope)),
     expiresAt: row.expiresAt,
   };
-  cache.set(key, principal);
+  if (generation !== null && cacheGeneration() === generation) cache.set(key, principal);
   return principal;
 }

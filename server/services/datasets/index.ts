@@ -1,6 +1,7 @@
 export { listDatasets } from "./list";
 export { getDataset, datasetVersionRuns, RUNS_PER_VERSION } from "./detail";
 export { datasetSchemaDiff } from "./schema-diff";
+export { sourceLocation } from "./documents";
 export type {
   DatasetColumn,
   DatasetDocument,
@@ -13,4 +14,3 @@ export type {
   DatasetSchemaDiff,
   DatasetOrigin,
 } from "./types";
-export { sourceLocation } from "./documents";

@@ -1,2 +1,2 @@
-export { claimDue, workerId, type ClaimOptions, type LeasedTable } from "./lease";
+export { claimDue, claimInTransaction, workerId, type ClaimOptions, type LeasedTable } from "./lease";
 export { startBackgroundLoop, type BackgroundLoop } from "./loop";

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { pgPool } from "@/server/db/pool";
+import type { Tx } from "@/server/db/transaction";
 
 /**
- * A table of leased work items. Each row has `"id"`, a due-time column, `"leaseOwner"` and
- * `"leaseExpiresAt"`. The names are constants of the calling service, never user input.
+ * A table of leased work items. Each row has `"id"` and a due-time column, and for `claimDue` also
+ * `"leaseOwner"` and `"leaseExpiresAt"`. The names are constants of the calling service, never user
+ * input.
  */
 export interface LeasedTable {
   /** The table's name as PostgreSQL knows it, e.g. `WebhookDelivery`. */
@@ -61,6 +63,39 @@ export async function claimDue(spec: LeasedTable, options: ClaimOptions): Promis
          FOR UPDATE SKIP LOCKED)
       RETURNING "id"`,
     params,
+  );
+  return rows.map((row) => row.id);
+}
+
+/**
+ * Claims up to `limit` due rows for the rest of the transaction `tx` and returns their ids, oldest due
+ * first: for work that is done and committed inside that transaction (no `leaseOwner` columns needed).
+ * `FOR UPDATE SKIP LOCKED` hands each row to exactly one of the processes claiming at once, and a row
+ * changed by a transaction that committed meanwhile is checked against `ready` again.
+ *
+ * The lease is the transaction. A process that dies mid-way has its connection closed by its
+ * operating system, and PostgreSQL rolls back and frees the rows at once; a machine that vanishes
+ * (power, network) stops answering TCP keepalives, which this sets so that PostgreSQL gives up on it
+ * after about `leaseMs` instead of the system default of two hours.
+ */
+export async function claimInTransaction(tx: Tx, spec: LeasedTable, options: Omit<ClaimOptions, "owner" | "only">): Promise<string[]> {
+  const seconds = Math.max(3, Math.round(options.leaseMs / 1000));
+  const idle = Math.ceil(seconds / 2);
+  const interval = Math.max(1, Math.floor((seconds - idle) / 3));
+  await tx.$queryRawUnsafe(
+    `SELECT set_config('tcp_keepalives_idle', $1, true), set_config('tcp_keepalives_interval', $2, true),
+            set_config('tcp_keepalives_count', '3', true)`,
+    String(idle),
+    String(interval),
+  );
+  const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT "id" FROM ${quoted(spec.table)}
+      WHERE (${spec.ready}) AND ${quoted(spec.dueColumn)} <= ${utc("$1")}
+      ORDER BY ${quoted(spec.dueColumn)}
+      LIMIT $2
+      FOR UPDATE SKIP LOCKED`,
+    options.now.toISOString(),
+    options.limit,
   );
   return rows.map((row) => row.id);
 }

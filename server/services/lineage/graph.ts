@@ -3,7 +3,7 @@ import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { hydrate, type NodeFacts } from "./hydrate";
 import { parseNodeId, resolveNode } from "./node-ids";
-import { MAX_DEPTH, walk, type Reached } from "./traverse";
+import { MAX_DEPTH, nearestFirst, walk, type Reached } from "./traverse";
 import type { LineageDirection, LineageEdge, LineageEdgeKind, LineageGraph, LineageNode } from "./types";
 
 /**
@@ -47,7 +47,7 @@ export async function lineageGraph(
     const known = reached.get(found.key);
     if (!known || found.depth < known.depth) reached.set(found.key, found);
   }
-  const nearest = [...reached.values()].sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key));
+  const nearest = [...reached.values()].sort(nearestFirst);
   const kept = nearest.slice(0, GRAPH_NODE_CAP);
   const { nodes: facts, holders } = await hydrate(projectId, kept.map((entry) => entry.key));
 

@@ -35,43 +35,37 @@ export async function hydrate(projectId: string, keys: Iterable<string>): Promis
   const holders: Hydrated["holders"] = new Map();
   const ids = (kind: string) => groups.get(kind) ?? [];
 
+  // Raw queries with array parameters: answers can name tens of thousands of nodes.
   const [datasets, runs, models, versions, jobs] = await Promise.all([
     ids("dataset").length === 0
       ? []
-      : db().datasetVersion.findMany({
-          where: { id: { in: ids("dataset") }, projectId },
-          select: { id: true, name: true, digest: true, source: true, origin: true },
-        }),
+      : db().$queryRaw<{ id: string; name: string; digest: string; source: string }[]>`
+          SELECT "id", "name", "digest", "source" FROM "DatasetVersion"
+          WHERE "id" = ANY(${ids("dataset")}::text[]) AND "projectId" = ${projectId}`,
     ids("run").length === 0
       ? []
-      : db().run.findMany({
-          where: { id: { in: ids("run") }, projectId },
-          select: { id: true, name: true, status: true, experiment: { select: { name: true } } },
-        }),
+      : db().$queryRaw<{ id: string; name: string; status: string; experiment: string }[]>`
+          SELECT r."id", r."name", r."status", e."name" AS experiment
+          FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId"
+          WHERE r."id" = ANY(${ids("run")}::text[]) AND r."projectId" = ${projectId}`,
     ids("model").length === 0
       ? []
-      : db().loggedModel.findMany({
-          where: { id: { in: ids("model") }, projectId },
-          select: { id: true, name: true, sourceRunId: true },
-        }),
+      : db().$queryRaw<{ id: string; name: string; sourceRunId: string | null }[]>`
+          SELECT "id", "name", "sourceRunId" FROM "LoggedModel"
+          WHERE "id" = ANY(${ids("model")}::text[]) AND "projectId" = ${projectId}`,
     ids("version").length === 0
       ? []
-      : db().modelVersion.findMany({
-          where: { id: { in: ids("version") }, model: { projectId } },
-          select: {
-            id: true,
-            version: true,
-            stage: true,
-            model: { select: { name: true } },
-            aliases: { select: { alias: true }, orderBy: { alias: "asc" } },
-          },
-        }),
+      : db().$queryRaw<{ id: string; version: number; stage: string; model: string; aliases: string[] }[]>`
+          SELECT v."id", v."version", v."stage", m."name" AS model,
+                 COALESCE((SELECT array_agg(a."alias" ORDER BY a."alias") FROM "ModelAlias" a WHERE a."versionId" = v."id"), '{}') AS aliases
+          FROM "ModelVersion" v JOIN "RegisteredModel" m ON m."id" = v."modelId"
+          WHERE v."id" = ANY(${ids("version")}::text[]) AND m."projectId" = ${projectId}`,
     ids("job").length === 0
       ? []
-      : db().lineageJobRun.findMany({
-          where: { id: { in: ids("job") }, projectId },
-          select: { id: true, state: true, job: { select: { namespace: true, name: true, origin: true } } },
-        }),
+      : db().$queryRaw<{ id: string; state: string; namespace: string; name: string; origin: string }[]>`
+          SELECT j."id", j."state", l."namespace", l."name", l."origin"
+          FROM "LineageJobRun" j JOIN "LineageJob" l ON l."id" = j."jobId"
+          WHERE j."id" = ANY(${ids("job")}::text[]) AND j."projectId" = ${projectId}`,
   ]);
 
   for (const row of datasets) {
@@ -88,7 +82,7 @@ export async function hydrate(projectId: string, keys: Iterable<string>): Promis
       id: `run:${row.id}`,
       kind: "run",
       label: row.name || row.id.slice(0, 8),
-      detail: `${row.experiment.name} · ${row.status}`,
+      detail: `${row.experiment} · ${row.status}`,
       path: `/runs/${row.id}`,
     });
   }
@@ -105,25 +99,25 @@ export async function hydrate(projectId: string, keys: Iterable<string>): Promis
   for (const row of versions) {
     const key = `version:${row.id}`;
     nodes.set(key, {
-      id: formatVersionId(row.model.name, row.version),
+      id: formatVersionId(row.model, row.version),
       kind: "version",
-      label: `${row.model.name} v${row.version}`,
+      label: `${row.model} v${row.version}`,
       detail: row.stage === "None" ? null : row.stage,
-      path: `/models/${enc(row.model.name)}/versions/${row.version}`,
+      path: `/models/${enc(row.model)}/versions/${row.version}`,
     });
-    const held: LineageHolder[] = row.aliases.map(({ alias }) => ({ kind: "alias", name: alias }));
+    const held: LineageHolder[] = row.aliases.map((alias) => ({ kind: "alias", name: alias }));
     if (HOLDING_STAGES.includes(row.stage)) held.push({ kind: "stage", name: row.stage });
     holders.set(
       key,
-      held.map((holder) => ({ holder, node: holderNode(row.model.name, holder) })),
+      held.map((holder) => ({ holder, node: holderNode(row.model, holder) })),
     );
   }
   for (const row of jobs) {
     nodes.set(`job:${row.id}`, {
       id: `job:${row.id}`,
       kind: "job",
-      label: row.job.name,
-      detail: `${row.job.origin === "dvc" ? "DVC stage" : row.job.namespace} · ${row.state}`,
+      label: row.name,
+      detail: `${row.origin === "dvc" ? "DVC stage" : row.namespace} · ${row.state}`,
       path: null,
     });
   }

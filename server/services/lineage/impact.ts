@@ -2,8 +2,11 @@ import { badInput, notFound } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { hydrate } from "./hydrate";
-import { MAX_DEPTH, walk } from "./traverse";
+import { MAX_DEPTH, nearestFirst, walk } from "./traverse";
 import type { ImpactItem, ImpactResult, ImpactSource, LineageNode } from "./types";
+
+/** One collator for all comparisons: building one per call costs more than the comparison. */
+const BY_NAME = new Intl.Collator("en", { numeric: true });
 
 /** MLflow's tag for the commit a run's code was at. */
 const GIT_COMMIT_TAG = "mlflow.source.git.commit";
@@ -52,7 +55,7 @@ export async function lineageImpact(access: ProjectAccess, source: ImpactSource,
   const { nodes, holders } = await hydrate(projectId, reached.keys());
 
   const result: ImpactResult = { sources: [], runs: [], loggedModels: [], modelVersions: [], other: [], holding: 0, truncated };
-  const ordered = [...reached.values()].sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key));
+  const ordered = [...reached.values()].sort(nearestFirst);
   for (const entry of ordered) {
     const facts = nodes.get(entry.key);
     if (!facts) continue;
@@ -75,7 +78,7 @@ export async function lineageImpact(access: ProjectAccess, source: ImpactSource,
   }
   // Within each group people scan by name: "fraud v2" before "fraud v10".
   for (const group of [result.runs, result.loggedModels, result.modelVersions, result.other]) {
-    group.sort((a, b) => a.node.label.localeCompare(b.node.label, "en", { numeric: true }) || a.node.id.localeCompare(b.node.id));
+    group.sort((a, b) => BY_NAME.compare(a.node.label, b.node.label) || BY_NAME.compare(a.node.id, b.node.id));
   }
   return result;
 }

@@ -40,6 +40,11 @@ export async function walk(projectId: string, startKeys: string[], direction: "u
   return { reached, truncated: rows.length > 0 && Number(rows[0]!.walked) > WALK_ROW_CAP };
 }
 
+/** Nearest first, then by key (a plain code-unit order: keys are ids, not words). */
+export function nearestFirst(a: Reached, b: Reached): number {
+  return a.depth - b.depth || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
 /** $1 project, $2 start keys, $3 depth bound, $4 row cap. `from`/`next` are the edge's two ends. */
 function walkSql(from: string, next: string): string {
   return `

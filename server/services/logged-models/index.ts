@@ -7,6 +7,7 @@ export {
   deleteLoggedModelTag,
   logLoggedModelParams,
   listLoggedModelArtifacts,
+  listRunLoggedModels,
   searchLoggedModels,
 } from "./logged-models";
 export type { LoggedModel, LoggedModelMetric } from "./types";

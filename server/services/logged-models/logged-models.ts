@@ -132,6 +132,23 @@ async function toLoggedModels(projectId: string, models: ModelRow[]): Promise<Lo
   }));
 }
 
+/** The live logged models of a run (its source run, or logged as its output), oldest first; at most `limit`. */
+export async function listRunLoggedModels(access: ProjectAccess, runId: string, limit: number): Promise<LoggedModel[]> {
+  assertScope(access, "project:read");
+  const run = await findRun(access, runId);
+  const rows = await db().loggedModel.findMany({
+    where: {
+      projectId: access.project.id,
+      lifecycleStage: "active",
+      OR: [{ sourceRunId: run.id }, { outputs: { some: { runId: run.id } } }],
+    },
+    select: { id: true },
+    orderBy: [{ creationTime: "asc" }, { id: "asc" }],
+    take: limit,
+  });
+  return loadLoggedModels(access, rows.map((row) => row.id));
+}
+
 /** A folder of a logged model's artifacts, `relativePath` under its artifact root ("" for the root). */
 export async function listLoggedModelArtifacts(
   access: ProjectAccess,

@@ -4,6 +4,7 @@ import { db } from "@/server/db/client";
 import { transaction } from "@/server/db/transaction";
 import { assertScope, type Actor, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
+import { announceInvalidation, invalidateLocally } from "../cache-invalidation";
 
 export interface ProjectSummary {
   id: string;
@@ -87,7 +88,7 @@ export async function listProjects(actor: Actor): Promise<ProjectSummary[]> {
 
 export async function renameProject(access: ProjectAccess, name: string): Promise<{ name: string }> {
   assertScope(access, "project:update");
-  return transaction(async (tx) => {
+  const renamed = await transaction(async (tx) => {
     const updated = await tx.project.update({
       where: { id: access.project.id },
       data: { name },
@@ -102,8 +103,12 @@ export async function renameProject(access: ProjectAccess, name: string): Promis
       before: { name: access.project.name },
       after: updated,
     });
+    // Cached tokens carry their project's name.
+    await announceInvalidation(tx, { kind: "project", projectId: access.project.id });
     return updated;
   });
+  invalidateLocally({ kind: "project", projectId: access.project.id });
+  return renamed;
 }
 
 /** Deletes the project and everything in it. The audit trail stays (it has no foreign keys). */
@@ -127,5 +132,7 @@ export async function deleteProject(access: ProjectAccess, confirmSlug: string):
       actorRole: access.roleSnapshot,
       before: access.project,
     });
+    await announceInvalidation(tx, { kind: "project", projectId });
   });
+  invalidateLocally({ kind: "project", projectId: access.project.id });
 }

@@ -176,7 +176,7 @@ export async function createUser(
  * throttled (see login-throttle.ts) and written to the audit log without the password.
  */
 export async function verifyCredentials(email: string, password: string, clientAddress?: string): Promise<User | null> {
-  const waitMs = loginRetryAfterMs(email, clientAddress);
+  const waitMs = await loginRetryAfterMs(email, clientAddress);
   // Refused without a look at the password, and not audited: a flood of these writes nothing.
   if (waitMs > 0) {
     throw tooManyRequests(`Too many failed sign-in attempts. Try again in ${Math.ceil(waitMs / 1000)} s.`);
@@ -184,11 +184,11 @@ export async function verifyCredentials(email: string, password: string, clientA
   const user = await db().user.findUnique({ where: { email }, select: { ...userSelect, passwordHash: true } });
   const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
   if (!user || !user.passwordHash || !valid) {
-    recordLoginFailure(email, clientAddress);
+    await recordLoginFailure(email, clientAddress);
     await recordSignInFailure({ email, userId: user?.id, address: clientAddress, method: "password", reason: "wrong-credentials" });
     return null;
   }
-  recordLoginSuccess(email, clientAddress);
+  await recordLoginSuccess(email, clientAddress);
   const { passwordHash: _omit, ...view } = user;
   return view;
 }

@@ -13,4 +13,4 @@ export {
   type SsoRefusal,
   type SsoSignIn,
 } from "./accounts";
-export { resetLoginThrottle } from "./login-throttle";
+export { purgeExpiredLoginFailures, startLoginThrottleCleanup } from "./login-throttle";

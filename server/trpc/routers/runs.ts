@@ -8,6 +8,7 @@ import {
   setRunTagInput,
 } from "@/lib/schemas/tracking-ui";
 import { listRunArtifacts } from "../../services/artifacts";
+import { runReproduction } from "../../services/reproduce";
 import { deleteRunTag, getDownsampledHistory, getRunDetail, logBatch, setRunLifecycle } from "../../services/runs";
 import { projectProcedure, router } from "../init";
 
@@ -22,6 +23,10 @@ export const runsRouter = router({
   artifacts: projectProcedure()
     .input(runArtifactsInput)
     .query(({ ctx, input }) => listRunArtifacts(ctx.access, input.runId, input.path)),
+  /** The Reproduce panel: what the run recorded about its code, environment, data and command, and a script. */
+  reproduce: projectProcedure()
+    .input(runRefInput)
+    .query(({ ctx, input }) => runReproduction(ctx.access, input.runId)),
   setTag: projectProcedure()
     .input(setRunTagInput)
     .mutation(({ ctx, input }) => logBatch(ctx.access, input.runId, { metrics: [], params: [], tags: [{ key: input.key, value: input.value }] })),

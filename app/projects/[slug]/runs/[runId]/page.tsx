@@ -7,6 +7,7 @@ import { formatMetric } from "@/components/tracking/format";
 import { RunCharts } from "@/components/tracking/run-charts";
 import { runHref } from "@/components/tracking/run-links";
 import { RunNote } from "@/components/tracking/run-note";
+import { ReproducePanel } from "@/components/tracking/reproduce-panel";
 import { RunOverview } from "@/components/tracking/run-overview";
 import { RunStatusBadge } from "@/components/tracking/run-status";
 import { RunTags } from "@/components/tracking/run-tags";
@@ -43,7 +44,8 @@ export default async function RunPage({ params }: Params) {
   const { run } = detail;
   const canEdit = hasScope(project.role, "runs:write") && run.lifecycleStage === "active";
   const canRegister = hasScope(project.role, "registry:write");
-  const userTags = run.tags.filter((tag) => !tag.key.startsWith("mlflow."));
+  // MLflow's own tags and the SDK's source tags are shown where they mean something (overview, Reproduce).
+  const userTags = run.tags.filter((tag) => !tag.key.startsWith("mlflow.") && !tag.key.startsWith("tally.source."));
   const note = run.tags.find((tag) => tag.key === RUN_NOTE_TAG)?.value ?? "";
 
   return (
@@ -142,6 +144,13 @@ export default async function RunPage({ params }: Params) {
           </CardBody>
         </Card>
       </div>
+
+      <Card>
+        <CardHeader title="Reproduce" description="What the run recorded about its code, environment, data and command, and a script that runs it again." />
+        <CardBody>
+          <ReproducePanel slug={slug} runId={runId} />
+        </CardBody>
+      </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>

@@ -1,0 +1,9 @@
+export { announceInvalidation, invalidateLocally } from "./announce";
+export {
+  cacheGeneration,
+  startInvalidationListener,
+  stopInvalidationListener,
+  subscribeToInvalidations,
+  type InvalidationSubscriber,
+} from "./listener";
+export type { Invalidation } from "./messages";

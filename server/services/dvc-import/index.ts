@@ -1,0 +1,2 @@
+export { importDvcLock } from "./import";
+export type { DvcImportInput, DvcImportResult, DvcImportedStage, DvcImportedVersion } from "./types";

@@ -1,0 +1,2 @@
+export { recordOpenLineageEvent } from "./record-event";
+export type { OpenLineageIntakeResult } from "./types";
