@@ -45,6 +45,9 @@ const commaList = (entry: z.ZodType<string, string>, normalize: (value: string) 
 export const SIGNUP_MODES = ["invite", "open", "closed"] as const;
 export type SignupMode = (typeof SIGNUP_MODES)[number];
 
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export const envSchema = z
   .object({
     PORT: port(3000),
@@ -99,6 +102,10 @@ export const envSchema = z
     TALLY_WEBHOOK_ALLOW_PRIVATE: booleanFlag(false),
     /** Whether this process runs background work (webhook deliveries); false for web-only replicas. */
     TALLY_BACKGROUND_JOBS: booleanFlag(true),
+    /** Least severe log level written (JSON lines on standard output). */
+    TALLY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
+    /** Bearer token Prometheus must send to /metrics; unset, /metrics does not exist. */
+    TALLY_METRICS_TOKEN: z.preprocess(emptyAsUndefined, z.string().min(16, "must be at least 16 characters").optional()),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];

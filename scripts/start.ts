@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { EnvError, parseEnv, type Env } from "../lib/env";
 import pg from "pg";
 import { setupToken } from "../server/auth/secret";
@@ -121,10 +122,10 @@ const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "
   // The IPC channel is the server's lifeline: it closes when this process dies, however it dies.
   stdio: ["ignore", "pipe", "inherit", "ipc"],
 });
-server.stdout?.on("data", (chunk: Buffer) => {
-  // Only warnings and errors: the summary below says the rest.
-  const text = chunk.toString();
-  if (/error|warn/i.test(text)) process.stdout.write(text);
+// Tally's log (JSON lines, docs/operations.md) passes through; of Next's own chatter only warnings and
+// errors do: the summary below says the rest.
+createInterface({ input: server.stdout!, crlfDelay: Infinity }).on("line", (line) => {
+  if (line.startsWith("{") || /error|warn/i.test(line)) process.stdout.write(`${line}\n`);
 });
 running.server = server;
 server.once("exit", (code, signal) => {

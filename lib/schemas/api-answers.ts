@@ -17,7 +17,7 @@ export const wireDouble = z.union([z.number(), z.enum(["NaN", "Infinity", "-Infi
 
 const ERROR_CODES = Object.keys(HTTP_STATUS) as [AppErrorCode, ...AppErrorCode[]];
 
-/** Every error: `{ "error": { "code", "message" } }`; a refused policy also lists each problem's place. */
+/** Every error: `{ "error": { "code", "message", "request_id" } }`; a refused policy also lists each problem's place. */
 export const apiErrorBody = z
   .strictObject({
     error: z.strictObject({
@@ -26,6 +26,7 @@ export const apiErrorBody = z
       problems: z
         .array(z.strictObject({ line: z.number().int(), column: z.number().int(), path: z.string(), message: z.string() }))
         .optional(),
+      request_id: z.string().optional().meta({ description: "The answer's X-Request-Id, also in the server's log line" }),
     }),
   })
   .meta({ id: "Error" });

@@ -12,7 +12,7 @@ import { wireDouble } from "./api-answers";
 const epochMs = z.number().int();
 const keyValue = z.strictObject({ key: z.string(), value: z.string() });
 
-/** MLflow's error body: `{ "error_code": "RESOURCE_DOES_NOT_EXIST", "message": "…" }`. */
+/** MLflow's error body: `{ "error_code": "RESOURCE_DOES_NOT_EXIST", "message": "…", "request_id": "…" }`. */
 export const mlflowErrorBody = z
   .strictObject({
     error_code: z.enum([
@@ -29,6 +29,7 @@ export const mlflowErrorBody = z
       "INTERNAL_ERROR",
     ]),
     message: z.string(),
+    request_id: z.string().optional().meta({ description: "The answer's X-Request-Id, also in the server's log line" }),
   })
   .meta({ id: "MlflowError" });
 

@@ -1,14 +1,18 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { poolConfig } from "./connection";
 import { PrismaClient } from "./generated/client";
 
 export type Db = PrismaClient;
 export type { Prisma } from "./generated/client";
 
-const globalForPrisma = globalThis as unknown as { tallyPrisma?: PrismaClient };
+const globalForPrisma = globalThis as unknown as { tallyPrisma?: PrismaClient; tallyPrismaPool?: pg.Pool };
 
 function createClient(): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg(poolConfig()) });
+  // Our own pool rather than the adapter's, so its saturation can be reported (/metrics).
+  const pool = new pg.Pool(poolConfig());
+  globalForPrisma.tallyPrismaPool = pool;
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }
 
 /**
@@ -23,4 +27,10 @@ export function db(): PrismaClient {
 export async function disconnectDb(): Promise<void> {
   await globalForPrisma.tallyPrisma?.$disconnect();
   globalForPrisma.tallyPrisma = undefined;
+  globalForPrisma.tallyPrismaPool = undefined;
+}
+
+/** The pool behind `db()`, once it exists. */
+export function prismaPool(): pg.Pool | undefined {
+  return globalForPrisma.tallyPrismaPool;
 }

@@ -82,14 +82,32 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
   }
 }
 
-async function readMigrations(dir: string): Promise<Migration[]> {
+/**
+ * Committed migrations the database has not applied (all of them when it has no bookkeeping table):
+ * a server whose code expects tables the database lacks is not ready.
+ */
+export async function unappliedMigrations(db: Pick<pg.Pool, "query">, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const committed = await committedMigrationNames(dir);
+  const table = await db.query<{ present: boolean }>(`SELECT to_regclass('"_prisma_migrations"') IS NOT NULL AS present`);
+  if (!table.rows[0]?.present) return committed;
+  const applied = await db.query<{ migration_name: string }>(
+    `SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+  );
+  const done = new Set(applied.rows.map((row) => row.migration_name));
+  return committed.filter((name) => !done.has(name));
+}
+
+async function committedMigrationNames(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries
+  return entries
     .filter((entry) => entry.isDirectory() && existsSync(path.join(dir, entry.name, "migration.sql")))
     .map((entry) => entry.name)
     .sort();
+}
+
+async function readMigrations(dir: string): Promise<Migration[]> {
   return Promise.all(
-    names.map(async (name) => {
+    (await committedMigrationNames(dir)).map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
       return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
     }),

@@ -1,4 +1,5 @@
 import pg from "pg";
+import { logger } from "../observability/logger";
 import { poolConfig } from "./connection";
 import type { SqlTx } from "./transaction";
 
@@ -17,7 +18,7 @@ export function pgPool(): pg.Pool {
     const pool = new pg.Pool({ ...poolConfig(), max: 10 });
     // An idle connection can be closed by the server (restart, admin command); the pool replaces it.
     // Without a listener that event would crash the process.
-    pool.on("error", (error) => console.error(`PostgreSQL connection lost: ${error.message}`));
+    pool.on("error", (error) => logger().warn({ err: error }, "PostgreSQL connection lost"));
     globalForPool.tallyPgPool = pool;
   }
   return globalForPool.tallyPgPool;
@@ -51,6 +52,11 @@ export async function withPgTransaction<T>(work: (tx: SqlTx) => Promise<T>): Pro
     // A lost connection goes back as broken, so the pool closes it instead of lending it again.
     client.release(lost);
   }
+}
+
+/** The raw pool, once it exists (reading its statistics must not open it). */
+export function existingPgPool(): pg.Pool | undefined {
+  return globalForPool.tallyPgPool;
 }
 
 export async function closePgPool(): Promise<void> {

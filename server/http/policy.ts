@@ -21,7 +21,7 @@ export async function servePolicy(request: Request, slug: string, actor: Actor):
     return await putPolicy(request, slug, actor);
   } catch (error) {
     if (error instanceof PolicyRefused) {
-      return Response.json({ error: { code: error.code, message: error.message, problems: error.problems } }, { status: 400 });
+      return apiError(400, error.code, error.message, { problems: error.problems });
     }
     return errorResponse(error);
   }

@@ -3,15 +3,17 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { AppError, HTTP_STATUS } from "@/lib/errors";
 import { TRPC_MAX_BATCH_SIZE, TRPC_MAX_BODY_BYTES } from "@/lib/trpc-limits";
 import { currentActor } from "../auth/current-actor";
+import { apiError } from "../http/api-error";
 import { readBodyWithin } from "../http/body";
 import { isCrossSite, recordCrossSiteRefusal } from "../http/cross-site";
+import { logger } from "../observability/logger";
 import { appRouter } from "./root";
 
 export async function handleTrpcRequest(request: Request): Promise<Response> {
   // Mutations only: tRPC queries are GETs and change nothing.
   if (request.method === "POST" && isCrossSite(request)) {
     await recordCrossSiteRefusal(request);
-    return Response.json({ error: { code: "FORBIDDEN", message: "Cross-site request refused" } }, { status: 403 });
+    return apiError(403, "FORBIDDEN", "Cross-site request refused");
   }
   let bounded = request;
   if (request.method === "POST") {
@@ -21,7 +23,7 @@ export async function handleTrpcRequest(request: Request): Promise<Response> {
       bounded = new Request(request.url, { method: "POST", headers: request.headers, body });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return Response.json({ error: { code: error.code, message: error.message } }, { status: HTTP_STATUS[error.code] });
+      return apiError(HTTP_STATUS[error.code], error.code, error.message);
     }
   }
   return fetchRequestHandler({
@@ -31,7 +33,7 @@ export async function handleTrpcRequest(request: Request): Promise<Response> {
     maxBatchSize: TRPC_MAX_BATCH_SIZE,
     createContext: async () => ({ actor: await currentActor() }),
     onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+      if (error.code === "INTERNAL_SERVER_ERROR") logger().error({ err: error.cause ?? error, procedure: path }, "tRPC procedure failed");
     },
   });
 }

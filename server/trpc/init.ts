@@ -4,6 +4,7 @@ import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import { databaseErrorAsAppError } from "@/server/db/errors";
 import { projectRef } from "@/lib/schemas/projects";
+import { currentRequestId } from "../observability/request-context";
 import { resolveProjectAccess, type UserActor } from "../services/access";
 
 export interface TrpcContext {
@@ -27,12 +28,15 @@ const TRPC_CODES: Record<AppErrorCode, TRPCError["code"]> = {
 const t = initTRPC.context<TrpcContext>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
+    // The id in the answer's X-Request-Id header and the server's log line, for a bug report.
+    const requestId = currentRequestId();
+    const data = requestId ? { ...shape.data, requestId } : shape.data;
     if (error.cause instanceof ZodError) {
-      return { ...shape, message: error.cause.issues.map((issue) => issue.message).join("; ") };
+      return { ...shape, data, message: error.cause.issues.map((issue) => issue.message).join("; ") };
     }
     // Unexpected failures say nothing about internals to the browser; the server log has the details.
-    if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, message: "Internal error" };
-    return shape;
+    if (error.code === "INTERNAL_SERVER_ERROR") return { ...shape, data, message: "Internal error" };
+    return { ...shape, data };
   },
 });
 

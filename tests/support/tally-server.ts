@@ -6,6 +6,7 @@ import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { inject } from "vitest";
 
 /**
@@ -25,8 +26,12 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a server with its own TALLY_HOME (unless `env` names one); resolves to its base URL once it answers. */
-export async function startTally(env: Record<string, string> = {}): Promise<string> {
+/**
+ * Starts a server with its own TALLY_HOME (unless `env` names one); resolves to its base URL once it
+ * is up (live: it may still be unready, e.g. on a database without migrations). `onLogLine` receives
+ * each line of its standard output (the JSON log).
+ */
+export async function startTally(env: Record<string, string> = {}, options: { onLogLine?: (line: string) => void } = {}): Promise<string> {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("Run `npx next build` first");
   const port = await freePort();
   const home = await mkdtemp(path.join(tmpdir(), "tally-http-"));
@@ -34,12 +39,13 @@ export async function startTally(env: Record<string, string> = {}): Promise<stri
     cwd: root,
     // Its background jobs stay off: they would work on the other test files' webhook deliveries.
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), TALLY_HOME: home, TALLY_BACKGROUND_JOBS: "false", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", options.onLogLine ? "pipe" : "ignore", "inherit"],
   });
+  if (options.onLogLine) createInterface({ input: child.stdout!, crlfDelay: Infinity }).on("line", options.onLogLine);
   running.push({ child, home });
   const url = `http://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 300; attempt++) {
-    if (await fetch(`${url}/api/health`).then((response) => response.ok, () => false)) return url;
+    if (await fetch(`${url}/api/health/live`).then((response) => response.ok, () => false)) return url;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error("Tally's server did not answer within 60 s");

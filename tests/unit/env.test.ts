@@ -195,3 +195,21 @@ describe("security settings", () => {
     expect(envError({ TALLY_SETUP_TOKEN: "short-secret" }).message).not.toContain("short-secret");
   });
 });
+
+describe("observability settings", () => {
+  it("logs at info and serves no /metrics unless told otherwise", () => {
+    expect(parseEnv({}).TALLY_LOG_LEVEL).toBe("info");
+    expect(parseEnv({}).TALLY_METRICS_TOKEN).toBeUndefined();
+    expect(parseEnv({ TALLY_LOG_LEVEL: "debug", TALLY_METRICS_TOKEN: "a-long-metrics-token" })).toMatchObject({
+      TALLY_LOG_LEVEL: "debug",
+      TALLY_METRICS_TOKEN: "a-long-metrics-token",
+    });
+  });
+
+  it("names an unknown log level and a short metrics token, without repeating the token", () => {
+    expect(envError({ TALLY_LOG_LEVEL: "verbose" }).problems).toEqual([expect.stringMatching(/^TALLY_LOG_LEVEL/)]);
+    const short = envError({ TALLY_METRICS_TOKEN: "tiny-token" });
+    expect(short.problems).toEqual([expect.stringMatching(/^TALLY_METRICS_TOKEN.*16 characters/)]);
+    expect(short.message).not.toContain("tiny-token");
+  });
+});

@@ -1,6 +1,7 @@
 import { ApprovalRequiredError } from "@/lib/errors";
 import { JSON_MEDIA_TYPE } from "@/lib/openapi/operation";
 import { mlflowErrorBody } from "@/lib/schemas/mlflow-answers";
+import { noteRouteFamily } from "@/server/observability/request-context";
 import { answerProblem, checkingAnswers } from "../answer-check";
 import { apiBodyLimitBytes } from "../body";
 import { refuseNulCharacters } from "../nul-characters";
@@ -26,6 +27,7 @@ export async function handleMlflowRequest(
   if (match === "method-not-allowed") {
     return mlflowError(405, "BAD_REQUEST", `Method ${request.method} is not allowed on ${endpoint}`);
   }
+  noteRouteFamily(`mlflow:${match.route.path.slice(1)}`);
   const response = await serve(request, target.projectSlug, match.route, match.params);
   return checkingAnswers() ? checkedAnswer(match.route, response) : response;
 }

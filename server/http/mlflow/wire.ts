@@ -1,6 +1,8 @@
 import { ZodError } from "zod";
 import { AppError, type AppErrorCode } from "@/lib/errors";
 import { databaseErrorAsAppError } from "@/server/db/errors";
+import { logger } from "@/server/observability/logger";
+import { currentRequestId } from "@/server/observability/request-context";
 import { readBodyWithin } from "../body";
 import { jsonResponse } from "../json";
 
@@ -19,8 +21,13 @@ const MLFLOW_ERRORS: Record<AppErrorCode, { code: string; status: number }> = {
   INSUFFICIENT_STORAGE: { code: "RESOURCE_EXHAUSTED", status: 507 },
 };
 
+/**
+ * MLflow's error body, plus `request_id` (the answer's X-Request-Id, also in the server's log line):
+ * MLflow clients read only `error_code` and `message` and ignore other fields.
+ */
 export function mlflowError(status: number, code: string, message: string, headers?: HeadersInit): Response {
-  return Response.json({ error_code: code, message }, { status, headers });
+  const requestId = currentRequestId();
+  return Response.json({ error_code: code, message, ...(requestId ? { request_id: requestId } : {}) }, { status, headers });
 }
 
 /** A batch of 1000 bad points should not answer with 1000 messages. */
@@ -40,7 +47,7 @@ export function mlflowErrorResponse(error: unknown): Response {
     const message = shown.join("; ") + (more > 0 ? `; and ${more} more problem${more > 1 ? "s" : ""}` : "");
     return mlflowError(400, "INVALID_PARAMETER_VALUE", message);
   }
-  console.error("MLflow API request failed:", error);
+  logger().error({ err: error }, "MLflow API request failed");
   return mlflowError(500, "INTERNAL_ERROR", "Internal error");
 }
 

@@ -1,6 +1,7 @@
 import { hasScope, tokenHasScope, type Role, type Scope } from "@/lib/rbac";
 import { forbidden, notFound } from "@/lib/errors";
 import { db } from "@/server/db/client";
+import { noteProject } from "@/server/observability/request-context";
 import type { Actor, TokenActor } from "./actor";
 
 export interface ProjectAccess {
@@ -24,7 +25,13 @@ export interface ProjectAccess {
  * A project the actor may not see is reported as not found, so its existence does not leak.
  */
 export async function resolveProjectAccess(actor: Actor, slug: string): Promise<ProjectAccess> {
-  if (actor.type === "TOKEN") return tokenAccess(actor, slug);
+  const access = actor.type === "TOKEN" ? tokenAccess(actor, slug) : await memberAccess(actor, slug);
+  // The request's log line names the project it reached (outside a request this does nothing).
+  noteProject(access.project.slug);
+  return access;
+}
+
+async function memberAccess(actor: Exclude<Actor, TokenActor>, slug: string): Promise<ProjectAccess> {
   const project = await db().project.findUnique({
     where: { slug },
     select: {

@@ -1,2 +1,2 @@
-export { claimDue, claimInTransaction, workerId, type ClaimOptions, type LeasedTable } from "./lease";
+export { claimDue, claimInTransaction, lagSeconds, workerId, type ClaimOptions, type DueWork, type LeasedTable } from "./lease";
 export { startBackgroundLoop, type BackgroundLoop } from "./loop";

@@ -4,18 +4,20 @@ import { pgPool } from "@/server/db/pool";
 import type { Tx } from "@/server/db/transaction";
 
 /**
- * A table of leased work items. Each row has `"id"` and a due-time column, and for `claimDue` also
- * `"leaseOwner"` and `"leaseExpiresAt"`. The names are constants of the calling service, never user
- * input.
+ * A table of work items that fall due: a due-time column and a condition for rows still to be done.
+ * The names are constants of the calling service, never user input.
  */
-export interface LeasedTable {
+export interface DueWork {
   /** The table's name as PostgreSQL knows it, e.g. `WebhookDelivery`. */
   table: string;
   /** The column holding when a row is next due. */
   dueColumn: string;
-  /** A constant SQL condition rows must meet to be claimed, e.g. `"status" = 'pending'`. */
+  /** A constant SQL condition rows must meet to be worked on, e.g. `"status" = 'pending'`. */
   ready: string;
 }
+
+/** Due work claimed with leases: each row also has `"id"`, `"leaseOwner"` and `"leaseExpiresAt"`. */
+export type LeasedTable = DueWork;
 
 export interface ClaimOptions {
   /** Who claims (`workerId()`); only this owner may finish or release what it claimed. */
@@ -103,4 +105,18 @@ export async function claimInTransaction(tx: Tx, spec: LeasedTable, options: Omi
 /** A name for this process's claims, unique across replicas and restarts. */
 export function workerId(): string {
   return `${hostname()}#${process.pid}#${randomBytes(4).toString("hex")}`;
+}
+
+/**
+ * How long the longest-waiting due item has been due, in seconds (0 when nothing is due): the lag of
+ * this kind of background work. Items being worked on count until they are done.
+ */
+export async function lagSeconds(spec: DueWork, now: Date): Promise<number> {
+  const due = quoted(spec.dueColumn);
+  const { rows } = await pgPool().query<{ lag: number | null }>(
+    `SELECT EXTRACT(EPOCH FROM (${utc("$1")} - min(${due})))::float8 AS "lag"
+       FROM ${quoted(spec.table)} WHERE (${spec.ready}) AND ${due} <= ${utc("$1")}`,
+    [now.toISOString()],
+  );
+  return Math.max(0, rows[0]?.lag ?? 0);
 }

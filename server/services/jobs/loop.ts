@@ -1,3 +1,5 @@
+import { logger } from "@/server/observability/logger";
+
 export interface BackgroundLoop {
   /** Stops scheduling and waits for the tick in progress, if any. */
   stop(): Promise<void>;
@@ -16,7 +18,7 @@ export function startBackgroundLoop(name: string, intervalMs: number, tick: () =
     running = tick()
       .then(
         () => undefined,
-        (error: unknown) => console.error(`Background job ${name} failed: ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) => logger().error({ err: error, job: name }, `Background job ${name} failed`),
       )
       .finally(() => {
         if (!stopped) timer = setTimeout(run, intervalMs).unref();

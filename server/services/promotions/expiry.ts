@@ -1,7 +1,7 @@
 import { promotionRequestTransition } from "@/lib/model-registry-states";
 import { transaction } from "@/server/db/transaction";
 import { resolveProjectAccess, type SystemActor } from "../access";
-import { claimInTransaction, startBackgroundLoop, type BackgroundLoop, type LeasedTable } from "../jobs";
+import { claimInTransaction, lagSeconds, startBackgroundLoop, type BackgroundLoop, type LeasedTable } from "../jobs";
 import { recordRegistryEvent } from "../registry/internal";
 import { modelOfRow } from "./requests";
 
@@ -49,4 +49,9 @@ const EXPIRY_INTERVAL_MS = 60_000;
 /** Expires due requests once a minute in this process (several replicas at once stay correct: SKIP LOCKED). */
 export function startRequestExpiry(): BackgroundLoop {
   return startBackgroundLoop("promotion request expiry", EXPIRY_INTERVAL_MS, () => expireDueRequests());
+}
+
+/** How long the longest-overdue pending request has waited to be expired, in seconds. */
+export function expiryLagSeconds(now: Date = new Date()): Promise<number> {
+  return lagSeconds(DUE_REQUESTS, now);
 }

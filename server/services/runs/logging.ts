@@ -2,6 +2,7 @@ import { badInput, notFound } from "@/lib/errors";
 import type { MetricInput } from "@/lib/schemas/mlflow";
 import { db } from "@/server/db/client";
 import { withPgTransaction } from "@/server/db/pool";
+import { metrics } from "@/server/observability/metrics";
 import type { SqlTx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore } from "../metrics";
@@ -49,6 +50,7 @@ export async function logBatch(access: ProjectAccess, runId: string, batch: LogB
       );
     }
   });
+  metrics().ingestPoints.inc(batch.metrics.length);
 }
 
 /**

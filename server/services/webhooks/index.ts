@@ -10,5 +10,5 @@ export {
   type WebhookView,
 } from "./webhooks";
 export { enqueueRegistryWebhookEvent, enqueueWebhookEvent, type WebhookEventInput } from "./outbox";
-export { processDueDeliveries, startWebhookWorker, type ProcessOptions } from "./worker";
+export { deliveryLagSeconds, processDueDeliveries, startWebhookWorker, type ProcessOptions } from "./worker";
 export type { WebhookPayload } from "./payload";

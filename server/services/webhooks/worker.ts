@@ -2,7 +2,8 @@ import { AppError } from "@/lib/errors";
 import type { WebhookFormat } from "@/lib/webhook-events";
 import { config } from "@/server/config";
 import { db } from "@/server/db/client";
-import { claimDue, startBackgroundLoop, workerId, type BackgroundLoop, type LeasedTable } from "../jobs";
+import { claimDue, lagSeconds, startBackgroundLoop, workerId, type BackgroundLoop, type LeasedTable } from "../jobs";
+import { metrics } from "@/server/observability/metrics";
 import { deliveryBody, type WebhookPayload } from "./payload";
 import { nextAttemptAfter } from "./schedule";
 import { openSecret } from "./secret-box";
@@ -64,6 +65,7 @@ async function deliver(id: string, owner: string, now: Date): Promise<void> {
   const succeeded = result.responseCode !== null && result.responseCode >= 200 && result.responseCode < 300;
   // A guard refusal or a bad secret will not fix itself: those fail at once, like a 4xx.
   const next = succeeded || result.final ? null : nextAttemptAfter(attempt, now, result.responseCode);
+  if (!succeeded) metrics().webhookFailures.inc({ outcome: next ? "retry" : "failed" });
   await db().$transaction([
     db().webhookAttempt.create({
       data: { deliveryId: id, attemptedAt: now, responseCode: result.responseCode, durationMs: result.durationMs, error: result.error },
@@ -128,4 +130,9 @@ async function attemptDelivery(
 export function startWebhookWorker(): BackgroundLoop {
   const owner = workerId();
   return startBackgroundLoop("webhook deliveries", POLL_MS, () => processDueDeliveries({ owner }));
+}
+
+/** How long the longest-waiting due delivery has been due, in seconds. */
+export function deliveryLagSeconds(now: Date = new Date()): Promise<number> {
+  return lagSeconds(DELIVERIES, now);
 }
