@@ -73,7 +73,9 @@ describe("what the server reads of a request", () => {
     const response = await rawRequest(`${direct}/api/v1/whoami`, "TRACE");
     expect(response.status).toBe(405);
     expect(response.headers.allow).toBe("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
-    expect(JSON.parse(response.body)).toEqual({ error: { code: "METHOD_NOT_ALLOWED", message: "Method TRACE is not allowed" } });
+    expect(JSON.parse(response.body)).toEqual({
+      error: { code: "METHOD_NOT_ALLOWED", message: "Method TRACE is not allowed", request_id: response.headers["x-request-id"] },
+    });
   });
 
   it("reads the longest URL the API documents: a 10,000-character filter of 4-byte characters reaches Tally", async () => {
