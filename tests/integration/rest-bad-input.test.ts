@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { randomUUID } from "node:crypto";
+import { POST as postLineage } from "@/app/api/v1/lineage/route";
+import { GET as holdersRoute } from "@/app/api/v1/projects/[slug]/models/[name]/holders/route";
 import { GET as listPromotionRequests } from "@/app/api/v1/projects/[slug]/promotion-requests/route";
+import { db } from "@/server/db/client";
 import { createProjectWithToken, mlflowRequest } from "../factories";
 
 /**
@@ -38,5 +42,37 @@ describe("a NUL character (\\u0000), which PostgreSQL text cannot hold", () => {
       status: 400,
       body: { error_code: "INVALID_PARAMETER_VALUE", message: "name: must not contain the NUL character (\\u0000)" },
     });
+  });
+});
+
+describe("a time PostgreSQL cannot read as a timestamptz, which zod's ISO format allows", () => {
+  it("as an OpenLineage eventTime (offset +17:16) is a 400 naming eventTime, and stores nothing", async () => {
+    const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
+    const event = {
+      eventType: "COMPLETE",
+      eventTime: "2026-04-04T16:02:20+17:16",
+      producer: "https://example.test/producer",
+      schemaURL: "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+      run: { runId: randomUUID() },
+      job: { namespace: "airflow", name: "prepare" },
+    };
+    const response = await postLineage(
+      new Request("http://t/api/v1/lineage", { method: "POST", headers: { authorization: `Bearer ${plaintext}` }, body: JSON.stringify(event) }),
+    );
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toBe("eventTime: must have a year from 0001 to 9999 and an offset within ±14:00");
+    expect(await db().openLineageEvent.count({ where: { projectId: project.id } })).toBe(0);
+  });
+
+  it("as the moment of a holders query (year 0000) is a 400 naming at", async () => {
+    const { project, plaintext } = await createProjectWithToken("MEMBER", ["read"]);
+    const response = await holdersRoute(
+      new Request(`http://t/api/v1/projects/${project.slug}/models/m/holders?target=Production&at=0000-01-01T00:00:00Z`, {
+        headers: { authorization: `Bearer ${plaintext}` },
+      }),
+      { params: Promise.resolve({ slug: project.slug, name: "m" }) },
+    );
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toBe("at: at must have a year from 0001 to 9999 and an offset within ±14:00");
   });
 });

@@ -3,6 +3,7 @@ import { badInput } from "@/lib/errors";
 import { json } from "@/lib/openapi/operation";
 import { holdersAnswer } from "@/lib/schemas/api-answers";
 import { projectSlugParam } from "@/lib/schemas/api-params";
+import { STORABLE_ISO_TIME, storableIsoTime } from "@/lib/schemas/iso-time";
 import { parseStageOrAlias } from "@/lib/schemas/registry";
 import { apiOperation } from "@/server/http/api-operation";
 import { targetHoldersAt } from "@/server/services/registry";
@@ -24,7 +25,11 @@ export const GET = apiOperation({
       .min(1, "target is required (a stage or an alias)")
       .max(300)
       .meta({ description: "A stage (Production) or an alias (champion, alias:champion)" }),
-    at: z.iso.datetime({ offset: true, error: "at must be an ISO 8601 time, e.g. 2026-12-01T12:00:00Z" }).max(64).optional(),
+    at: z.iso
+      .datetime({ offset: true, error: "at must be an ISO 8601 time, e.g. 2026-12-01T12:00:00Z" })
+      .max(64)
+      .refine(storableIsoTime, `at must have ${STORABLE_ISO_TIME}`)
+      .optional(),
   }),
   answers: { 200: { description: "The holders (several for a stage, at most one for an alias).", content: json(holdersAnswer) } },
 }).handle(async ({ access, params, query }) => {
