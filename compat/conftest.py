@@ -65,7 +65,13 @@ def tally():
                     database_url, "create-token", "--project", slug, "--name", "pipeline", "--scopes", "read,write,promote"
                 ),
             }
-        yield {"url": instance["url"], "projects": projects, "owner": {"email": OWNER_EMAIL, "password": OWNER_PASSWORD}}
+        yield {
+            "url": instance["url"],
+            "projects": projects,
+            "owner": {"email": OWNER_EMAIL, "password": OWNER_PASSWORD},
+            # For scenarios that need a project of their own (the fuzzing run).
+            "admin": lambda *args: _admin(database_url, *args),
+        }
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

@@ -1,18 +1,15 @@
 import { z } from "zod";
-import { experimentIdSchema, experimentNameSchema, experimentTagSchema, int64, viewTypeSchema } from "./mlflow";
+import { experimentIdSchema, experimentNameSchema, experimentTagSchema, int64, repeatedString, viewTypeSchema } from "./mlflow";
 
 /** Request schemas of MLflow's experiment endpoints (wire names, snake_case). */
 
 export const experimentRef = z.object({ experiment_id: experimentIdSchema });
 
-/** A repeated string field: one value arrives as a plain string in a GET query. */
-const stringList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
-
 export const searchExperimentsBody = z.object({
   max_results: int64.default(1000),
   page_token: z.string().max(1000).optional(),
   filter: z.string().max(10_000).optional(),
-  order_by: stringList.pipe(z.array(z.string().max(300)).max(10)).default([]),
+  order_by: repeatedString(300, 10).default([]),
   view_type: viewTypeSchema.default("ACTIVE_ONLY"),
 });
 

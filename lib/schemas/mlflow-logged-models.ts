@@ -4,7 +4,7 @@ import { experimentIdSchema, paramSchema, runIdSchema, runTagSchema } from "./ml
 
 /** Request schemas of MLflow 3's logged-model endpoints (wire names, snake_case). */
 
-export const loggedModelIdSchema = z.string().regex(/^m-[0-9a-f]{32}$/, "Invalid logged model id");
+export const loggedModelIdSchema = z.string().max(34, "Invalid logged model id").regex(/^m-[0-9a-f]{32}$/, "Invalid logged model id");
 
 const statusSchema = z
   .union([z.enum(LOGGED_MODEL_STATUSES), z.number().int().min(1).max(3)])
@@ -47,7 +47,7 @@ export const createLoggedModelBody = z.object({
   tags: z.array(runTagSchema).max(100).default([]),
 });
 
-export const allowDeletedQuery = z.enum(["true", "false"]).optional();
+export const getLoggedModelQuery = z.object({ allow_deleted: z.enum(["true", "false"]).optional() });
 export const finalizeLoggedModelBody = z.object({ status: statusSchema });
 export const loggedModelTagsBody = z.object({ tags: z.array(runTagSchema).max(100) });
 export const loggedModelArtifactsQuery = z.object({ artifact_directory_path: z.string().max(4096).default("") });

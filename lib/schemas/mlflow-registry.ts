@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { int64, keySchema } from "./mlflow";
+import { int64, keySchema, repeatedString } from "./mlflow";
 import { MAX_REGISTRY_DESCRIPTION_LENGTH, MAX_REGISTRY_TAG_VALUE_LENGTH, MAX_SOURCE_LENGTH } from "./registry";
 
 /**
@@ -7,7 +7,7 @@ import { MAX_REGISTRY_DESCRIPTION_LENGTH, MAX_REGISTRY_TAG_VALUE_LENGTH, MAX_SOU
  * are checked by the registry service itself (lib/schemas/registry.ts), which every edge calls.
  */
 const modelName = z.string({ error: "Registered model name is required" }).max(1000);
-const version = z.union([z.string(), z.number()], { error: "Model version is required" }).pipe(int64).refine((value) => value >= 1, "Model version must be a positive integer");
+const version = z.union([z.string().max(20), z.number()], { error: "Model version is required" }).pipe(int64).refine((value) => value >= 1, "Model version must be a positive integer");
 const description = z.string().max(MAX_REGISTRY_DESCRIPTION_LENGTH, `Description must be at most ${MAX_REGISTRY_DESCRIPTION_LENGTH} characters`);
 const tagValue = z.string().max(MAX_REGISTRY_TAG_VALUE_LENGTH, `Tag value must be at most ${MAX_REGISTRY_TAG_VALUE_LENGTH} characters`).default("");
 const tags = z.array(z.object({ key: keySchema("tag"), value: tagValue })).max(1000).default([]);
@@ -19,9 +19,7 @@ export const updateRegisteredModelBody = z.object({ name: modelName, description
 export const registeredModelTagBody = z.object({ name: modelName, key: keySchema("tag"), value: tagValue });
 export const registeredModelTagRef = z.object({ name: modelName, key: z.string().min(1).max(1000) });
 
-/** A repeated string field: one value arrives as a plain string in a GET query. */
-const stringList = z.union([z.string(), z.array(z.string())]).transform((value) => (Array.isArray(value) ? value : [value]));
-export const latestVersionsBody = z.object({ name: modelName, stages: stringList.pipe(z.array(z.string().max(100)).max(10)).default([]) });
+export const latestVersionsBody = z.object({ name: modelName, stages: repeatedString(100, 10).default([]) });
 
 export const aliasBody = z.object({ name: modelName, alias: z.string().max(1000), version });
 export const aliasRef = z.object({ name: modelName, alias: z.string().max(1000) });
@@ -52,6 +50,6 @@ export const registrySearchBody = (maxResults: { default: number; max: number })
     max_results: int64
       .default(maxResults.default)
       .refine((value) => value >= 1 && value <= maxResults.max, `max_results must be between 1 and ${maxResults.max}`),
-    order_by: stringList.pipe(z.array(z.string().max(300)).max(10)).default([]),
+    order_by: repeatedString(300, 10).default([]),
     page_token: z.string().max(1000).optional(),
   });

@@ -1,25 +1,34 @@
 import { z } from "zod";
-import { experimentIdSchema, int64, runIdSchema, runStatusSchema, runTagSchema, viewTypeSchema } from "./mlflow";
+import { experimentIdSchema, int64, logBatchSchema, runIdSchema, runStatusSchema, runTagSchema, viewTypeSchema } from "./mlflow";
 
 /**
  * Request schemas of MLflow's run and metric endpoints (wire names, snake_case). The shared pieces
  * (keys, metrics, params, tags, log-batch) are in lib/schemas/mlflow.ts.
  */
 
-/** The most points one get-history-bulk-interval call returns (MLflow's own ceiling). */
+/** The most points one get-history-bulk-interval call returns (MLflow's own ceiling), and the most runs it reads. */
 export const MAX_BULK_INTERVAL_RESULTS = 2_500;
+export const MAX_BULK_INTERVAL_RUNS = 100;
 
-/** Clients send the run id as `run_id`, the legacy `run_uuid`, or both. */
-export const runRef = z
-  .object({ run_id: runIdSchema.optional(), run_uuid: runIdSchema.optional() })
-  .transform((ref, ctx) => {
-    const runId = ref.run_id ?? ref.run_uuid;
-    if (!runId) {
-      ctx.addIssue({ code: "custom", message: "run_id is required" });
-      return z.NEVER;
-    }
-    return runId;
-  });
+const runRefFields = { run_id: runIdSchema.optional(), run_uuid: runIdSchema.optional() };
+type RunRefFields = { run_id?: string; run_uuid?: string };
+
+/** Clients send the run id as `run_id`, the legacy `run_uuid`, or both: handed on as `runId`. */
+function takeRunId<Fields extends RunRefFields>({ run_id, run_uuid, ...rest }: Fields, ctx: z.RefinementCtx) {
+  const runId = run_id ?? run_uuid;
+  if (!runId) {
+    ctx.addIssue({ code: "custom", message: "run_id is required" });
+    return z.NEVER;
+  }
+  return { ...rest, runId };
+}
+
+/** A request of one run: `fields` plus the run's id. */
+export function withRunId<Shape extends z.ZodRawShape>(fields: z.ZodObject<Shape>) {
+  return fields.extend(runRefFields).transform((value, ctx) => takeRunId(value as typeof value & RunRefFields, ctx));
+}
+
+export const logBatchBody = logBatchSchema.transform(takeRunId);
 
 export const searchRunsBody = z.object({
   experiment_ids: z.array(experimentIdSchema).max(1000).default([]),
@@ -74,7 +83,10 @@ export const metricHistoryBody = z.object({
 });
 
 export const metricHistoryBulkIntervalBody = z.object({
-  run_ids: z.union([runIdSchema, z.array(runIdSchema)], { error: "run_ids is required" }).transform((ids) => (Array.isArray(ids) ? ids : [ids])),
+  run_ids: z
+    .union([runIdSchema, z.array(runIdSchema).meta({ maxItems: MAX_BULK_INTERVAL_RUNS })], { error: "run_ids is required" })
+    .transform((ids) => (Array.isArray(ids) ? ids : [ids]))
+    .pipe(z.array(z.string()).max(MAX_BULK_INTERVAL_RUNS, `run_ids must name from 1 to ${MAX_BULK_INTERVAL_RUNS} runs`)),
   metric_key: z.string({ error: "metric_key is required" }).min(1).max(250),
   start_step: int64.optional(),
   end_step: int64.optional(),

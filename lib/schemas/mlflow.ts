@@ -40,7 +40,7 @@ export const keySchema = (what: string) =>
 
 /** int64 fields arrive as JSON numbers or decimal strings. */
 export const int64 = z
-  .union([z.number(), z.string().regex(/^-?\d+$/, "must be an integer")])
+  .union([z.number(), z.string().max(20, "must be an integer within ±2^53").regex(/^-?\d+$/, "must be an integer")])
   .transform((value, ctx) => {
     const number = typeof value === "string" ? Number(value) : value;
     if (!Number.isSafeInteger(number)) {
@@ -49,6 +49,18 @@ export const int64 = z
     }
     return number;
   });
+
+/**
+ * A repeated string field (`order_by`, `stages`): a list in a JSON body, and in a GET query one value
+ * per repetition, so a single one arrives as a plain string.
+ */
+export const repeatedString = (maxLength: number, maxItems: number) =>
+  z
+    // The count is checked after the union (a union reports a failed branch only as "Invalid input");
+    // `maxItems` documents it.
+    .union([z.string().max(maxLength), z.array(z.string().max(maxLength)).meta({ maxItems })])
+    .transform((value) => (Array.isArray(value) ? value : [value]))
+    .pipe(z.array(z.string()).max(maxItems));
 
 /** Doubles: numbers, or "NaN" / "Infinity" / "-Infinity" as strings (JSON has no literals for them). */
 export const double = z
@@ -102,11 +114,19 @@ export const experimentTagSchema = z.object({
 
 export const runIdSchema = z
   .string({ error: "run_id is required" })
+  .max(256, "Invalid run id")
   .regex(/^[a-zA-Z0-9][\w-]{0,255}$/, "Invalid run id");
+const EXPERIMENT_ID_PROBLEM = "Invalid experiment id: must be a number such as '1'";
 export const experimentIdSchema = z
-  .union([z.string(), z.number()])
-  .transform(String)
-  .pipe(z.string().regex(/^\d{1,9}$/, "Invalid experiment id: must be a number such as '1'"));
+  .union(
+    [
+      // The pattern bounds the length; `maxLength` says so to clients.
+      z.string().regex(/^\d{1,9}$/, EXPERIMENT_ID_PROBLEM).meta({ maxLength: 9 }),
+      z.number().int(EXPERIMENT_ID_PROBLEM).min(0, EXPERIMENT_ID_PROBLEM).max(999_999_999, EXPERIMENT_ID_PROBLEM),
+    ],
+    { error: EXPERIMENT_ID_PROBLEM },
+  )
+  .transform(String);
 
 export const experimentNameSchema = z
   .string({ error: "Experiment name is required" })

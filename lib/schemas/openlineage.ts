@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { STORABLE_ISO_TIME, storableIsoTime } from "./iso-time";
 
 /**
  * OpenLineage RunEvents as `POST /api/v1/lineage` accepts them (spec 2-0-2,
@@ -56,7 +57,7 @@ const schemaField: z.ZodType<SchemaField> = z.lazy(() =>
     ordinal_position: z.number().int().optional(),
     fields: z.array(schemaField).optional(),
   }),
-);
+).meta({ id: "OpenLineageSchemaField" });
 
 const datasetFacets = z
   .looseObject({
@@ -77,12 +78,15 @@ const dataset = { namespace: name, name, facets: datasetFacets.optional() };
 const inputDataset = z.looseObject({ ...dataset, inputFacets: openFacets.optional() });
 const outputDataset = z.looseObject({ ...dataset, outputFacets: openFacets.optional() });
 
-const runEventObject = z.looseObject({
+/** A RunEvent's shape; its description in the OpenAPI document (the intake parses with `openLineageRunEvent`). */
+export const runEventObject = z.looseObject({
   eventType: z.enum(OPENLINEAGE_EVENT_TYPES),
-  eventTime: z.iso.datetime({
-    offset: true,
-    error: (issue) => (issue.input === undefined ? "required" : "must be an ISO-8601 date-time with a time zone offset"),
-  }),
+  eventTime: z.iso
+    .datetime({
+      offset: true,
+      error: (issue) => (issue.input === undefined ? "required" : "must be an ISO-8601 date-time with a time zone offset"),
+    })
+    .refine(storableIsoTime, `must have ${STORABLE_ISO_TIME}`),
   producer: uri,
   schemaURL: uri,
   run: z.looseObject(

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { policyDocumentAnswer } from "./api-answers";
 import { projectRef } from "./projects";
 
 /**
@@ -21,3 +22,27 @@ export const updatePolicyInput = projectRef.extend({
   /** The revision the editor started from (0: the defaults). */
   basedOnRevision: z.number().int().min(0),
 });
+
+/**
+ * The `If-Match` header of `PUT /api/v1/projects/<slug>/policy`: `"3"` (or 3, or W/"3") → revision 3;
+ * absent or `*` → no condition.
+ */
+export const policyIfMatch = z
+  .string()
+  .optional()
+  .transform((header, ctx) => {
+    const value = header?.trim();
+    if (!value || value === "*") return undefined;
+    const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(value);
+    if (match) return Number(match[1]);
+    ctx.addIssue({ code: "custom", message: `If-Match must be the policy's revision as its ETag gives it (e.g. "3"), not ${value}` });
+    return z.NEVER;
+  })
+  .meta({ description: 'The revision the edit started from, as the ETag gave it ("3"): refused with 409 when the policy changed since' });
+
+/**
+ * The policy document a PUT sends, as YAML or JSON (docs/approval-policy.md): what GET answers, with
+ * the version and the expiry optional. The description is for clients; the policy parser checks the
+ * text itself and names each problem's line.
+ */
+export const policyDocumentInput = policyDocumentAnswer.partial({ version: true, request_expiry_days: true });

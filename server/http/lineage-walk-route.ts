@@ -1,24 +1,29 @@
 import { z } from "zod";
-import { badInput } from "@/lib/errors";
+import { json } from "@/lib/openapi/operation";
+import { lineageGraphAnswer } from "@/lib/schemas/api-answers";
+import { projectPath } from "@/lib/schemas/api-params";
 import { lineageDepth, lineageNodeId } from "@/lib/schemas/lineage";
 import { lineageGraph } from "@/server/services/lineage";
-import { jsonResponse } from "./json";
+import { apiOperation } from "./api-operation";
 import { lineageGraphWire } from "./lineage-wire";
-import { withApiToken } from "./with-api-token";
 
-const walkQuery = z.object({ node: lineageNodeId, depth: lineageDepth.default(10) });
+const walkQuery = z.object({
+  node: lineageNodeId.meta({ description: "Where to start: run:<id>, dataset:<name>@<digest>, version:<model>/<n>, alias:<model>@<alias>, …" }),
+  depth: lineageDepth.default(10).meta({ description: "How many steps to walk" }),
+});
 
-/** GET …/lineage/upstream and …/lineage/downstream: one handler, the direction fixed by the URL. */
+/** GET …/lineage/upstream and …/lineage/downstream: one operation each, the direction fixed by the URL. */
 export function lineageWalkRoute(direction: "upstream" | "downstream") {
-  return async (request: Request, context: { params: Promise<{ slug: string }> }) => {
-    const { slug } = await context.params;
-    return withApiToken(
-      async (req, { access }) => {
-        const parsed = walkQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-        if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; "));
-        return jsonResponse(lineageGraphWire(await lineageGraph(access, { ...parsed.data, direction })));
-      },
-      slug,
-    )(request);
-  };
+  return apiOperation({
+    operationId: direction === "upstream" ? "getLineageUpstream" : "getLineageDownstream",
+    method: "GET",
+    path: `/projects/{slug}/lineage/${direction}`,
+    summary: direction === "upstream" ? "What a node comes from" : "What comes from a node",
+    description: `The nodes ${direction} of \`node\` within \`depth\` steps, with the edges among them.`,
+    tag: "Lineage",
+    auth: "token",
+    params: projectPath,
+    query: walkQuery,
+    answers: { 200: { description: "The walked graph.", content: json(lineageGraphAnswer) } },
+  }).handle(async ({ access, query }) => ({ status: 200, body: lineageGraphWire(await lineageGraph(access, { ...query, direction })) }));
 }

@@ -1,11 +1,11 @@
 import { gunzipSync } from "node:zlib";
+import { z } from "zod";
 import { badInput, payloadTooLarge } from "@/lib/errors";
-import { MAX_OPENLINEAGE_EVENT_BYTES, parseOpenLineageRunEvent } from "@/lib/schemas/openlineage";
+import { json, type OperationSpec } from "@/lib/openapi/operation";
+import { MAX_OPENLINEAGE_EVENT_BYTES, parseOpenLineageRunEvent, runEventObject } from "@/lib/schemas/openlineage";
 import type { ProjectAccess } from "../services/access";
 import { recordOpenLineageEvent } from "../services/openlineage";
-import { apiError } from "./api-error";
 import { apiBodyLimitBytes, readBytesWithin } from "./body";
-import { jsonResponse } from "./json";
 
 /** The body's text; OpenLineage clients may gzip it (`compression: gzip` in their HTTP transport). */
 async function eventText(request: Request): Promise<string> {
@@ -38,9 +38,29 @@ function parseJson(text: string): unknown {
  * `{stored: false, duplicate: true}` when the same (run id, eventType, eventTime) already was; a bad
  * event is 400 naming each wrong field and stores nothing.
  */
-export async function openLineageIntake(request: Request, access: ProjectAccess): Promise<Response> {
+export async function openLineageIntake(request: Request, access: ProjectAccess) {
   const parsed = parseOpenLineageRunEvent(parseJson(await eventText(request)));
-  if ("problems" in parsed) return apiError(400, "BAD_INPUT", parsed.problems.join("; "));
+  if ("problems" in parsed) throw badInput(parsed.problems.join("; "));
   const result = await recordOpenLineageEvent(access, parsed.event);
-  return result.stored ? jsonResponse({ stored: true }, { status: 201 }) : jsonResponse({ stored: false, duplicate: true });
+  return result.stored ? { status: 201 as const, body: { stored: true as const } } : { status: 200 as const, body: { stored: false as const, duplicate: true as const } };
+}
+
+/** The intake's operation, at either path: the body is read here (it may be gzip), not by the edge. */
+export function openLineageOperation(operationId: string, path: string, into: string) {
+  return {
+    operationId,
+    method: "POST",
+    path,
+    summary: `Record an OpenLineage RunEvent in ${into}`,
+    description:
+      "One RunEvent (OpenLineage spec 2-0-2; docs/openlineage.md) as JSON, optionally with `Content-Encoding: gzip`, " +
+      `at most ${MAX_OPENLINEAGE_EVENT_BYTES} bytes. Each job execution becomes a lineage node between the dataset versions it read and wrote. A \`write\` token may.`,
+    tag: "Lineage",
+    auth: "token",
+    body: { content: json(runEventObject), required: true, raw: true },
+    answers: {
+      201: { description: "Stored.", content: json(z.strictObject({ stored: z.literal(true) })) },
+      200: { description: "The same event (run id, eventType, eventTime) was stored before.", content: json(z.strictObject({ stored: z.literal(false), duplicate: z.literal(true) })) },
+    },
+  } as const satisfies OperationSpec;
 }

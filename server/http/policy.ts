@@ -1,26 +1,17 @@
 import { badInput } from "@/lib/errors";
+import { policyIfMatch } from "@/lib/schemas/policy";
 import { resolveProjectAccess, type Actor } from "../services/access";
 import { getPolicy, MAX_POLICY_YAML_LENGTH, PolicyRefused, policyDocument, updatePolicy, type StoredPolicy } from "../services/policy";
 import { apiError, errorResponse } from "./api-error";
 import { readBodyWithin } from "./body";
 import { isCrossSite, recordCrossSiteRefusal } from "./cross-site";
-import { requestActor } from "./request-actor";
 
 /**
  * `GET/PUT /api/v1/projects/<slug>/policy`: the approval policy as YAML (default) or JSON (`Accept:
  * application/json`). PUT takes either; `If-Match: "<revision>"` makes it refuse (409) when the policy
  * changed since that revision. Reading needs project:read; changing it needs policy:manage, which only
- * owners have: API tokens never do.
+ * owners have: API tokens never do. `actor` is a verified token or the session's user.
  */
-export async function policyRoute(request: Request, slug: string): Promise<Response> {
-  try {
-    return await servePolicy(request, slug, await requestActor(request));
-  } catch (error) {
-    return errorResponse(error);
-  }
-}
-
-/** The route for a known actor (a verified token, or the session's user). */
 export async function servePolicy(request: Request, slug: string, actor: Actor): Promise<Response> {
   try {
     if (request.method === "GET") {
@@ -48,13 +39,10 @@ async function putPolicy(request: Request, slug: string, actor: Actor): Promise<
   return policyResponse(request, stored);
 }
 
-/** `If-Match: "3"` (or 3, or W/"3") → 3; no header or `*` → no condition. */
 function ifMatchRevision(request: Request): number | undefined {
-  const header = request.headers.get("if-match")?.trim();
-  if (!header || header === "*") return undefined;
-  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header);
-  if (!match) throw badInput(`If-Match must be the policy's revision as its ETag gives it (e.g. "3"), not ${header}`);
-  return Number(match[1]);
+  const parsed = policyIfMatch.safeParse(request.headers.get("if-match") ?? undefined);
+  if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => issue.message).join("; "));
+  return parsed.data;
 }
 
 function wantsJson(request: Request): boolean {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import next from "next";
+import { MAX_REQUEST_HEAD_BYTES } from "@/lib/openapi/operation";
 import { config } from "../config";
 import { PEER_ADDRESS_HEADER } from "../http/client-address";
 import { apiError } from "../http/api-error";
@@ -14,6 +15,9 @@ import { apiV1RoutesIn, routeFamilies } from "../observability/route-family";
 import { startRequestExpiry } from "../services/promotions";
 import { startLoginThrottleCleanup } from "../services/users";
 import { startWebhookWorker } from "../services/webhooks";
+
+/** The methods of Tally's pages and route handlers; anything else is refused before Next.js sees it. */
+const SERVED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 
 /**
  * Tally's HTTP server: Next.js behind a plain node:http listener, so that every request carries the
@@ -29,7 +33,7 @@ export async function serveTally(options: { dir: string; port: number; hostname?
   // Other replicas' revocations reach this process's caches through it (docs/operations.md).
   startInvalidationListener();
   const familyOf = routeFamilies(apiV1RoutesIn(path.join(options.dir, "app")));
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+  const server = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, (request: IncomingMessage, response: ServerResponse) => {
     const started = performance.now();
     const pathname = (request.url ?? "/").split("?")[0]!;
     const context: RequestContext = { requestId: requestIdFrom(request.headers[REQUEST_ID_HEADER]), family: familyOf(pathname) };
@@ -55,7 +59,9 @@ export async function serveTally(options: { dir: string; port: number; hostname?
           routine: operations !== null,
         }),
       );
-      if (operations) void send(response, operations, request.method === "HEAD");
+      // Next.js answers a method it has no handler kind for (TRACE, CONNECT, WebDAV's…) with a 500.
+      if (!SERVED_METHODS.has(request.method ?? "")) refuseMethod(response, request.method ?? "", context.requestId);
+      else if (operations) void send(response, operations, request.method === "HEAD");
       else void handle(request, response);
     });
   });
@@ -95,4 +101,9 @@ async function send(response: ServerResponse, pending: Promise<Response>, headOn
   response.statusCode = answer.status;
   answer.headers.forEach((value, name) => response.setHeader(name, value));
   response.end(headOnly ? undefined : Buffer.from(await answer.arrayBuffer()));
+}
+
+function refuseMethod(response: ServerResponse, method: string, requestId: string): void {
+  response.writeHead(405, { allow: [...SERVED_METHODS].join(", "), "content-type": "application/json" });
+  response.end(JSON.stringify({ error: { code: "METHOD_NOT_ALLOWED", message: `Method ${method} is not allowed`, request_id: requestId } }));
 }

@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { uniqueSuffix } from "../factories";
@@ -50,5 +51,38 @@ describe("the client address Tally believes", () => {
     }
     expect(errors.slice(0, 5)).toEqual(Array(5).fill("CredentialsSignin"));
     expect(errors.at(-1)).toMatch(/^Too many failed sign-in attempts/);
+  });
+});
+
+/** One request over node:http, which (unlike fetch) sends any method. */
+function rawRequest(url: string, method: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { method }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+    });
+    request.on("error", reject);
+    request.end();
+  });
+}
+
+describe("what the server reads of a request", () => {
+  it("refuses a method no page or handler serves (TRACE) with 405, where Next.js answered 500", async () => {
+    const response = await rawRequest(`${direct}/api/v1/whoami`, "TRACE");
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe("GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+    expect(JSON.parse(response.body)).toEqual({
+      error: { code: "METHOD_NOT_ALLOWED", message: "Method TRACE is not allowed", request_id: response.headers["x-request-id"] },
+    });
+  });
+
+  it("reads the longest URL the API documents: a 10,000-character filter of 4-byte characters reaches Tally", async () => {
+    const filter = encodeURIComponent("\u{F7728}".repeat(10_000));
+    expect(filter.length).toBeGreaterThan(100_000);
+    const response = await fetch(`${direct}/api/2.0/mlflow/model-versions/search?filter=${filter}`);
+    expect(response.status).toBe(401);
+    expect((await response.json()).error_code).toBe("UNAUTHENTICATED");
   });
 });

@@ -1,18 +1,44 @@
+import type { z } from "zod";
 import type { ProjectAccess } from "@/server/services/access";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
+/**
+ * One MLflow endpoint: its request and answer schemas (the OpenAPI document of the MLflow API is
+ * generated from them, docs/api.md) and the handler the edge calls with the parsed request.
+ */
 export interface MlflowRoute {
   method: HttpMethod;
   /** Path after /api/2.0/mlflow, e.g. "/runs/log-batch"; `:name` matches one segment, `*name` the rest. */
   path: string;
+  summary: string;
   /**
    * The body carries dataset schemas and profiles (MLflow allows up to 1 MiB and 16 MiB each), so it
    * may be LARGE_BODY_FACTOR times TALLY_MAX_BODY_MB instead of once.
    */
   largeBody?: true;
-  /** Calls a service, which asserts the scope it needs: the edge only resolved the project. */
-  handle: (access: ProjectAccess, input: Record<string, unknown>, params: Record<string, string>) => Promise<unknown>;
+  /** The request's fields: the query string of a GET, the JSON body otherwise. */
+  input: z.ZodType;
+  /** The path's parameters, when it has any. */
+  params?: z.ZodObject;
+  /** The answer's body (status 200). */
+  answer: z.ZodType;
+  /** Calls a service, which asserts the scope it needs: the edge only resolved the project and parsed the request. */
+  handle: (access: ProjectAccess, input: unknown, params: unknown) => Promise<unknown>;
+}
+
+/** A route whose handler is type-checked against its schemas: it gets what `input` parses to and must answer what `answer` accepts. */
+export function mlflowRoute<Input extends z.ZodType, Answer extends z.ZodType, Params extends z.ZodObject = z.ZodObject<Record<string, never>>>(route: {
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  largeBody?: true;
+  input: Input;
+  params?: Params;
+  answer: Answer;
+  handle: (access: ProjectAccess, input: z.output<Input>, params: z.output<Params>) => Promise<NoInfer<z.input<Answer>>>;
+}): MlflowRoute {
+  return route as MlflowRoute;
 }
 
 export const LARGE_BODY_FACTOR = 4;

@@ -1,5 +1,5 @@
 import { badInput, notFound } from "@/lib/errors";
-import { MAX_BULK_INTERVAL_RESULTS } from "@/lib/schemas/mlflow-runs";
+import { MAX_BULK_INTERVAL_RESULTS, MAX_BULK_INTERVAL_RUNS } from "@/lib/schemas/mlflow-runs";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore, type MetricBucket } from "../metrics";
@@ -8,7 +8,6 @@ import type { MetricPoint } from "./types";
 
 export const MAX_HISTORY_PAGE = 25_000;
 export const MAX_DOWNSAMPLE_BUCKETS = 5_000;
-export const MAX_BULK_INTERVAL_RUNS = 100;
 
 function decodeOffset(pageToken: string | undefined): number {
   if (!pageToken) return 0;

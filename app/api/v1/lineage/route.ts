@@ -1,7 +1,9 @@
-import { openLineageIntake } from "@/server/http/openlineage";
-import { withApiToken } from "@/server/http/with-api-token";
+import { apiOperation } from "@/server/http/api-operation";
+import { openLineageIntake, openLineageOperation } from "@/server/http/openlineage";
 
 export const dynamic = "force-dynamic";
 
-/** An OpenLineage RunEvent into the token's project (the OpenLineage HTTP transport's default path). */
-export const POST = withApiToken((request, { access }) => openLineageIntake(request, access));
+/** The OpenLineage HTTP transport's default path: into the token's project. */
+export const POST = apiOperation(openLineageOperation("recordOpenLineageEvent", "/lineage", "the token's project")).handle(
+  async ({ request, access }) => openLineageIntake(request, access),
+);

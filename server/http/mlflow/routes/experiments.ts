@@ -1,3 +1,4 @@
+import { z } from "zod";
 import {
   createExperimentBody,
   experimentByNameBody,
@@ -7,6 +8,7 @@ import {
   renameExperimentBody,
   searchExperimentsBody,
 } from "@/lib/schemas/mlflow-experiments";
+import { emptyAnswer, experimentAnswer, experimentWireSchema, pageOf } from "@/lib/schemas/mlflow-answers";
 import {
   createExperiment,
   deleteExperimentTag,
@@ -17,89 +19,111 @@ import {
   setExperimentLifecycle,
   setExperimentTag,
 } from "@/server/services/experiments";
-import type { MlflowRoute } from "../route-table";
+import { mlflowRoute, type MlflowRoute } from "../route-table";
 import { experimentWire, pageWire } from "../tracking-wire";
 
-const search: MlflowRoute["handle"] = async (access, input) => {
-  const body = searchExperimentsBody.parse(input);
-  const found = await searchExperiments(access, {
-    filter: body.filter,
-    orderBy: body.order_by,
-    viewType: body.view_type,
-    maxResults: body.max_results,
-    pageToken: body.page_token || undefined,
+const searchRoute = (method: "GET" | "POST") =>
+  mlflowRoute({
+    method,
+    path: "/experiments/search",
+    summary: "Search experiments",
+    input: searchExperimentsBody,
+    answer: pageOf("experiments", experimentWireSchema),
+    handle: async (access, body) => {
+      const found = await searchExperiments(access, {
+        filter: body.filter,
+        orderBy: body.order_by,
+        viewType: body.view_type,
+        maxResults: body.max_results,
+        pageToken: body.page_token || undefined,
+      });
+      return pageWire("experiments", found.experiments.map(experimentWire), found.nextPageToken);
+    },
   });
-  return pageWire("experiments", found.experiments.map(experimentWire), found.nextPageToken);
-};
 
 export const experimentRoutes: MlflowRoute[] = [
-  { method: "POST", path: "/experiments/search", handle: search },
-  { method: "GET", path: "/experiments/search", handle: search },
-  {
+  searchRoute("POST"),
+  searchRoute("GET"),
+  mlflowRoute({
     method: "GET",
     path: "/experiments/get-by-name",
-    handle: async (access, input) => {
-      const { experiment_name } = experimentByNameBody.parse(input);
-      return { experiment: experimentWire(await getExperimentByName(access, experiment_name)) };
-    },
-  },
-  {
+    summary: "An experiment by name",
+    input: experimentByNameBody,
+    answer: experimentAnswer,
+    handle: async (access, { experiment_name }) => ({ experiment: experimentWire(await getExperimentByName(access, experiment_name)) }),
+  }),
+  mlflowRoute({
     method: "GET",
     path: "/experiments/get",
-    handle: async (access, input) => ({
-      experiment: experimentWire(await getExperiment(access, experimentRef.parse(input).experiment_id)),
-    }),
-  },
-  {
+    summary: "An experiment by id",
+    input: experimentRef,
+    answer: experimentAnswer,
+    handle: async (access, { experiment_id }) => ({ experiment: experimentWire(await getExperiment(access, experiment_id)) }),
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/experiments/create",
-    handle: async (access, input) => {
-      const body = createExperimentBody.parse(input);
+    summary: "Create an experiment",
+    input: createExperimentBody,
+    answer: z.strictObject({ experiment_id: z.string() }),
+    handle: async (access, body) => {
       const experiment = await createExperiment(access, { name: body.name, artifactLocation: body.artifact_location || undefined, tags: body.tags });
       return { experiment_id: experiment.id };
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/experiments/update",
-    handle: async (access, input) => {
-      const body = renameExperimentBody.parse(input);
+    summary: "Rename an experiment",
+    input: renameExperimentBody,
+    answer: emptyAnswer,
+    handle: async (access, body) => {
       await renameExperiment(access, body.experiment_id, body.new_name);
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/experiments/delete",
-    handle: async (access, input) => {
-      await setExperimentLifecycle(access, experimentRef.parse(input).experiment_id, "deleted");
+    summary: "Delete an experiment (restorable)",
+    input: experimentRef,
+    answer: emptyAnswer,
+    handle: async (access, { experiment_id }) => {
+      await setExperimentLifecycle(access, experiment_id, "deleted");
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/experiments/restore",
-    handle: async (access, input) => {
-      await setExperimentLifecycle(access, experimentRef.parse(input).experiment_id, "active");
+    summary: "Restore a deleted experiment",
+    input: experimentRef,
+    answer: emptyAnswer,
+    handle: async (access, { experiment_id }) => {
+      await setExperimentLifecycle(access, experiment_id, "active");
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/experiments/set-experiment-tag",
-    handle: async (access, input) => {
-      const body = experimentTagBody.parse(input);
+    summary: "Set an experiment's tag",
+    input: experimentTagBody,
+    answer: emptyAnswer,
+    handle: async (access, body) => {
       await setExperimentTag(access, body.experiment_id, { key: body.key, value: body.value });
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/experiments/delete-experiment-tag",
-    handle: async (access, input) => {
-      const body = experimentTagRef.parse(input);
+    summary: "Delete an experiment's tag",
+    input: experimentTagRef,
+    answer: emptyAnswer,
+    handle: async (access, body) => {
       await deleteExperimentTag(access, body.experiment_id, body.key);
       return {};
     },
-  },
+  }),
 ];

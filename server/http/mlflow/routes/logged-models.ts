@@ -1,9 +1,11 @@
+import { z } from "zod";
+import { emptyAnswer, fileListAnswer, loggedModelAnswer, loggedModelWireSchema, pageOf } from "@/lib/schemas/mlflow-answers";
 import {
-  allowDeletedQuery,
   createLoggedModelBody,
   finalizeLoggedModelBody,
+  getLoggedModelQuery,
   loggedModelArtifactsQuery,
-  loggedModelIdSchema as modelIdSchema,
+  loggedModelIdSchema,
   loggedModelParamsBody,
   loggedModelTagsBody,
   searchLoggedModelsBody,
@@ -19,16 +21,21 @@ import {
   searchLoggedModels,
   setLoggedModelTags,
 } from "@/server/services/logged-models";
-import type { MlflowRoute } from "../route-table";
+import { mlflowRoute, type MlflowRoute } from "../route-table";
 import { loggedModelWire, pageWire } from "../tracking-wire";
 import { fileInfos } from "./artifacts";
 
+const modelPath = z.object({ modelId: loggedModelIdSchema });
+const noFields = z.object({});
+
 export const loggedModelRoutes: MlflowRoute[] = [
-  {
+  mlflowRoute({
     method: "POST",
     path: "/logged-models/search",
-    handle: async (access, input) => {
-      const body = searchLoggedModelsBody.parse(input);
+    summary: "Search logged models",
+    input: searchLoggedModelsBody,
+    answer: pageOf("models", loggedModelWireSchema),
+    handle: async (access, body) => {
       const models = await searchLoggedModels(access, {
         experimentIds: body.experiment_ids,
         filter: body.filter,
@@ -39,12 +46,14 @@ export const loggedModelRoutes: MlflowRoute[] = [
       });
       return pageWire("models", models.models.map(loggedModelWire), models.nextPageToken);
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/logged-models",
-    handle: async (access, input) => {
-      const body = createLoggedModelBody.parse(input);
+    summary: "Create a logged model",
+    input: createLoggedModelBody,
+    answer: loggedModelAnswer,
+    handle: async (access, body) => {
       const model = await createLoggedModel(access, {
         experimentId: body.experiment_id,
         name: body.name,
@@ -55,67 +64,88 @@ export const loggedModelRoutes: MlflowRoute[] = [
       });
       return { model: loggedModelWire(model) };
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "GET",
     path: "/logged-models/:modelId",
-    handle: async (access, input, params) => {
-      const allowDeleted = allowDeletedQuery.parse(input.allow_deleted) === "true";
-      return { model: loggedModelWire(await getLoggedModel(access, modelIdSchema.parse(params.modelId), allowDeleted)) };
-    },
-  },
-  {
+    summary: "A logged model",
+    input: getLoggedModelQuery,
+    params: modelPath,
+    answer: loggedModelAnswer,
+    handle: async (access, query, { modelId }) => ({
+      model: loggedModelWire(await getLoggedModel(access, modelId, query.allow_deleted === "true")),
+    }),
+  }),
+  mlflowRoute({
     method: "PATCH",
     path: "/logged-models/:modelId",
-    handle: async (access, input, params) => {
-      const { status } = finalizeLoggedModelBody.parse(input);
-      return { model: loggedModelWire(await finalizeLoggedModel(access, modelIdSchema.parse(params.modelId), status)) };
-    },
-  },
-  {
+    summary: "Finalize a logged model (its upload succeeded or failed)",
+    input: finalizeLoggedModelBody,
+    params: modelPath,
+    answer: loggedModelAnswer,
+    handle: async (access, { status }, { modelId }) => ({ model: loggedModelWire(await finalizeLoggedModel(access, modelId, status)) }),
+  }),
+  mlflowRoute({
     method: "DELETE",
     path: "/logged-models/:modelId",
-    handle: async (access, _input, params) => {
-      await deleteLoggedModel(access, modelIdSchema.parse(params.modelId));
+    summary: "Delete a logged model",
+    input: noFields,
+    params: modelPath,
+    answer: emptyAnswer,
+    handle: async (access, _body, { modelId }) => {
+      await deleteLoggedModel(access, modelId);
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "PATCH",
     path: "/logged-models/:modelId/tags",
-    handle: async (access, input, params) => {
-      const { tags } = loggedModelTagsBody.parse(input);
-      await setLoggedModelTags(access, modelIdSchema.parse(params.modelId), tags);
+    summary: "Set tags of a logged model",
+    input: loggedModelTagsBody,
+    params: modelPath,
+    answer: emptyAnswer,
+    handle: async (access, { tags }, { modelId }) => {
+      await setLoggedModelTags(access, modelId, tags);
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     // The client puts the tag key into the path unencoded, so it may contain slashes. The route's
     // segments arrive already percent-decoded (once, by Next's router); decoding again would turn a
     // key "acc%20top" into "acc top" and make a lone "%" a URIError.
     method: "DELETE",
     path: "/logged-models/:modelId/tags/*tagKey",
-    handle: async (access, _input, params) => {
-      await deleteLoggedModelTag(access, modelIdSchema.parse(params.modelId), params.tagKey!);
+    summary: "Delete a tag of a logged model",
+    input: noFields,
+    params: modelPath.extend({ tagKey: z.string().min(1).max(1000) }),
+    answer: emptyAnswer,
+    handle: async (access, _body, { modelId, tagKey }) => {
+      await deleteLoggedModelTag(access, modelId, tagKey);
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "GET",
     path: "/logged-models/:modelId/artifacts/directories",
-    handle: async (access, input, params) => {
-      const { artifact_directory_path: folder } = loggedModelArtifactsQuery.parse(input);
-      const { rootUri, entries } = await listLoggedModelArtifacts(access, modelIdSchema.parse(params.modelId), folder);
+    summary: "List a folder of a logged model's artifacts",
+    input: loggedModelArtifactsQuery,
+    params: modelPath,
+    answer: fileListAnswer,
+    handle: async (access, { artifact_directory_path: folder }, { modelId }) => {
+      const { rootUri, entries } = await listLoggedModelArtifacts(access, modelId, folder);
       return { root_uri: rootUri, files: fileInfos(entries, folder) };
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/logged-models/:modelId/params",
-    handle: async (access, input, params) => {
-      const body = loggedModelParamsBody.parse(input);
-      await logLoggedModelParams(access, modelIdSchema.parse(params.modelId), body.params);
+    summary: "Log params of a logged model",
+    input: loggedModelParamsBody,
+    params: modelPath,
+    answer: emptyAnswer,
+    handle: async (access, body, { modelId }) => {
+      await logLoggedModelParams(access, modelId, body.params);
       return {};
     },
-  },
+  }),
 ];

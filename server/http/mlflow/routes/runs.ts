@@ -1,17 +1,20 @@
-import { logBatchSchema, metricSchema, paramSchema, runTagSchema } from "@/lib/schemas/mlflow";
+import { z } from "zod";
+import { badInput } from "@/lib/errors";
+import { metricSchema, paramSchema, runTagSchema } from "@/lib/schemas/mlflow";
+import { emptyAnswer, metricWireSchema, pageOf, runAnswer, runInfoWireSchema, runWireSchema } from "@/lib/schemas/mlflow-answers";
 import {
   createRunBody,
   deleteRunTagBody,
+  logBatchBody,
   logInputsBody,
   logModelBody,
   logOutputsBody,
   metricHistoryBody,
   metricHistoryBulkIntervalBody,
-  runRef,
   searchRunsBody,
   updateRunBody,
+  withRunId,
 } from "@/lib/schemas/mlflow-runs";
-import { badInput } from "@/lib/errors";
 import {
   createRun,
   deleteRunTag,
@@ -26,18 +29,19 @@ import {
   setRunLifecycle,
   updateRun,
 } from "@/server/services/runs";
-import type { MlflowRoute } from "../route-table";
+import { mlflowRoute, type MlflowRoute } from "../route-table";
 import { metricWire, pageWire, runInfoWire, runWire } from "../tracking-wire";
 
-const runIdOf = (input: Record<string, unknown>) =>
-  runRef.parse({ run_id: input.run_id, run_uuid: input.run_uuid });
+const runRef = withRunId(z.object({}));
 
 export const runRoutes: MlflowRoute[] = [
-  {
+  mlflowRoute({
     method: "POST",
     path: "/runs/search",
-    handle: async (access, input) => {
-      const body = searchRunsBody.parse(input);
+    summary: "Search runs",
+    input: searchRunsBody,
+    answer: pageOf("runs", runWireSchema),
+    handle: async (access, body) => {
       const found = await searchRuns(access, {
         experimentIds: body.experiment_ids,
         filter: body.filter,
@@ -48,12 +52,14 @@ export const runRoutes: MlflowRoute[] = [
       });
       return pageWire("runs", found.runs.map(runWire), found.nextPageToken);
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/create",
-    handle: async (access, input) => {
-      const body = createRunBody.parse(input);
+    summary: "Create a run",
+    input: createRunBody,
+    answer: runAnswer,
+    handle: async (access, body) => {
       const run = await createRun(access, {
         experimentId: body.experiment_id,
         userId: body.user_id,
@@ -63,91 +69,116 @@ export const runRoutes: MlflowRoute[] = [
       });
       return { run: runWire(run) };
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "GET",
     path: "/runs/get",
-    handle: async (access, input) => ({ run: runWire(await getRun(access, runIdOf(input))) }),
-  },
-  {
+    summary: "A run with its latest metrics, params, tags, inputs and outputs",
+    input: runRef,
+    answer: runAnswer,
+    handle: async (access, { runId }) => ({ run: runWire(await getRun(access, runId)) }),
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/update",
-    handle: async (access, input) => {
-      const body = updateRunBody.parse(input);
+    summary: "Update a run's status, end time or name",
+    input: withRunId(updateRunBody),
+    answer: z.strictObject({ run_info: runInfoWireSchema }),
+    handle: async (access, body) => {
       const runInfo = await updateRun(access, {
-        runId: runIdOf(input),
+        runId: body.runId,
         status: body.status,
         endTime: body.end_time,
         runName: body.run_name || undefined,
       });
       return { run_info: runInfoWire(runInfo) };
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/delete",
-    handle: async (access, input) => {
-      await setRunLifecycle(access, runIdOf(input), "deleted");
+    summary: "Delete a run (restorable)",
+    input: runRef,
+    answer: emptyAnswer,
+    handle: async (access, { runId }) => {
+      await setRunLifecycle(access, runId, "deleted");
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/restore",
-    handle: async (access, input) => {
-      await setRunLifecycle(access, runIdOf(input), "active");
+    summary: "Restore a deleted run",
+    input: runRef,
+    answer: emptyAnswer,
+    handle: async (access, { runId }) => {
+      await setRunLifecycle(access, runId, "active");
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/log-metric",
-    handle: async (access, input) => {
-      await logBatch(access, runIdOf(input), { metrics: [metricSchema.parse(input)], params: [], tags: [] });
+    summary: "Log one metric point",
+    input: withRunId(metricSchema),
+    answer: emptyAnswer,
+    handle: async (access, { runId, ...metric }) => {
+      await logBatch(access, runId, { metrics: [metric], params: [], tags: [] });
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/log-parameter",
-    handle: async (access, input) => {
-      await logBatch(access, runIdOf(input), { metrics: [], params: [paramSchema.parse(input)], tags: [] });
+    summary: "Log one param",
+    input: withRunId(paramSchema),
+    answer: emptyAnswer,
+    handle: async (access, { runId, ...param }) => {
+      await logBatch(access, runId, { metrics: [], params: [param], tags: [] });
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/set-tag",
-    handle: async (access, input) => {
-      await logBatch(access, runIdOf(input), { metrics: [], params: [], tags: [runTagSchema.parse(input)] });
+    summary: "Set a run's tag",
+    input: withRunId(runTagSchema),
+    answer: emptyAnswer,
+    handle: async (access, { runId, ...tag }) => {
+      await logBatch(access, runId, { metrics: [], params: [], tags: [tag] });
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/delete-tag",
-    handle: async (access, input) => {
-      const { key } = deleteRunTagBody.parse(input);
-      await deleteRunTag(access, runIdOf(input), key);
+    summary: "Delete a run's tag",
+    input: withRunId(deleteRunTagBody),
+    answer: emptyAnswer,
+    handle: async (access, { runId, key }) => {
+      await deleteRunTag(access, runId, key);
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/log-batch",
-    handle: async (access, input) => {
-      const batch = logBatchSchema.parse(input);
-      await logBatch(access, runIdOf(input), batch);
+    summary: "Log metrics, params and tags in one request",
+    input: logBatchBody,
+    answer: emptyAnswer,
+    handle: async (access, { runId, ...batch }) => {
+      await logBatch(access, runId, batch);
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/log-inputs",
+    summary: "Log the datasets (and models) a run used",
     largeBody: true,
-    handle: async (access, input) => {
-      const body = logInputsBody.parse(input);
-      const runId = runIdOf(input);
+    input: withRunId(logInputsBody),
+    answer: emptyAnswer,
+    handle: async (access, body) => {
       const datasets = body.datasets.map(({ tags, dataset }) => ({
         tags,
         dataset: {
@@ -159,53 +190,61 @@ export const runRoutes: MlflowRoute[] = [
           profile: dataset.profile,
         },
       }));
-      await logInputs(access, runId, datasets, body.models.map((model) => model.model_id));
+      await logInputs(access, body.runId, datasets, body.models.map((model) => model.model_id));
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/outputs",
-    handle: async (access, input) => {
-      const body = logOutputsBody.parse(input);
-      await logOutputs(access, runIdOf(input), body.models);
+    summary: "Log the models a run produced",
+    input: withRunId(logOutputsBody),
+    answer: emptyAnswer,
+    handle: async (access, body) => {
+      await logOutputs(access, body.runId, body.models);
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "POST",
     path: "/runs/log-model",
-    handle: async (access, input) => {
-      const { model_json } = logModelBody.parse(input);
+    summary: "Record a model logged by the run (MLflow 2's MLmodel JSON)",
+    input: withRunId(logModelBody),
+    answer: emptyAnswer,
+    handle: async (access, { runId, model_json }) => {
       let model: unknown;
       try {
         model = JSON.parse(model_json);
       } catch {
         throw badInput("model_json must be valid JSON");
       }
-      await recordLoggedModel(access, runIdOf(input), model);
+      await recordLoggedModel(access, runId, model);
       return {};
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "GET",
     path: "/metrics/get-history",
-    handle: async (access, input) => {
-      const body = metricHistoryBody.parse(input);
+    summary: "Every point of a run's metric, paged",
+    input: withRunId(metricHistoryBody),
+    answer: pageOf("metrics", metricWireSchema),
+    handle: async (access, body) => {
       const history = await getMetricHistory(access, {
-        runId: runIdOf(input),
+        runId: body.runId,
         key: body.metric_key,
         maxResults: body.max_results,
         pageToken: body.page_token,
       });
       return pageWire("metrics", history.metrics.map(metricWire), history.nextPageToken);
     },
-  },
-  {
+  }),
+  mlflowRoute({
     method: "GET",
     path: "/metrics/get-history-bulk-interval",
-    handle: async (access, input) => {
-      const body = metricHistoryBulkIntervalBody.parse(input);
+    summary: "A metric of several runs at evenly sampled steps",
+    input: metricHistoryBulkIntervalBody,
+    answer: z.strictObject({ metrics: z.array(metricWireSchema.extend({ run_id: z.string() })) }),
+    handle: async (access, body) => {
       const history = await getMetricHistoryBulkInterval(access, {
         runIds: body.run_ids,
         key: body.metric_key,
@@ -215,5 +254,5 @@ export const runRoutes: MlflowRoute[] = [
       });
       return { metrics: history.metrics.map(({ runId, ...point }) => ({ ...metricWire(point), run_id: runId })) };
     },
-  },
+  }),
 ];

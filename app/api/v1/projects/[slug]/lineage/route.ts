@@ -1,12 +1,11 @@
-import { openLineageIntake } from "@/server/http/openlineage";
-import { withApiToken } from "@/server/http/with-api-token";
+import { projectPath } from "@/lib/schemas/api-params";
+import { apiOperation } from "@/server/http/api-operation";
+import { openLineageIntake, openLineageOperation } from "@/server/http/openlineage";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ slug: string }> };
-
-/** An OpenLineage RunEvent into the project the URL names; the token must belong to it. */
-export async function POST(request: Request, context: Context) {
-  const { slug } = await context.params;
-  return withApiToken((req, { access }) => openLineageIntake(req, access), slug)(request);
-}
+/** Into the project the URL names; the token must belong to it. */
+export const POST = apiOperation({
+  ...openLineageOperation("recordProjectOpenLineageEvent", "/projects/{slug}/lineage", "the project the URL names"),
+  params: projectPath,
+}).handle(async ({ request, access }) => openLineageIntake(request, access));

@@ -1,24 +1,28 @@
 import { z } from "zod";
-import { jsonResponse } from "@/server/http/json";
-import { withApiToken } from "@/server/http/with-api-token";
+import { json } from "@/lib/openapi/operation";
+import { metricHistoryAnswer } from "@/lib/schemas/api-answers";
+import { apiOperation } from "@/server/http/api-operation";
 import { getDownsampledHistory } from "@/server/services/runs";
 
 export const dynamic = "force-dynamic";
 
-const query = z.object({
-  key: z.string({ error: "key is required" }).min(1).max(250),
-  buckets: z.coerce.number().int().min(1).max(5000).default(1000),
+export const GET = apiOperation({
+  operationId: "getMetricHistory",
+  method: "GET",
+  path: "/runs/{runId}/metric-history",
+  summary: "A metric's history, downsampled",
+  description:
+    "A metric's history reduced in the database to at most `buckets` buckets over the step range, each with " +
+    "min, max and last value: what charts draw instead of millions of raw points. The run is one of the token's project.",
+  tag: "Runs",
+  auth: "token",
+  params: z.object({ runId: z.string().min(1).max(256) }),
+  query: z.object({
+    key: z.string({ error: "key is required" }).min(1).max(250).meta({ description: "The metric's key" }),
+    buckets: z.coerce.number().int().min(1).max(5000).default(1000).meta({ description: "At most this many buckets" }),
+  }),
+  answers: { 200: { description: "The buckets, in step order (none when the run never logged the key).", content: json(metricHistoryAnswer) } },
+}).handle(async ({ access, params, query }) => {
+  const series = await getDownsampledHistory(access, { runId: params.runId, key: query.key, buckets: query.buckets });
+  return { status: 200, body: { run_id: params.runId, key: query.key, buckets: series } };
 });
-
-/**
- * A metric's history reduced in the database to at most `buckets` buckets over the step range, each
- * with min, max and last value: what charts draw instead of millions of raw points.
- */
-export async function GET(request: Request, context: { params: Promise<{ runId: string }> }) {
-  const { runId } = await context.params;
-  return withApiToken(async (req, { access }) => {
-    const { key, buckets } = query.parse(Object.fromEntries(new URL(req.url).searchParams));
-    const series = await getDownsampledHistory(access, { runId, key, buckets });
-    return jsonResponse({ run_id: runId, key, buckets: series }, { headers: { "cache-control": "no-store" } });
-  })(request);
-}

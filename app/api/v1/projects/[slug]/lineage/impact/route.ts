@@ -1,21 +1,24 @@
-import { badInput } from "@/lib/errors";
+import { json } from "@/lib/openapi/operation";
+import { lineageImpactAnswer } from "@/lib/schemas/api-answers";
+import { projectPath } from "@/lib/schemas/api-params";
 import { lineageImpactQuery } from "@/lib/schemas/lineage";
-import { jsonResponse } from "@/server/http/json";
+import { apiOperation } from "@/server/http/api-operation";
 import { lineageImpactWire } from "@/server/http/lineage-wire";
-import { withApiToken } from "@/server/http/with-api-token";
 import { impactSourceOf, lineageImpact } from "@/server/services/lineage";
 
 export const dynamic = "force-dynamic";
 
-/** Everything downstream of a dataset (?dataset=&digest=), a git commit (?commit=) or a logged model (?model=). */
-export async function GET(request: Request, context: { params: Promise<{ slug: string }> }) {
-  const { slug } = await context.params;
-  return withApiToken(
-    async (req, { access }) => {
-      const parsed = lineageImpactQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-      if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => `${issue.path.join(".") || "query"}: ${issue.message}`).join("; "));
-      return jsonResponse(lineageImpactWire(await lineageImpact(access, impactSourceOf(parsed.data), parsed.data.depth)));
-    },
-    slug,
-  )(request);
-}
+export const GET = apiOperation({
+  operationId: "getLineageImpact",
+  method: "GET",
+  path: "/projects/{slug}/lineage/impact",
+  summary: "Everything downstream of a dataset, commit or logged model",
+  description:
+    "Give exactly one of `dataset` (with an optional `digest`), `commit` or `model`: the runs, logged models, " +
+    "model versions (with the stages and aliases they hold now) and data derived from it.",
+  tag: "Lineage",
+  auth: "token",
+  params: projectPath,
+  query: lineageImpactQuery,
+  answers: { 200: { description: "What is affected, by kind, each with its path from the source.", content: json(lineageImpactAnswer) } },
+}).handle(async ({ access, query }) => ({ status: 200, body: lineageImpactWire(await lineageImpact(access, impactSourceOf(query), query.depth)) }));

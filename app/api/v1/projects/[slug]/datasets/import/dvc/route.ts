@@ -1,24 +1,24 @@
-import { badInput } from "@/lib/errors";
+import { json } from "@/lib/openapi/operation";
+import { dvcImportAnswer } from "@/lib/schemas/api-answers";
+import { projectPath } from "@/lib/schemas/api-params";
 import { dvcImportBody } from "@/lib/schemas/dvc-import";
-import { readJsonBody } from "@/server/http/body";
+import { apiOperation } from "@/server/http/api-operation";
 import { dvcImportWire } from "@/server/http/dvc-import-wire";
-import { jsonResponse } from "@/server/http/json";
-import { withApiToken } from "@/server/http/with-api-token";
 import { importDvcLock } from "@/server/services/dvc-import";
 
 export const dynamic = "force-dynamic";
 
-type Context = { params: Promise<{ slug: string }> };
-
-/** Imports a DVC pipeline's dvc.lock (and dvc.yaml) into the project's lineage (docs/dvc.md); a `write` token may. */
-export async function POST(request: Request, context: Context) {
-  const { slug } = await context.params;
-  return withApiToken(
-    async (req, { access }) => {
-      const parsed = dvcImportBody.safeParse(await readJsonBody(req));
-      if (!parsed.success) throw badInput(parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "));
-      return jsonResponse(dvcImportWire(await importDvcLock(access, parsed.data)));
-    },
-    slug,
-  )(request);
-}
+export const POST = apiOperation({
+  operationId: "importDvcLock",
+  method: "POST",
+  path: "/projects/{slug}/datasets/import/dvc",
+  summary: "Import a DVC pipeline's dvc.lock",
+  description:
+    "The stages of a dvc.lock (and its dvc.yaml) become job runs between dataset versions of the project's lineage " +
+    "(docs/dvc.md); importing the same lock again changes nothing. A `write` token may.",
+  tag: "Lineage",
+  auth: "token",
+  params: projectPath,
+  body: { content: json(dvcImportBody), required: true },
+  answers: { 200: { description: "What the import made, and what was already there.", content: json(dvcImportAnswer) } },
+}).handle(async ({ access, body }) => ({ status: 200, body: dvcImportWire(await importDvcLock(access, body)) }));
