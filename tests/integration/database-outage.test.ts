@@ -69,7 +69,7 @@ describe("the database going away under a running server", () => {
     // Tally's own API answers in its own format.
     const v1 = await fetch(`${base}/api/v1/runs/${runId}/metric-history?key=loss`, { headers: { authorization: `Bearer ${token}` } });
     expect(v1.status).toBe(503);
-    expect(await v1.json()).toEqual({ error: { code: "UNAVAILABLE", message: expect.stringMatching(/database is unavailable/) } });
+    expect(await v1.json()).toEqual({ error: { code: "UNAVAILABLE", message: expect.stringMatching(/database is unavailable/), request_id: expect.any(String) } });
 
     postgres = await ensureEmbeddedPostgres({ home, preferredPort: port, exactPort: true });
     // The same server process, never restarted: its pool finds the database again.
