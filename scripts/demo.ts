@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   if (!token) {
     const slug = values.project;
     admin("create-project", "--slug", slug, "--name", "Demo: vision, churn and LLM fine-tuning", "--owner", values.owner!);
-    token = admin("create-token", "--project", slug, "--name", "demo data", "--scopes", "read,write,promote");
+    token = admin("create-token", "--project", slug, "--name", "demo data", "--scopes", "read,write");
     trackingUri = `${base}/projects/${slug}`;
   }
 

@@ -379,7 +379,7 @@ async function llmFinetune(rest: MlflowRest, log: LogRun, random: Random, now: n
 /**
  * The lineage chain a newcomer opens first: raw transactions → cleaned → features (two pipeline runs
  * that log what they read and what they wrote) → two training runs → fraud-detector v1 and v2, with
- * v2 as `challenger` and asked for as `champion` (the default policy holds that for approval).
+ * v2 as `challenger` (`champion` is left to a person: the default policy gates it).
  */
 async function fraudDetection(rest: MlflowRest, log: LogRun, random: Random, now: number): Promise<string> {
   const experimentId = await rest.createExperiment("fraud-detection", { team: "risk" });
@@ -437,6 +437,6 @@ async function fraudDetection(rest: MlflowRest, log: LogRun, random: Random, now
   }
   const newest = versions.at(-1)!;
   await rest.setAlias("fraud-detector", "challenger", newest);
-  const champion = await rest.setAlias("fraud-detector", "champion", newest);
-  return `v${newest} is challenger; champion ${champion === "set" ? "set" : "awaits approval (Requests)"}`;
+  // `champion` is gated by the default policy: promoting v2 is a person's decision (Requests).
+  return `v${newest} is challenger; request champion for it from the version page`;
 }
