@@ -89,6 +89,18 @@ function treePeakMemory(pid: number): number {
   return peak(pid);
 }
 
+/** Wall-clock milliseconds of `repeat` sequential calls after `warmup` untimed ones, fastest first. */
+export async function timeCalls(call: () => Promise<unknown>, options: { warmup: number; repeat: number }): Promise<number[]> {
+  for (let index = 0; index < options.warmup; index++) await call();
+  const measured: number[] = [];
+  for (let index = 0; index < options.repeat; index++) {
+    const started = performance.now();
+    await call();
+    measured.push(performance.now() - started);
+  }
+  return measured.sort((a, b) => a - b);
+}
+
 export function percentile(sorted: number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;

@@ -11,7 +11,7 @@
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { mlflowCall, percentile, startBenchInstance, type BenchInstance } from "./instance";
+import { mlflowCall, percentile, startBenchInstance, timeCalls, type BenchInstance } from "./instance";
 import { seedRegistry } from "./seed-registry";
 
 const { values } = parseArgs({
@@ -33,6 +33,7 @@ const versionsPerModel = Number(values.versions);
 const hotRuns = Number(values.hot);
 const repeat = Number(values.repeat);
 const warmup = Number(values.warmup);
+const time = (call: () => Promise<unknown>) => timeCalls(call, { warmup, repeat });
 const PIPELINE = 10;
 /** Runs in pipeline order (the order the parent links were drawn in). */
 const PIPELINE_ORDER = `SELECT id, row_number() OVER (ORDER BY name DESC) - 1 AS position FROM "Run" WHERE "experimentId" = $1`;
@@ -85,16 +86,6 @@ async function get(bench: BenchInstance, endpoint: string, query: Record<string,
   return json;
 }
 
-async function time(call: () => Promise<unknown>): Promise<number[]> {
-  for (let index = 0; index < warmup; index++) await call();
-  const timings: number[] = [];
-  for (let index = 0; index < repeat; index++) {
-    const started = performance.now();
-    await call();
-    timings.push(performance.now() - started);
-  }
-  return timings.sort((a, b) => a - b);
-}
 
 async function withDatabase<T>(bench: BenchInstance, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: bench.databaseUrl });

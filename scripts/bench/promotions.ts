@@ -16,7 +16,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { applyMigrations } from "../../server/db/migrate";
 import { startScratchPostgres } from "../../server/runtime/embedded-postgres";
-import { percentile } from "./instance";
+import { percentile, timeCalls } from "./instance";
 import { aliasedVersion, seededModelName, seedRegistry } from "./seed-registry";
 
 const { values } = parseArgs({
@@ -37,6 +37,7 @@ const approvalCount = Number(values.approvals);
 const requestCount = Number(values.requests);
 const repeat = Number(values.repeat);
 const warmup = Number(values.warmup);
+const time = (call: () => Promise<unknown>) => timeCalls(call, { warmup, repeat });
 if (versionsPerModel < 4) throw new Error("--versions must be at least 4: candidates are neither the newest nor the Production version");
 if (modelCount < warmup + approvalCount) throw new Error("--models must be at least --warmup + --approvals: each approval moves a model of its own");
 if (requestCount < warmup + approvalCount || requestCount > modelCount) {
@@ -174,16 +175,6 @@ async function seedHistory(client: pg.Client, projectId: string, token: { id: st
   );
 }
 
-async function time(call: () => Promise<unknown>): Promise<number[]> {
-  for (let index = 0; index < warmup; index++) await call();
-  const timings: number[] = [];
-  for (let index = 0; index < repeat; index++) {
-    const started = performance.now();
-    await call();
-    timings.push(performance.now() - started);
-  }
-  return timings.sort((a, b) => a - b);
-}
 
 /** One line per call: p50, p95 and, where there is one, the p95 target and whether it is met. */
 function printTable(rows: [string, number[], number | null][]) {

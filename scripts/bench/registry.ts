@@ -9,7 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { mlflowCall, percentile, startBenchInstance, type BenchInstance } from "./instance";
+import { mlflowCall, percentile, startBenchInstance, timeCalls, type BenchInstance } from "./instance";
 import { aliasedVersion, seededModelName as modelName, seedRegistry } from "./seed-registry";
 
 const { values } = parseArgs({
@@ -27,6 +27,7 @@ const versionsPerModel = Number(values.versions);
 const tagsPerModel = Math.max(1, Number(values.tags));
 const repeat = Number(values.repeat);
 const warmup = Number(values.warmup);
+const time = (call: () => Promise<unknown>) => timeCalls(call, { warmup, repeat });
 const ALIAS = "champion";
 
 const instance = await startBenchInstance(Number(values.port));
@@ -89,16 +90,6 @@ async function get(bench: BenchInstance, endpoint: string, query: Record<string,
   return json;
 }
 
-async function time(call: () => Promise<unknown>): Promise<number[]> {
-  for (let index = 0; index < warmup; index++) await call();
-  const timings: number[] = [];
-  for (let index = 0; index < repeat; index++) {
-    const started = performance.now();
-    await call();
-    timings.push(performance.now() - started);
-  }
-  return timings.sort((a, b) => a - b);
-}
 
 async function seed(bench: BenchInstance): Promise<number> {
   const started = performance.now();

@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { mlflowCall, percentile, startBenchInstance, type BenchInstance } from "./instance";
+import { mlflowCall, percentile, startBenchInstance, timeCalls, type BenchInstance } from "./instance";
 import { seedRuns } from "./seed-runs";
 
 const { values } = parseArgs({
@@ -16,6 +16,7 @@ const { values } = parseArgs({
 });
 const runCount = Number(values.runs);
 const repeat = Number(values.repeat);
+const time = (call: () => Promise<unknown>) => timeCalls(call, { warmup: 1, repeat });
 
 const instance = await startBenchInstance(3401);
 try {
@@ -62,16 +63,6 @@ try {
   await instance.stop();
 }
 
-async function time(call: () => Promise<unknown>): Promise<number[]> {
-  await call(); // warm-up
-  const timings: number[] = [];
-  for (let index = 0; index < repeat; index++) {
-    const started = performance.now();
-    await call();
-    timings.push(performance.now() - started);
-  }
-  return timings.sort((a, b) => a - b);
-}
 
 function report(label: string, sorted: number[]) {
   console.log(`${label}: p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p95 ${percentile(sorted, 0.95).toFixed(1)} ms`);
