@@ -47,6 +47,8 @@ const servers = urls.map((_, index) =>
         NEXTAUTH_URL: url,
         NEXT_TELEMETRY_DISABLED: "1",
         NODE_ENV: "production",
+        // One web process each unless the caller asks for more: the test suites run many servers at once.
+        TALLY_WEB_PROCESSES: process.env.TALLY_WEB_PROCESSES ?? "1",
       },
     },
   ),
