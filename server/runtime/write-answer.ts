@@ -47,6 +47,10 @@ async function pipeBody(body: ReadableStream<Uint8Array>, response: ServerRespon
       if (done || response.destroyed) break;
       if (!started) {
         started = true;
+        // Head, first chunk and (for a body of one chunk, nearly every API answer) the end go out in
+        // one write: the same bytes as Next sends, in one system call instead of three.
+        response.cork();
+        process.nextTick(() => response.uncork());
         response.flushHeaders();
       }
       const written = response.write(value);
