@@ -50,7 +50,7 @@ export async function serveTally(options: { dir: string; port: number; hostname?
         { method: request.method ?? "GET", pathname, authorization: request.headers.authorization },
         config().TALLY_METRICS_TOKEN,
       );
-      // Pages get theirs (with a script nonce) from proxy.ts; a handler's own headers still win.
+      // Pages get theirs (with a script nonce) from proxy.ts; route handlers cannot replace these.
       if (operations || servedByRouteHandler(pathname)) {
         for (const [name, value] of Object.entries(routeSecurityHeaders(config()))) response.setHeader(name, value);
       }
