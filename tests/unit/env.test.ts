@@ -193,6 +193,12 @@ describe("security settings", () => {
     expect(envError({ TALLY_WEBHOOK_ALLOW_PRIVATE: "yes" }).problems).toEqual([expect.stringMatching(/^TALLY_WEBHOOK_ALLOW_PRIVATE.*true or false/)]);
   });
 
+  it("serves the REST APIs on the lean path unless told otherwise", () => {
+    expect(parseEnv({}).TALLY_LEAN_API).toBe(true);
+    expect(parseEnv({ TALLY_LEAN_API: "false" }).TALLY_LEAN_API).toBe(false);
+    expect(envError({ TALLY_LEAN_API: "off" }).problems).toEqual([expect.stringMatching(/^TALLY_LEAN_API.*true or false/)]);
+  });
+
   it("runs one web process per core unless told a number, and one in development mode", () => {
     expect(webProcessCount(parseEnv({}), false)).toBe(availableParallelism());
     expect(webProcessCount(parseEnv({ TALLY_WEB_PROCESSES: "3" }), false)).toBe(3);
