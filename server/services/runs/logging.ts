@@ -77,19 +77,53 @@ async function writeInOneStatement(access: ProjectAccess, runId: string, batch: 
   return false;
 }
 
+/**
+ * Locks the run (FOR SHARE: a delete or update of the run waits for the batch) and, when it is
+ * active, inserts the params (the new ones: params are immutable) and upserts the tags, in one
+ * statement. The caller refuses the batch, rolling all of it back, when the run is missing or not
+ * active, or when a param was logged before with another value.
+ */
+const WRITE_PARAMS_AND_TAGS_SQL = `
+  WITH run AS (
+    SELECT "id", "seq", "name", "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR SHARE
+  ), writable AS (
+    SELECT "id" FROM run WHERE "lifecycleStage" = 'active'
+  ), params AS (
+    INSERT INTO "Param" ("runId", "key", "value")
+    SELECT w."id", p.key, p.value FROM writable w, unnest($3::text[], $4::text[]) AS p(key, value)
+    ON CONFLICT DO NOTHING RETURNING 1
+  ), tags AS (
+    INSERT INTO "RunTag" ("runId", "key", "value")
+    SELECT w."id", t.key, t.value FROM writable w, unnest($5::text[], $6::text[]) AS t(key, value)
+    ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
+  )
+  SELECT "seq", "name", "lifecycleStage", (SELECT count(*) FROM params)::int AS "paramsInserted" FROM run`;
+
 async function writeInTransaction(access: ProjectAccess, runId: string, batch: LogBatchInput): Promise<void> {
+  const tags = uniqueTags(batch.tags);
   await withPgTransaction(async (tx) => {
-    const run = await tx.query<{ seq: number; name: string; lifecycleStage: string }>(
-      `SELECT "seq", "name", "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR SHARE`,
-      [runId, access.project.id],
-    );
-    const row = run.rows[0];
-    if (!row) throw notFound(`Run with id=${runId} not found`);
-    assertActive({ id: runId, lifecycleStage: row.lifecycleStage });
+    const written = await tx.query<{ seq: number; name: string; lifecycleStage: string; paramsInserted: number }>(WRITE_PARAMS_AND_TAGS_SQL, [
+      runId,
+      access.project.id,
+      batch.params.map((param) => param.key),
+      batch.params.map((param) => param.value),
+      tags.map(([key]) => key),
+      tags.map(([, value]) => value),
+    ]);
+    const run = written.rows[0];
+    if (!run) throw notFound(`Run with id=${runId} not found`);
+    assertActive({ id: runId, lifecycleStage: run.lifecycleStage });
     await assertModelsInProject(tx, access, batch.metrics);
-    if (batch.params.length) await logParams(tx, runId, batch.params);
-    if (batch.tags.length) await setTags(tx, access, { id: runId, name: row.name }, batch.tags);
-    if (batch.metrics.length) await metricStore().append(tx, row.seq, batch.metrics.map(toPointInput));
+    // Every param inserted: nothing to compare (the usual case). Otherwise (a key logged before, or
+    // twice in this batch) the stored values, read after the insert, so that a param another request
+    // logged meanwhile is compared too.
+    if (run.paramsInserted < batch.params.length) await assertParamsUnchanged(tx, runId, batch.params);
+    const runName = tags.find(([key]) => key === RUN_NAME_TAG)?.[1];
+    if (runName && runName !== run.name) {
+      await tx.query(`UPDATE "Run" SET "name" = $2 WHERE "id" = $1`, [runId, runName]);
+      await auditRunRename(tx, access, runId, { before: run.name, after: runName });
+    }
+    if (batch.metrics.length) await metricStore().append(tx, run.seq, batch.metrics.map(toPointInput));
   });
 }
 
@@ -108,7 +142,7 @@ const uniqueTags = (tags: { key: string; value: string }[]) => [...new Map(tags.
 
 /**
  * Points logged with a model_id also count as that logged model's metrics, so every model named
- * must be of the caller's project; otherwise the whole batch is refused before anything is written.
+ * must be of the caller's project; otherwise the whole batch is refused and nothing is kept.
  */
 async function assertModelsInProject(tx: SqlTx, access: ProjectAccess, metrics: MetricInput[]) {
   const modelIds = [...new Set(metrics.flatMap((metric) => (metric.model_id ? [metric.model_id] : [])))];
@@ -123,21 +157,10 @@ async function assertModelsInProject(tx: SqlTx, access: ProjectAccess, metrics: 
 }
 
 /** Params are immutable: the same value again is fine, a different one is refused. */
-async function logParams(tx: SqlTx, runId: string, params: { key: string; value: string }[]) {
-  const keys = params.map((param) => param.key);
-  const inserted = await tx.query<{ key: string }>(
-    `INSERT INTO "Param" ("runId", "key", "value")
-     SELECT $1, p.key, p.value FROM unnest($2::text[], $3::text[]) AS p(key, value)
-     ON CONFLICT DO NOTHING RETURNING "key"`,
-    [runId, keys, params.map((param) => param.value)],
-  );
-  // Every param inserted: nothing to compare (the usual case, one round trip). Otherwise (a key
-  // logged before, or twice in this batch) the stored values, read after the insert, so that a param
-  // another request logged meanwhile is compared too.
-  if (inserted.rows.length === keys.length) return;
+async function assertParamsUnchanged(tx: SqlTx, runId: string, params: { key: string; value: string }[]) {
   const stored = await tx.query<{ key: string; value: string }>(
     `SELECT "key", "value" FROM "Param" WHERE "runId" = $1 AND "key" = ANY($2::text[])`,
-    [runId, keys],
+    [runId, params.map((param) => param.key)],
   );
   const storedValues = new Map(stored.rows.map((param) => [param.key, param.value]));
   for (const param of params) {
@@ -147,21 +170,6 @@ async function logParams(tx: SqlTx, runId: string, params: { key: string; value:
         `Changing param values is not allowed. Param with key='${param.key}' was already logged with value='${existing}' for run ID='${runId}'. Attempted logging new value '${param.value}'.`,
       );
     }
-  }
-}
-
-async function setTags(tx: SqlTx, access: ProjectAccess, run: { id: string; name: string }, tags: { key: string; value: string }[]) {
-  const unique = uniqueTags(tags);
-  await tx.query(
-    `INSERT INTO "RunTag" ("runId", "key", "value")
-     SELECT $1, t.key, t.value FROM unnest($2::text[], $3::text[]) AS t(key, value)
-     ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"`,
-    [run.id, unique.map(([key]) => key), unique.map(([, value]) => value)],
-  );
-  const runName = unique.find(([key]) => key === RUN_NAME_TAG)?.[1];
-  if (runName && runName !== run.name) {
-    await tx.query(`UPDATE "Run" SET "name" = $2 WHERE "id" = $1`, [run.id, runName]);
-    await auditRunRename(tx, access, run.id, { before: run.name, after: runName });
   }
 }
 
