@@ -69,7 +69,11 @@ export interface MetricStore {
   appendToRun(run: RunSelection, points: MetricPointInput[]): Promise<boolean>;
   /** Min and max per (run, key) over every stored point of the given runs. */
   extremes(runSeqs: number[]): Promise<MetricExtremes[]>;
-  history(runSeq: number, key: string, page: { offset: number; limit: number }): Promise<MetricPointView[]>;
+  /**
+   * A page of the points of `key` of the run `run` selects, ordered by (timestamp, step, value), in
+   * one statement with the selection; null when it selects no run.
+   */
+  history(run: RunSelection, key: string, page: { offset: number; limit: number }): Promise<MetricPointView[] | null>;
   /** At most `buckets` buckets over the step range, computed in the database. */
   downsample(runSeq: number, key: string, buckets: number): Promise<MetricBucket[]>;
   /**

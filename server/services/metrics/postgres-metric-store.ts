@@ -52,15 +52,22 @@ export const postgresMetricStore: MetricStore = {
     return result.rows;
   },
 
-  async history(runSeq, key, page) {
-    const result = await pgPool().query<MetricPointView>(
-      `SELECT "key", "value", "timestamp", "step" FROM "MetricPoint"
-       WHERE "runSeq" = $1 AND "key" = $2
-       ORDER BY "timestamp", "step", "value"
-       LIMIT $3 OFFSET $4`,
-      [runSeq, key, page.limit, page.offset],
+  async history(run, key, page) {
+    const first = run.values.length + 1;
+    // One row of NULLs when the run has no such points, none when there is no run.
+    const result = await pgPool().query<{ [K in keyof MetricPointView]: MetricPointView[K] | null }>(
+      `WITH run AS (${run.sql})
+       SELECT p."key", p."value", p."timestamp", p."step" FROM run
+       LEFT JOIN LATERAL (
+         SELECT "key", "value", "timestamp", "step" FROM "MetricPoint"
+         WHERE "runSeq" = run."seq" AND "key" = $${first}
+         ORDER BY "timestamp", "step", "value"
+         LIMIT $${first + 1} OFFSET $${first + 2}
+       ) p ON true`,
+      [...run.values, key, page.limit, page.offset],
     );
-    return result.rows;
+    if (result.rows.length === 0) return null;
+    return result.rows.flatMap((row) => (row.key === null ? [] : [row as MetricPointView]));
   },
 
   async downsample(runSeq, key, buckets) {
