@@ -5,8 +5,9 @@
  * One small MLflow request at a time per client, `clients` keep-alive clients at once, against a
  * fresh production instance (run `npx next build` first): single-point runs/log-metric (each request
  * a new step of one run) or runs/get of a run with ten metrics, ten params and a few tags. Prints
- * requests/s and latency p50/p99. With --cpu-prof-dir the server process writes a V8 CPU profile of
- * the measured load there (cpu-profile-preload.mjs; summarize it with scripts/cpu-profile-summary.ts).
+ * requests/s, latency p50/p99 and the server's CPU time per request (the number a busy machine
+ * distorts least). With --cpu-prof-dir the server writes a V8 CPU profile of the measured load there
+ * (cpu-profile-preload.mjs; summarize it with scripts/cpu-profile-summary.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
@@ -86,6 +87,12 @@ function serverPids(root: number): number[] {
   return found;
 }
 
+/** User and system CPU time of a process so far, in seconds (clock ticks are 1/100 s on Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 try {
   const { experiment_id } = (await mlflowCall(instance, "POST", "experiments/create", { name: `hot-${workload}` })) as { experiment_id: string };
   const { run } = (await mlflowCall(instance, "POST", "runs/create", { experiment_id, run_name: "hot" })) as { run: { info: { run_id: string } } };
@@ -108,8 +115,10 @@ try {
 
   // Warm-up: compiles the route and fills the token cache.
   for (let index = 0; index < 200; index++) await request();
-  const profiled = values["cpu-prof-dir"] ? serverPids(process.pid) : [];
+  const servers = serverPids(process.pid);
+  const profiled = values["cpu-prof-dir"] ? servers : [];
   for (const pid of profiled) process.kill(pid, "SIGUSR2");
+  const cpuBefore = servers.map(cpuSeconds);
 
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1000;
@@ -124,10 +133,13 @@ try {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const serverCpu = servers.map(cpuSeconds).reduce((sum, seconds, index) => sum + seconds - cpuBefore[index]!, 0);
   latencies.sort((a, b) => a - b);
   console.log(
     `${workload}: ${latencies.length} requests in ${elapsed.toFixed(1)} s with ${clients} clients: ` +
-      `${Math.round(latencies.length / elapsed)} requests/s, p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms`,
+      `${Math.round(latencies.length / elapsed)} requests/s, p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms; ` +
+      // CPU time is what a busy machine does not distort: the server's own, per request.
+      `server CPU ${((1000 * serverCpu) / latencies.length).toFixed(2)} ms per request`,
   );
   for (const pid of profiled) {
     process.kill(pid, "SIGUSR2");
