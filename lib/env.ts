@@ -104,6 +104,8 @@ export const envSchema = z
     TALLY_WEB_PROCESSES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).optional()),
     /** Whether this process runs background work (webhook deliveries); false for web-only replicas. */
     TALLY_BACKGROUND_JOBS: booleanFlag(true),
+    /** Whether Tally's HTTP server serves the REST APIs itself instead of through Next.js (docs/operations.md). */
+    TALLY_LEAN_API: booleanFlag(true),
     /** Least severe log level written (JSON lines on standard output). */
     TALLY_LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(LOG_LEVELS).default("info")),
     /** Bearer token Prometheus must send to /metrics; unset, /metrics does not exist. */

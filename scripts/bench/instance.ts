@@ -15,14 +15,17 @@ export interface BenchInstance {
   token: string;
   /** Peak resident memory (VmHWM) of the server's process tree so far, in MiB. */
   peakMemoryMiB(): number;
+  /** CPU time (user and system) the server's process tree has used so far, in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
 /**
  * A disposable Tally (production build required) with one project and a read/write token; with
- * `replicas` > 1, that many servers on its one database (ports `port`, `port + 1`, …).
+ * `replicas` > 1, that many servers on its one database (ports `port`, `port + 1`, …). `env` adds to
+ * the servers' environment.
  */
-export async function startBenchInstance(port = 3400, replicas = 1): Promise<BenchInstance> {
+export async function startBenchInstance(port = 3400, replicas = 1, env: Record<string, string> = {}): Promise<BenchInstance> {
   const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/serve-test-instance.ts"], {
     cwd: root,
     // Each server runs as `npm start` would: one web process per core unless TALLY_WEB_PROCESSES says otherwise.
@@ -31,6 +34,7 @@ export async function startBenchInstance(port = 3400, replicas = 1): Promise<Ben
       TALLY_TEST_PORT: String(port),
       TALLY_TEST_REPLICAS: String(replicas),
       TALLY_WEB_PROCESSES: process.env.TALLY_WEB_PROCESSES ?? String(availableParallelism()),
+      ...env,
     },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
@@ -61,7 +65,8 @@ export async function startBenchInstance(port = 3400, replicas = 1): Promise<Ben
     url: `${instance.url}/projects/bench`,
     replicaUrls: instance.replicas.map((replica) => `${replica}/projects/bench`),
     token,
-    peakMemoryMiB: () => treePeakMemory(server.pid!) / 1024,
+    peakMemoryMiB: () => sumOverTree(server.pid!, peakMemoryKiB) / 1024,
+    cpuSeconds: () => sumOverTree(server.pid!, cpuTicks) / CLOCK_TICKS_PER_SECOND,
     stop: async () => {
       process.kill(-server.pid!, "SIGTERM");
       await new Promise((resolve) => server.once("exit", resolve));
@@ -69,8 +74,8 @@ export async function startBenchInstance(port = 3400, replicas = 1): Promise<Ben
   };
 }
 
-/** Sum of VmHWM (kB) over a process and its descendants, read from /proc. */
-function treePeakMemory(pid: number): number {
+/** `measure` summed over a process and its descendants other than PostgreSQL, read from /proc. */
+function sumOverTree(pid: number, measure: (pid: number, status: string) => number): number {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -81,19 +86,31 @@ function treePeakMemory(pid: number): number {
       // the process ended while we looked
     }
   }
-  const peak = (current: number): number => {
+  const total = (current: number): number => {
     let own = 0;
     try {
       const status = readFileSync(`/proc/${current}/status`, "utf8");
       const name = /Name:\s+(\S+)/.exec(status)?.[1] ?? "";
       // PostgreSQL is the database, not the server under test.
-      if (!name.startsWith("postgres")) own = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      if (!name.startsWith("postgres")) own = measure(current, status);
     } catch {
       own = 0;
     }
-    return own + (children.get(current) ?? []).reduce((sum, child) => sum + peak(child), 0);
+    return own + (children.get(current) ?? []).reduce((sum, child) => sum + total(child), 0);
   };
-  return peak(pid);
+  return total(pid);
+}
+
+/** VmHWM, in kB. */
+const peakMemoryKiB = (_pid: number, status: string) => Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's times. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime: fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised name. */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return Number(fields[11]) + Number(fields[12]);
 }
 
 /** Wall-clock milliseconds of `repeat` sequential calls after `warmup` untimed ones, fastest first. */

@@ -11,6 +11,7 @@ import { requestClientAddress } from "./client-address";
 import { jsonResponse } from "./json";
 import { refuseNulCharacters } from "./nul-characters";
 import { requestActor } from "./request-actor";
+import type { RouteContext } from "./route-module";
 
 type Output<Schema, Otherwise> = Schema extends z.ZodType ? z.output<Schema> : Otherwise;
 type Nothing = Record<string, never>;
@@ -53,8 +54,6 @@ type OnlyJson<Spec extends OperationSpec> = {
 }[keyof Spec["answers"]];
 
 export type HandlerResult<Spec extends OperationSpec> = false extends OnlyJson<Spec> ? Response : JsonAnswer<Spec>;
-
-type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
 /** A Next route handler that carries the operation it serves (read by the OpenAPI document and its tests). */
 export type OperationHandler = ((request: Request, context?: RouteContext) => Promise<Response>) & {

@@ -13,8 +13,9 @@ export interface SecurityHeaders {
 
 /**
  * Route handlers answer JSON, files and redirects: nothing in them may load, run or be framed. Tally's
- * HTTP server sets these before Next runs the handler, so a handler's own header (the artifact
- * routes' sandbox policy) still takes precedence.
+ * HTTP server sets these before the handler runs; where a handler sets the same header (the artifact
+ * routes' sandbox policy, also a sandbox), Next.js keeps the one already set, and so does the lean
+ * API path (server/runtime/write-answer.ts).
  */
 const ROUTE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox";
 

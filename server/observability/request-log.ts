@@ -10,6 +10,8 @@ export interface AnsweredRequest {
   aborted: boolean;
   /** Probes and scrapes that succeeded: logged only at debug level, as load balancers send them every few seconds. */
   routine: boolean;
+  /** Served by Tally's HTTP server itself on the lean API path, not by Next.js (server/runtime/lean-api.ts). */
+  lean: boolean;
 }
 
 /** Counts and times a request by route family and status class, and writes its log line. */
@@ -25,6 +27,7 @@ export function recordRequest(context: RequestContext, answered: AnsweredRequest
     ms: Math.round(answered.seconds * 10_000) / 10,
     ...(context.project ? { project: context.project } : {}),
     ...(answered.aborted ? { aborted: true } : {}),
+    ...(answered.lean ? { lean: true } : {}),
   };
   if (answered.routine && answered.status < 400) logger().debug(line, "request");
   else logger().info(line, "request");

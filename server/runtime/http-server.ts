@@ -15,6 +15,7 @@ import { apiV1RoutesIn, routeFamilies } from "../observability/route-family";
 import { startRequestExpiry } from "../services/promotions";
 import { startLoginThrottleCleanup } from "../services/users";
 import { startWebhookWorker } from "../services/webhooks";
+import { leanApi } from "./lean-api";
 
 /** The methods of Tally's pages and route handlers; anything else is refused before Next.js sees it. */
 const SERVED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
@@ -27,12 +28,15 @@ const SERVED_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
  * health probes and /metrics itself (docs/operations.md, "Observability").
  */
 export async function serveTally(options: { dir: string; port: number; hostname?: string; dev: boolean }): Promise<void> {
-  const app = next({ dev: options.dev, dir: options.dir, hostname: options.hostname ?? "localhost", port: options.port });
+  const hostname = options.hostname ?? "localhost";
+  const app = next({ dev: options.dev, dir: options.dir, hostname, port: options.port });
   const handle = app.getRequestHandler();
   await app.prepare();
   // Other replicas' revocations reach this process's caches through it (docs/operations.md).
   startInvalidationListener();
   const familyOf = routeFamilies(apiV1RoutesIn(path.join(options.dir, "app")));
+  // In development Next.js recompiles what is edited; the lean path would keep serving the code it started with.
+  const lean = config().TALLY_LEAN_API && !options.dev ? leanApi({ hostname, port: options.port }) : null;
   const server = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, (request: IncomingMessage, response: ServerResponse) => {
     const started = performance.now();
     const pathname = (request.url ?? "/").split("?")[0]!;
@@ -46,10 +50,11 @@ export async function serveTally(options: { dir: string; port: number; hostname?
         { method: request.method ?? "GET", pathname, authorization: request.headers.authorization },
         config().TALLY_METRICS_TOKEN,
       );
-      // Pages get theirs (with a script nonce) from proxy.ts; a handler's own headers still win.
+      // Pages get theirs (with a script nonce) from proxy.ts; route handlers cannot replace these.
       if (operations || servedByRouteHandler(pathname)) {
         for (const [name, value] of Object.entries(routeSecurityHeaders(config()))) response.setHeader(name, value);
       }
+      let servedLean = false;
       response.once("close", () =>
         recordRequest(context, {
           method: request.method ?? "GET",
@@ -57,11 +62,13 @@ export async function serveTally(options: { dir: string; port: number; hostname?
           seconds: (performance.now() - started) / 1000,
           aborted: !response.writableFinished,
           routine: operations !== null,
+          lean: servedLean,
         }),
       );
       // Next.js answers a method it has no handler kind for (TRACE, CONNECT, WebDAV's…) with a 500.
       if (!SERVED_METHODS.has(request.method ?? "")) refuseMethod(response, request.method ?? "", context.requestId);
       else if (operations) void send(response, operations, request.method === "HEAD");
+      else if (lean?.(request, response)) servedLean = true;
       else void handle(request, response);
     });
   });

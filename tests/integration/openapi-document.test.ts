@@ -4,7 +4,7 @@ import { z } from "zod";
 import { describe, expect, it } from "vitest";
 import { GET as mlflowDocumentRoute } from "@/app/api/v1/openapi/mlflow.json/route";
 import { GET as tallyDocumentRoute } from "@/app/api/v1/openapi.json/route";
-import { operationOf, v1Operations, v1RouteModules } from "@/app/api/v1/operations";
+import { operationOf, v1Operations, v1RouteModules } from "@/server/http/v1/routes";
 import { GET as metricHistoryRoute } from "@/app/api/v1/runs/[runId]/metric-history/route";
 import { json, MAX_REQUEST_HEAD_BYTES } from "@/lib/openapi/operation";
 import { apiOperation } from "@/server/http/api-operation";
@@ -94,7 +94,7 @@ describe("the OpenAPI document of /api/v1", () => {
         expect(operation, `${method} of ${folder}/route.ts is not built with apiOperation`).toBeDefined();
         expect(operation!.method, `${folder}/route.ts`).toBe(method);
         expect(operation!.path, `${folder}/route.ts`).toBe(documentedPath(folder));
-        expect(v1Operations.includes(operation!), `${folder} is missing from app/api/v1/operations.ts`).toBe(true);
+        expect(v1Operations.includes(operation!), `${folder} is missing from server/http/v1/routes.ts`).toBe(true);
       }
     }
     // The list holds no route that is gone.

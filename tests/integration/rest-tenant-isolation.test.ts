@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { operationOf, v1Operations, v1RouteModules } from "@/app/api/v1/operations";
+import { operationOf, v1Operations, v1RouteModules } from "@/server/http/v1/routes";
 import type { OperationSpec } from "@/lib/openapi/operation";
 import { db } from "@/server/db/client";
 import type { OperationHandler } from "@/server/http/api-operation";

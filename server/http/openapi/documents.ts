@@ -41,7 +41,7 @@ export const mlflowDocumentOperation = {
   answers: { 200: { description: "The document.", content: json(openApiDocumentAnswer) } },
 } as const satisfies OperationSpec;
 
-/** Tally's REST API: `operations` are those of every route under app/api/v1 (app/api/v1/operations.ts). */
+/** Tally's REST API: `operations` are those of every route under app/api/v1 (server/http/v1/routes.ts). */
 export function tallyApiDocument(operations: readonly OperationSpec[]): OpenApiDocument {
   return openApiDocument(
     {

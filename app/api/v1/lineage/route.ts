@@ -1,9 +1,3 @@
-import { apiOperation } from "@/server/http/api-operation";
-import { openLineageIntake, openLineageOperation } from "@/server/http/openlineage";
+export { POST } from "@/server/http/v1/lineage";
 
 export const dynamic = "force-dynamic";
-
-/** The OpenLineage HTTP transport's default path: into the token's project. */
-export const POST = apiOperation(openLineageOperation("recordOpenLineageEvent", "/lineage", "the token's project")).handle(
-  async ({ request, access }) => openLineageIntake(request, access),
-);

@@ -1,6 +1,3 @@
-import { lineageWalkRoute } from "@/server/http/lineage-walk-route";
+export { GET } from "@/server/http/v1/lineage-upstream";
 
 export const dynamic = "force-dynamic";
-
-/** What is upstream of a node (?node=<kind>:<id>&depth=N), with the edges among them. */
-export const GET = lineageWalkRoute("upstream");

@@ -1,26 +1,29 @@
 import type { OperationSpec } from "@/lib/openapi/operation";
-import { mlflowDocumentOperation, tallyDocumentOperation } from "@/server/http/openapi/documents";
-import * as openLineage from "./lineage/route";
-import * as modelCard from "./models/[name]/versions/[version]/card.md/route";
-import * as dvcImport from "./projects/[slug]/datasets/import/dvc/route";
-import * as lineageDownstream from "./projects/[slug]/lineage/downstream/route";
-import * as lineageImpact from "./projects/[slug]/lineage/impact/route";
-import * as projectOpenLineage from "./projects/[slug]/lineage/route";
-import * as lineageUpstream from "./projects/[slug]/lineage/upstream/route";
-import * as holders from "./projects/[slug]/models/[name]/holders/route";
-import * as policy from "./projects/[slug]/policy/route";
-import * as promotionRequest from "./projects/[slug]/promotion-requests/[id]/route";
-import * as promotionRequests from "./projects/[slug]/promotion-requests/route";
-import * as metricHistory from "./runs/[runId]/metric-history/route";
-import * as whoami from "./whoami/route";
+import { mlflowDocumentOperation, tallyDocumentOperation } from "../openapi/documents";
+import type { RouteModule } from "../route-module";
+import * as dvcImport from "./dvc-import";
+import * as holders from "./holders";
+import * as lineageDownstream from "./lineage-downstream";
+import * as lineageImpact from "./lineage-impact";
+import * as openLineage from "./lineage";
+import * as lineageUpstream from "./lineage-upstream";
+import * as metricHistory from "./metric-history";
+import * as modelCard from "./model-card";
+import * as policy from "./policy";
+import * as projectOpenLineage from "./project-lineage";
+import * as promotionRequest from "./promotion-request";
+import * as promotionRequests from "./promotion-requests";
+import * as whoami from "./whoami";
 
 /**
- * Every route module under app/api/v1, each of whose handlers carries its operation
+ * Every /api/v1 route module but the two OpenAPI documents, by its path under /api/v1 written as
+ * its folder under app/api/v1 (whose route.ts re-exports it). Each handler carries its operation
  * (server/http/api-operation.ts): the OpenAPI document is made of them. A route missing here, or a
  * handler without an operation, fails tests/integration/openapi-document.test.ts. The documents'
- * own routes import this list, so their operations are added by name instead.
+ * own modules import this list, so their operations are added by name instead; the table of
+ * everything served (server/http/rest-routes.ts) adds their modules.
  */
-export const v1RouteModules: Readonly<Record<string, Record<string, unknown>>> = {
+export const v1RouteModules: Readonly<Record<string, RouteModule>> = {
   lineage: openLineage,
   "models/[name]/versions/[version]/card.md": modelCard,
   "projects/[slug]/datasets/import/dvc": dvcImport,

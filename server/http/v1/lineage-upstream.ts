@@ -1,0 +1,4 @@
+import { lineageWalkRoute } from "../lineage-walk-route";
+
+/** What is upstream of a node (?node=<kind>:<id>&depth=N), with the edges among them. */
+export const GET = lineageWalkRoute("upstream");
