@@ -19,12 +19,18 @@ export interface BenchInstance {
 
 /**
  * A disposable Tally (production build required) with one project and a read/write token; with
- * `replicas` > 1, that many servers on its one database (ports `port`, `port + 1`, …).
+ * `replicas` > 1, that many servers on its one database (ports `port`, `port + 1`, …). The database is
+ * a throwaway PostgreSQL of its own unless `databaseUrl` names an empty database to use instead.
  */
-export async function startBenchInstance(port = 3400, replicas = 1): Promise<BenchInstance> {
+export async function startBenchInstance(port = 3400, replicas = 1, databaseUrl?: string): Promise<BenchInstance> {
   const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/serve-test-instance.ts"], {
     cwd: root,
-    env: { ...process.env, TALLY_TEST_PORT: String(port), TALLY_TEST_REPLICAS: String(replicas) },
+    env: {
+      ...process.env,
+      TALLY_TEST_PORT: String(port),
+      TALLY_TEST_REPLICAS: String(replicas),
+      ...(databaseUrl ? { TALLY_TEST_DATABASE_URL: databaseUrl } : {}),
+    },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   });
