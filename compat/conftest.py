@@ -38,7 +38,8 @@ def tally():
     server = subprocess.Popen(
         ["node", "--import", "tsx", "scripts/serve-test-instance.ts"],
         cwd=ROOT,
-        env={**os.environ, "TALLY_TEST_PORT": PORT},
+        # Two web processes, as `npm start` runs on a two-core machine: the real clients meet both.
+        env={**os.environ, "TALLY_TEST_PORT": PORT, "TALLY_WEB_PROCESSES": "2"},
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,

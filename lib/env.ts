@@ -100,6 +100,8 @@ export const envSchema = z
     S3_FORCE_PATH_STYLE: booleanFlag(true),
     /** Lets webhooks target loopback, private and link-local addresses (docs/webhooks.md). */
     TALLY_WEBHOOK_ALLOW_PRIVATE: booleanFlag(false),
+    /** Web server processes on this machine; unset, one per core (docs/operations.md, "Processes"). */
+    TALLY_WEB_PROCESSES: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(64).optional()),
     /** Whether this process runs background work (webhook deliveries); false for web-only replicas. */
     TALLY_BACKGROUND_JOBS: booleanFlag(true),
     /** Least severe log level written (JSON lines on standard output). */

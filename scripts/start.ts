@@ -19,6 +19,7 @@ import { acquireLauncherLock } from "../server/runtime/launcher-lock";
 import { clearLeftoverPostgres } from "../server/runtime/leftover-postgres";
 import { superviseEmbeddedPostgres, type SupervisedPostgres } from "../server/runtime/postgres-supervisor";
 import { isPortFree } from "../server/runtime/ports";
+import { webProcessCount } from "../server/runtime/web-processes";
 
 const startedAt = Date.now();
 const dev = process.argv.includes("--dev");
@@ -140,6 +141,7 @@ function printSummary() {
   console.log(`
 Tally is running at ${publicUrl}  (ready in ${seconds} s${dev ? ", development mode" : ""})
 ${postgres ? `Database: embedded PostgreSQL, data in ${path.join(home, "pg")}` : "Database: DATABASE_URL"}
+Web processes: ${webProcessCount(env, dev)} (TALLY_WEB_PROCESSES; one per core by default)
 
 How to sign in:
 ${

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
@@ -25,10 +26,12 @@ export interface BenchInstance {
 export async function startBenchInstance(port = 3400, replicas = 1, databaseUrl?: string): Promise<BenchInstance> {
   const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/serve-test-instance.ts"], {
     cwd: root,
+    // Each server runs as `npm start` would: one web process per core unless TALLY_WEB_PROCESSES says otherwise.
     env: {
       ...process.env,
       TALLY_TEST_PORT: String(port),
       TALLY_TEST_REPLICAS: String(replicas),
+      TALLY_WEB_PROCESSES: process.env.TALLY_WEB_PROCESSES ?? String(availableParallelism()),
       ...(databaseUrl ? { TALLY_TEST_DATABASE_URL: databaseUrl } : {}),
     },
     stdio: ["ignore", "pipe", "inherit"],

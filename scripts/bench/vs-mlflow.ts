@@ -1,5 +1,5 @@
 /**
- * npm run bench:vs-mlflow [-- --scale 1 --mlflow-workers <cores>]
+ * npm run bench:vs-mlflow [-- --scale 1 --mlflow-workers <TALLY_WEB_PROCESSES, else cores>]
  *
  * Tally's production server against MLflow's own tracking server (installed from PyPI at the version
  * of the client the compatibility suite pins), one after the other on one embedded PostgreSQL (a
@@ -16,10 +16,12 @@ import { mlflowClient } from "./mlflow-client";
 import { installMlflowServer, startMlflowServer } from "./mlflow-server";
 import { loadAtScale, runWorkloads, type ServerResults, type VsLoad } from "./vs-mlflow-workloads";
 
+// As many processes for each server: Tally's bench instance runs this many web processes too.
+const tallyProcesses = process.env.TALLY_WEB_PROCESSES ?? String(availableParallelism());
 const { values } = parseArgs({
   options: {
     scale: { type: "string", default: "1" },
-    "mlflow-workers": { type: "string", default: String(availableParallelism()) },
+    "mlflow-workers": { type: "string", default: tallyProcesses },
   },
 });
 const load = loadAtScale(Number(values.scale));
@@ -38,8 +40,7 @@ try {
   console.log(mlflowServer.description);
   const mlflowResults = await measure(mlflowClient(mlflowServer.url), mlflowServer.stop);
 
-  const processes = process.env.TALLY_WEB_PROCESSES ? `TALLY_WEB_PROCESSES=${process.env.TALLY_WEB_PROCESSES}` : "its default process count";
-  console.log(`\n── Tally, production build, ${processes} (${uptime()}) ──`);
+  console.log(`\n── Tally, production build, TALLY_WEB_PROCESSES=${tallyProcesses} (${uptime()}) ──`);
   const tally = await startBenchInstance(3430, 1, postgres.url);
   const tallyResults = await measure(mlflowClient(tally.url, tally.token), tally.stop);
   console.log(`\n(${uptime()})\n`);

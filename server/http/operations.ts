@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { metricsExposition } from "../observability/cluster-metrics";
 import { metrics } from "../observability/metrics";
 import { currentRequestId } from "../observability/request-context";
 import { checkReadiness, refreshBackgroundJobLag } from "../services/operations";
@@ -46,9 +47,8 @@ async function metricsResponse(authorization: string | undefined, token: string)
     refused.headers.set("www-authenticate", 'Bearer realm="tally-metrics"');
     return refused;
   }
-  await refreshBackgroundJobLag();
-  const { registry } = metrics();
-  return noStore(new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } }));
+  const text = await metricsExposition(refreshBackgroundJobLag);
+  return noStore(new Response(text, { headers: { "content-type": metrics().registry.contentType } }));
 }
 
 function bearerToken(authorization: string | undefined): string {

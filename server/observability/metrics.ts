@@ -44,6 +44,8 @@ function createMetrics() {
       help: "How long the oldest due background job of each kind has been waiting (0 when none is due)",
       labelNames: ["kind"] as const,
       registers,
+      // Every web process reads the same database-wide lag; summing them would multiply it.
+      aggregator: "max",
     }),
     ...poolGauges(registers),
   };

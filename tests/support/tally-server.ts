@@ -14,7 +14,7 @@ import { inject } from "vitest";
  * test database. Needs `next build` first, which `npm test` runs before the integration tests.
  */
 const root = path.resolve(import.meta.dirname, "../..");
-const running: { child: ChildProcess; home: string }[] = [];
+const running: { child: ChildProcess; home: string; url: string }[] = [];
 
 /** A port nothing listens on now (the OS picks it). */
 export async function freePort(): Promise<number> {
@@ -38,17 +38,24 @@ export async function startTally(env: Record<string, string> = {}, options: { on
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: root,
     // Its background jobs stay off: they would work on the other test files' webhook deliveries.
-    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), TALLY_HOME: home, TALLY_BACKGROUND_JOBS: "false", ...env },
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), TALLY_HOME: home, TALLY_BACKGROUND_JOBS: "false", TALLY_WEB_PROCESSES: "1", ...env },
     stdio: ["ignore", options.onLogLine ? "pipe" : "ignore", "inherit"],
   });
   if (options.onLogLine) createInterface({ input: child.stdout!, crlfDelay: Infinity }).on("line", options.onLogLine);
-  running.push({ child, home });
   const url = `http://127.0.0.1:${port}`;
+  running.push({ child, home, url });
   for (let attempt = 0; attempt < 300; attempt++) {
     if (await fetch(`${url}/api/health/live`).then((response) => response.ok, () => false)) return url;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error("Tally's server did not answer within 60 s");
+}
+
+/** The pid of the server process started for `url` (the primary, when it runs several web processes). */
+export function serverPid(url: string): number {
+  const server = running.find((each) => each.url === url);
+  if (!server?.child.pid) throw new Error(`No server of this file runs at ${url}`);
+  return server.child.pid;
 }
 
 /** Stops every server this file started and removes their homes. */

@@ -1,5 +1,7 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { EnvError, oidcEnabled, parseEnv } from "@/lib/env";
+import { webProcessCount } from "@/server/runtime/web-processes";
 
 /** The EnvError thrown for `raw`, or a failure if it parses. */
 function envError(raw: Record<string, string | undefined>): EnvError {
@@ -189,6 +191,15 @@ describe("security settings", () => {
       TALLY_BACKGROUND_JOBS: false,
     });
     expect(envError({ TALLY_WEBHOOK_ALLOW_PRIVATE: "yes" }).problems).toEqual([expect.stringMatching(/^TALLY_WEBHOOK_ALLOW_PRIVATE.*true or false/)]);
+  });
+
+  it("runs one web process per core unless told a number, and one in development mode", () => {
+    expect(webProcessCount(parseEnv({}), false)).toBe(availableParallelism());
+    expect(webProcessCount(parseEnv({ TALLY_WEB_PROCESSES: "3" }), false)).toBe(3);
+    expect(webProcessCount(parseEnv({ TALLY_WEB_PROCESSES: "3" }), true)).toBe(1);
+    for (const bad of ["0", "1.5", "many", "65"]) {
+      expect(envError({ TALLY_WEB_PROCESSES: bad }).problems).toEqual([expect.stringMatching(/^TALLY_WEB_PROCESSES/)]);
+    }
   });
 
   it("never repeats the setup token in an error", () => {

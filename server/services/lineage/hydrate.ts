@@ -21,7 +21,9 @@ function byKind(keys: Iterable<string>): Map<string, string[]> {
   for (const key of keys) {
     const colon = key.indexOf(":");
     const kind = key.slice(0, colon);
-    groups.set(kind, [...(groups.get(kind) ?? []), key.slice(colon + 1)]);
+    const group = groups.get(kind);
+    if (group) group.push(key.slice(colon + 1));
+    else groups.set(kind, [key.slice(colon + 1)]);
   }
   return groups;
 }

@@ -2,11 +2,10 @@ import { badInput, notFound } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
 import { hydrate } from "./hydrate";
-import { MAX_DEPTH, nearestFirst, walk } from "./traverse";
+import { naturalOrderKey } from "./natural-order";
+import { MAX_DEPTH, nearestFirst, pathTo, walk } from "./traverse";
 import type { ImpactItem, ImpactResult, ImpactSource, LineageNode } from "./types";
 
-/** One collator for all comparisons: building one per call costs more than the comparison. */
-const BY_NAME = new Intl.Collator("en", { numeric: true });
 
 /** MLflow's tag for the commit a run's code was at. */
 const GIT_COMMIT_TAG = "mlflow.source.git.commit";
@@ -66,7 +65,7 @@ export async function lineageImpact(access: ProjectAccess, source: ImpactSource,
     }
     const item: ImpactItem = {
       node,
-      path: entry.path.map((key) => nodes.get(key)?.id ?? key),
+      path: pathTo(reached, entry.key).map((key) => nodes.get(key)?.id ?? key),
       holders: (holders.get(entry.key) ?? []).map(({ holder }) => holder),
     };
     if (node.kind === "run") result.runs.push(item);
@@ -77,8 +76,17 @@ export async function lineageImpact(access: ProjectAccess, source: ImpactSource,
     } else result.other.push(item);
   }
   // Within each group people scan by name: "fraud v2" before "fraud v10".
-  for (const group of [result.runs, result.loggedModels, result.modelVersions, result.other]) {
-    group.sort((a, b) => BY_NAME.compare(a.node.label, b.node.label) || BY_NAME.compare(a.node.id, b.node.id));
-  }
+  for (const group of [result.runs, result.loggedModels, result.modelVersions, result.other]) sortByName(group);
   return result;
+}
+
+/** By label in natural order, then by id; keys are built once per item (a collator per comparison is too slow for 10,000 runs). */
+function sortByName(items: ImpactItem[]): void {
+  const keyed = items.map((item) => ({ item, label: naturalOrderKey(item.node.label), id: naturalOrderKey(item.node.id) }));
+  keyed.sort((a, b) => compareKeys(a.label, b.label) || compareKeys(a.id, b.id));
+  keyed.forEach(({ item }, index) => (items[index] = item));
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -12,8 +12,8 @@ export const WALK_ROW_CAP = 100_000;
 export interface Reached {
   key: string;
   depth: number;
-  /** Stored keys from a start node to this one, both included (a shortest one). */
-  path: string[];
+  /** The node before this one on a shortest path from a start node; null for a start node. */
+  via: string | null;
 }
 
 export interface Walk {
@@ -28,7 +28,7 @@ export interface Walk {
  * keeps the nearest levels whole.
  */
 export async function walk(projectId: string, startKeys: string[], direction: "upstream" | "downstream", depth: number): Promise<Walk> {
-  const rows = await db().$queryRawUnsafe<{ node: string; depth: number; path: string[]; walked: bigint }[]>(
+  const rows = await db().$queryRawUnsafe<{ node: string; depth: number; via: string | null; walked: bigint }[]>(
     direction === "downstream" ? WALK_DOWNSTREAM : WALK_UPSTREAM,
     projectId,
     startKeys,
@@ -36,8 +36,20 @@ export async function walk(projectId: string, startKeys: string[], direction: "u
     WALK_ROW_CAP + 1,
   );
   const reached = new Map<string, Reached>();
-  for (const row of rows) reached.set(row.node, { key: row.node, depth: row.depth, path: row.path });
+  for (const row of rows) reached.set(row.node, { key: row.node, depth: row.depth, via: row.via });
   return { reached, truncated: rows.length > 0 && Number(rows[0]!.walked) > WALK_ROW_CAP };
+}
+
+/**
+ * Stored keys from a start node to `key`, both included: a shortest path. Each node keeps the one
+ * before it on a shortest path, and that node's own entry is a shortest one too (the walk is breadth
+ * first, so a nearer entry for it would make `key` nearer), so following `via` never wanders off.
+ * Shipping only `via` rather than whole paths spares parsing tens of thousands of arrays.
+ */
+export function pathTo(reached: Map<string, Reached>, key: string): string[] {
+  const path: string[] = [];
+  for (let at: string | null | undefined = key; at; at = reached.get(at)?.via) path.push(at);
+  return path.reverse();
 }
 
 /** Nearest first, then by key (a plain code-unit order: keys are ids, not words). */
@@ -56,7 +68,7 @@ function walkSql(from: string, next: string): string {
       JOIN "LineageEdge" e ON e.${from} = w.node
       WHERE w.depth < $3 AND e."projectId" = $1 AND e.${next} <> ALL(w.path)
     )
-    SELECT DISTINCT ON (node) node, depth, path, count(*) OVER () AS walked
+    SELECT DISTINCT ON (node) node, depth, path[cardinality(path) - 1] AS via, count(*) OVER () AS walked
     FROM (SELECT * FROM walk LIMIT $4) capped
     ORDER BY node, depth`;
 }
