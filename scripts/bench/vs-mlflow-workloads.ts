@@ -77,6 +77,7 @@ export function expectedSearchOrder(seededRuns: number): string[] {
 export async function runWorkloads(client: MlflowClient, load: VsLoad, log: (line: string) => void): Promise<ServerResults> {
   const problems: string[] = [];
 
+  await warmUp(client, load);
   const seeded = await seedRuns(client, load);
   log(`seeded ${load.seededRuns} runs: ${seeded.result.perSecond.toFixed(0)} runs/s`);
   problems.push(...(await checkSeededRuns(client, seeded.experimentId, load.seededRuns)));
@@ -108,6 +109,26 @@ export async function runWorkloads(client: MlflowClient, load: VsLoad, log: (lin
   log(`full get-history of ${load.historyPoints} points: ${history.secondsPerRead.toFixed(2)} s`);
 
   return { bulk, single: single.result, seeding: seeded.result, get, search, history, searchOrder, problems };
+}
+
+/**
+ * Every endpoint the workloads use, from every client at once (so every server process answers some,
+ * whichever connections it holds), a few times, untimed, in an experiment of its own: the first
+ * requests to a process are slow for reasons no user waits for twice (lazily loaded routes, a JIT
+ * that has not compiled anything yet, connection pools still opening).
+ */
+async function warmUp(client: MlflowClient, load: VsLoad): Promise<void> {
+  const experimentId = await createExperiment(client, "warm-up");
+  await closedLoop(load.clients, 3, async (writer, index) => {
+    const runId = await createRun(client, experimentId, `warm-up-${writer}-${index}`);
+    const metrics = INGEST_KEYS.map((key, step) => ({ key, value: step, timestamp: T0, step }));
+    await client.post("runs/log-batch", { run_id: runId, metrics, params: [{ key: "p_1", value: "v3" }], tags: [{ key: "team", value: "warm-up" }] });
+    await client.post("runs/log-metric", { run_id: runId, key: "loss", value: 1, timestamp: T0, step: 0 });
+    await client.post("runs/update", { run_id: runId, status: "FINISHED", end_time: T0 + 1 });
+    await client.get("runs/get", { run_id: runId });
+    await client.post("runs/search", { experiment_ids: [experimentId], filter: SEARCH.filter, order_by: SEARCH.orderBy, max_results: 100 });
+    await client.get("metrics/get-history", { run_id: runId, metric_key: INGEST_KEYS[0]! });
+  });
 }
 
 async function createExperiment(client: MlflowClient, name: string): Promise<string> {
