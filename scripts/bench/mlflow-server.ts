@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { ensurePythonVenv } from "../python-venv";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -58,27 +59,45 @@ export async function startMlflowServer(mlflow: string, options: { databaseUrl: 
   ];
   const settings = { MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false", MLFLOW_DISABLE_TELEMETRY: "true" };
   // Its own process group, so that stopping it reaches uvicorn's supervisor and workers too. Its
-  // stdout is uvicorn's access log.
-  const server = spawn(mlflow, args, { env: { ...process.env, ...settings }, stdio: ["ignore", "ignore", "inherit"], detached: true });
+  // stdout is uvicorn's access log; stderr says when each worker is ready, and is passed on.
+  const server = spawn(mlflow, args, { env: { ...process.env, ...settings }, stdio: ["ignore", "ignore", "pipe"], detached: true });
   const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
-  const url = `http://127.0.0.1:${options.port}`;
+  const running = () => server.exitCode === null && server.signalCode === null;
+  // Being in a group of its own, it does not get the Ctrl-C that ends this process. Nothing waits for
+  // a graceful shutdown then, and a worker still starting would retry its database for minutes.
+  const killOnExit = () => {
+    if (running()) process.kill(-server.pid!, "SIGKILL");
+    rmSync(artifacts, { recursive: true, force: true });
+  };
+  process.once("exit", killOnExit);
   const stop = async () => {
-    if (server.exitCode === null && server.signalCode === null) {
+    if (running()) {
       process.kill(-server.pid!, "SIGTERM");
       await exited;
     }
     await rm(artifacts, { recursive: true, force: true });
+    process.off("exit", killOnExit);
   };
-  // The first start creates MLflow's tables in the empty database (its Alembic migrations): allow time.
-  for (let attempt = 0; attempt < 600; attempt++) {
-    if (server.exitCode !== null) break;
-    const healthy = await fetch(`${url}/health`).then((response) => response.ok, () => false);
-    if (healthy) {
-      const described = `mlflow server ${args.slice(1).join(" ").replace(backendStore, "postgresql+psycopg2://…")}`;
-      return { url, description: `${Object.entries(settings).map(([name, value]) => `${name}=${value}`).join(" ")} ${described}`, stop };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+
+  // Every worker, not only the first: /health answers as soon as one of them listens. The first start
+  // also creates MLflow's tables in the empty database (its Alembic migrations).
+  const ready = new Promise<boolean>((resolve) => {
+    let started = 0;
+    createInterface({ input: server.stderr! }).on("line", (line) => {
+      process.stderr.write(`${line}\n`);
+      if (line.includes("Application startup complete") && ++started === options.workers) resolve(true);
+    });
+    void exited.then(() => resolve(false));
+    setTimeout(() => resolve(false), 120_000).unref();
+  });
+  if (!(await ready)) {
+    await stop();
+    throw new Error(`MLflow's server did not start on port ${options.port}`);
   }
-  await stop();
-  throw new Error(`MLflow's server did not start on port ${options.port}`);
+  const described = `mlflow server ${args.slice(1).join(" ").replace(backendStore, "postgresql+psycopg2://…")}`;
+  return {
+    url: `http://127.0.0.1:${options.port}`,
+    description: `${Object.entries(settings).map(([name, value]) => `${name}=${value}`).join(" ")} ${described}`,
+    stop,
+  };
 }

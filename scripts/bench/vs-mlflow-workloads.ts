@@ -165,7 +165,7 @@ async function seedRuns(client: MlflowClient, load: VsLoad) {
 
 async function checkSeededRuns(client: MlflowClient, experimentId: string, seededRuns: number): Promise<string[]> {
   const runs = await searchAll(client, experimentId, "", [], 1_000);
-  const problems: string[] = [];
+  const problems = runs.length === seededRuns ? [] : [`${runs.length} seeded runs found, ${seededRuns} created`];
   const seen = new Set<string>();
   for (const run of runs) {
     const name = runName(run);
@@ -184,7 +184,6 @@ async function checkSeededRuns(client: MlflowClient, experimentId: string, seede
     if (wrong) problems.push(`seeded run ${name} is stored differently from what was sent, or twice`);
     seen.add(name);
   }
-  if (runs.length !== seededRuns) problems.push(`${runs.length} seeded runs found, ${seededRuns} created`);
   return problems.slice(0, 10);
 }
 

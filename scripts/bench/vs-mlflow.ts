@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { startScratchPostgres } from "../../server/runtime/embedded-postgres";
 import { startBenchInstance } from "./instance";
-import { mlflowClient } from "./mlflow-client";
+import { mlflowClient, type MlflowClient } from "./mlflow-client";
 import { installMlflowServer, startMlflowServer } from "./mlflow-server";
 import { loadAtScale, runWorkloads, type ServerResults, type VsLoad } from "./vs-mlflow-workloads";
 
@@ -61,7 +61,7 @@ try {
   await postgres.stop();
 }
 
-async function measure(client: ReturnType<typeof mlflowClient>, stop: () => Promise<void>): Promise<ServerResults> {
+async function measure(client: MlflowClient, stop: () => Promise<void>): Promise<ServerResults> {
   try {
     return await runWorkloads(client, load, (line) => console.log(`  ${line}`));
   } finally {
