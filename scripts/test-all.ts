@@ -5,9 +5,9 @@
  * client compatibility suite (pytest, real `mlflow` client). Ends with one "N passed, N failed" line.
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { ensurePythonVenv } from "./python-venv";
 
 const root = path.resolve(import.meta.dirname, "..");
 const results = path.join(root, "test-results");
@@ -67,7 +67,15 @@ const steps: Step[] = [
   },
 ];
 
-ensurePythonVenv();
+try {
+  // The compatibility suite drives the real mlflow client from this virtualenv.
+  ensurePythonVenv(path.join(root, ".venv"), path.join(root, "compat", "requirements.txt"), () =>
+    console.log("\n━━ preparing the Python environment for the MLflow compatibility suite ━━"),
+  );
+} catch (error) {
+  console.error(`✖ ${(error as Error).message}`);
+  process.exit(1);
+}
 
 let passed = 0;
 let failed = 0;
@@ -105,25 +113,3 @@ for (const step of steps) {
 }
 console.log(`\n${timings.join("\n")}`);
 console.log(`${passed} passed, ${failed} failed`);
-
-/**
- * The compatibility suite drives the real mlflow client from a virtualenv in .venv, installed from
- * compat/requirements.txt and reinstalled whenever that file changes.
- */
-function ensurePythonVenv(): void {
-  const requirements = path.join(root, "compat", "requirements.txt");
-  const stamp = path.join(root, ".venv", "requirements.sha256");
-  const wanted = createHash("sha256").update(readFileSync(requirements)).digest("hex");
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === wanted) return;
-  console.log("\n━━ preparing the Python environment for the MLflow compatibility suite ━━");
-  const run = (command: string, args: string[]) => {
-    const result = spawnSync(command, args, { cwd: root, stdio: "inherit" });
-    if (result.status !== 0) {
-      console.error(`✖ ${command} ${args.join(" ")} failed`);
-      process.exit(1);
-    }
-  };
-  if (!existsSync(venvPython)) run("python3", ["-m", "venv", path.join(root, ".venv")]);
-  run(venvPython, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements]);
-  writeFileSync(stamp, wanted);
-}

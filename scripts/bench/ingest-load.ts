@@ -1,5 +1,7 @@
 import pg from "pg";
-import { mlflowCall, percentile, type BenchInstance } from "./instance";
+import { closedLoop } from "./closed-loop";
+import type { BenchInstance } from "./instance";
+import type { MlflowClient } from "./mlflow-client";
 
 /** The ingest benchmark's load: `writers` concurrent writers, each with its own run, `batches` log-batch requests of `points` points each. */
 export interface IngestLoad {
@@ -17,61 +19,45 @@ export interface IngestResult {
   runIds: string[];
 }
 
+/** Ten metric keys per batch, as a training loop logging loss, accuracy, lr, ... per step. */
+export const INGEST_KEYS = Array.from({ length: 10 }, (_, index) => `metric_${index}`);
+
 /**
  * Creates the writers' runs in a new experiment, then sends every writer's batches through HTTP, all
- * writers at once. Writer i sends to `targets[i % targets.length]` (base URLs of the bench project on
- * one or several servers of the same instance).
+ * writers at once. Writer i sends to `targets[i % targets.length]` (the MLflow API of one server, or
+ * of several servers of the same instance). Each run gets, per key of INGEST_KEYS, the steps 0 to
+ * `batches * points / 10 - 1`; warm-up points have negative steps.
  */
-export async function runIngest(instance: BenchInstance, targets: string[], load: IngestLoad, experimentName: string): Promise<IngestResult> {
-  const { experiment_id } = (await mlflowCall(instance, "POST", "experiments/create", { name: experimentName })) as { experiment_id: string };
+export async function runIngest(targets: MlflowClient[], load: IngestLoad, experimentName: string): Promise<IngestResult> {
+  const setup = targets[0]!;
+  const { experiment_id } = (await setup.post("experiments/create", { name: experimentName })) as { experiment_id: string };
   const runIds = await Promise.all(
     Array.from({ length: load.writers }, async (_, writer) => {
-      const { run } = (await mlflowCall(instance, "POST", "runs/create", { experiment_id, run_name: `writer-${writer}` })) as {
+      const { run } = (await setup.post("runs/create", { experiment_id, run_name: `writer-${writer}` })) as {
         run: { info: { run_id: string } };
       };
       return run.info.run_id;
     }),
   );
-  // Ten metric keys per batch, as a training loop logging loss, accuracy, lr, ... per step.
   const batchBody = (runId: string, batch: number) => ({
     run_id: runId,
     metrics: Array.from({ length: load.points }, (_, index) => {
       const step = batch * (load.points / 10) + Math.floor(index / 10);
-      return { key: `metric_${index % 10}`, value: Math.sin(step + index), timestamp: 1_700_000_000_000 + step, step };
+      return { key: INGEST_KEYS[index % 10], value: Math.sin(step + index), timestamp: 1_700_000_000_000 + step, step };
     }),
   });
   // A warm-up batch per target (compiles the route there), at negative steps so it is not counted.
-  await Promise.all(targets.map((target) => post(target, instance.token, JSON.stringify(batchBody(runIds[0]!, -1)))));
+  await Promise.all(targets.map((target) => target.post("runs/log-batch", batchBody(runIds[0]!, -1))));
 
   // Bodies are serialized before the clock starts: the server is what is measured, and client and
   // server share this machine's cores.
   const bodies = runIds.map((runId) => Array.from({ length: load.batches }, (_, batch) => JSON.stringify(batchBody(runId, batch))));
-  const latencies: number[] = [];
-  const started = performance.now();
-  await Promise.all(
-    bodies.map(async (writerBodies, writer) => {
-      const target = targets[writer % targets.length]!;
-      for (const body of writerBodies) {
-        const sent = performance.now();
-        await post(target, instance.token, body);
-        latencies.push(performance.now() - sent);
-      }
-    }),
+  const measured = await closedLoop(load.writers, load.batches, (writer, batch) =>
+    targets[writer % targets.length]!.post("runs/log-batch", bodies[writer]![batch]),
   );
-  const seconds = (performance.now() - started) / 1000;
   const points = load.writers * load.batches * load.points;
-  latencies.sort((x, y) => x - y);
-  return { points, seconds, pointsPerSecond: Math.round(points / seconds), p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), runIds };
-}
-
-async function post(target: string, token: string, body: string): Promise<void> {
-  const response = await fetch(`${target}/api/2.0/mlflow/runs/log-batch`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body,
-  });
-  if (!response.ok) throw new Error(`log-batch: ${response.status} ${await response.text()}`);
-  await response.arrayBuffer();
+  const pointsPerSecond = Math.round(points / measured.seconds);
+  return { points, seconds: measured.seconds, pointsPerSecond, p50Ms: measured.p50Ms, p99Ms: measured.p99Ms, runIds };
 }
 
 /** How many of the measured points (steps ≥ 0) of these runs are stored. */

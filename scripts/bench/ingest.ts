@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { startBenchInstance } from "./instance";
 import { runIngest, storedPoints } from "./ingest-load";
+import { mlflowClient } from "./mlflow-client";
 
 const { values } = parseArgs({
   options: {
@@ -19,8 +20,9 @@ const { values } = parseArgs({
 const load = { writers: Number(values.writers), batches: Number(values.batches), points: Number(values.points) };
 
 const instance = await startBenchInstance();
+const client = mlflowClient(instance.url, instance.token);
 try {
-  const result = await runIngest(instance, [instance.url], load, "ingest");
+  const result = await runIngest([client], load, "ingest");
   const stored = await storedPoints(instance, result.runIds);
 
   console.log(`writers: ${load.writers}, batches per writer: ${load.batches}, points per batch: ${load.points}`);
@@ -30,5 +32,6 @@ try {
   console.log(`stored points: ${stored} (${stored === result.points ? "exactly once each" : `MISMATCH: expected ${result.points}`})`);
   if (stored !== result.points) process.exitCode = 1;
 } finally {
+  client.close();
   await instance.stop();
 }

@@ -22,10 +22,15 @@ export interface BenchInstance {
 
 /**
  * A disposable Tally (production build required) with one project and a read/write token; with
- * `replicas` > 1, that many servers on its one database (ports `port`, `port + 1`, …). `env` adds to
- * the servers' environment.
+ * `replicas` > 1, that many servers on its one database (ports `port`, `port + 1`, …). The database is
+ * a throwaway PostgreSQL of its own unless `databaseUrl` names an empty database to use instead; `env`
+ * adds to the servers' environment.
  */
-export async function startBenchInstance(port = 3400, replicas = 1, env: Record<string, string> = {}): Promise<BenchInstance> {
+export async function startBenchInstance(
+  port = 3400,
+  replicas = 1,
+  options: { databaseUrl?: string; env?: Record<string, string> } = {},
+): Promise<BenchInstance> {
   const server: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/serve-test-instance.ts"], {
     cwd: root,
     // Each server runs as `npm start` would: one web process per core unless TALLY_WEB_PROCESSES says otherwise.
@@ -34,7 +39,8 @@ export async function startBenchInstance(port = 3400, replicas = 1, env: Record<
       TALLY_TEST_PORT: String(port),
       TALLY_TEST_REPLICAS: String(replicas),
       TALLY_WEB_PROCESSES: process.env.TALLY_WEB_PROCESSES ?? String(availableParallelism()),
-      ...env,
+      ...(options.databaseUrl ? { TALLY_TEST_DATABASE_URL: options.databaseUrl } : {}),
+      ...options.env,
     },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,

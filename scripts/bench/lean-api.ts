@@ -61,7 +61,7 @@ async function measure(instance: BenchInstance, call: Call) {
 }
 
 async function round(lean: boolean): Promise<void> {
-  const instance = await startBenchInstance(3480, 1, { TALLY_LEAN_API: String(lean), TALLY_WEB_PROCESSES: "1" });
+  const instance = await startBenchInstance(3480, 1, { env: { TALLY_LEAN_API: String(lean), TALLY_WEB_PROCESSES: "1" } });
   try {
     const mlflow = (endpoint: string) => new URL(`${instance.url}/api/2.0/mlflow/${endpoint}`);
     const created = await fetch(mlflow("runs/create"), {

@@ -11,6 +11,7 @@
 import { parseArgs } from "node:util";
 import { startBenchInstance } from "./instance";
 import { runIngest, storedPoints, type IngestResult } from "./ingest-load";
+import { mlflowClient } from "./mlflow-client";
 
 const { values } = parseArgs({
   options: {
@@ -24,14 +25,15 @@ const load = { writers: Number(values.writers), batches: Number(values.batches),
 const rounds = Number(values.rounds);
 
 const instance = await startBenchInstance(3410, 2);
+const clients = instance.replicaUrls.map((url) => mlflowClient(url, instance.token));
 const results: Record<"one" | "two", IngestResult[]> = { one: [], two: [] };
 let mismatches = 0;
 try {
   console.log(`writers: ${load.writers}, batches per writer: ${load.batches}, points per batch: ${load.points}, rounds: ${rounds}`);
   for (let round = 1; round <= rounds; round++) {
     for (const setup of ["one", "two"] as const) {
-      const targets = setup === "one" ? [instance.replicaUrls[0]!] : instance.replicaUrls;
-      const result = await runIngest(instance, targets, load, `replicas-${setup}-${round}`);
+      const targets = setup === "one" ? [clients[0]!] : clients;
+      const result = await runIngest(targets, load, `replicas-${setup}-${round}`);
       const stored = await storedPoints(instance, result.runIds);
       if (stored !== result.points) mismatches++;
       results[setup].push(result);
@@ -48,5 +50,6 @@ try {
   console.log(mismatches === 0 ? "stored points: exactly once each" : `stored points: ${mismatches} measurement(s) with a MISMATCH`);
   if (mismatches) process.exitCode = 1;
 } finally {
+  for (const client of clients) client.close();
   await instance.stop();
 }

@@ -5,10 +5,10 @@ import { transaction, type Tx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
 import {
-  DEFAULT_EXPERIMENT_NAME,
   DEFAULT_EXPERIMENT_NUMBER,
   ensureDefaultExperiment,
   experimentArtifactRoot,
+  experimentOfProject,
   experimentSelect,
   findExperiment,
   toExperiment,
@@ -22,11 +22,7 @@ export async function getExperiment(access: ProjectAccess, experimentId: string)
 
 export async function getExperimentByName(access: ProjectAccess, name: string): Promise<Experiment> {
   assertScope(access, "project:read");
-  if (name === DEFAULT_EXPERIMENT_NAME) await ensureDefaultExperiment(access.project.id);
-  const experiment = await db().experiment.findUnique({
-    where: { projectId_name: { projectId: access.project.id, name } },
-    select: experimentSelect,
-  });
+  const experiment = await experimentOfProject(access.project.id, { name });
   if (!experiment) throw notFound(`Could not find experiment with name '${name}'`);
   return toExperiment(experiment);
 }

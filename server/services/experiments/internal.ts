@@ -1,6 +1,7 @@
 import { badInput, notFound } from "@/lib/errors";
 import { lifecycleStageOf } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
+import { pgPool } from "@/server/db/pool";
 import type { ProjectAccess } from "../access";
 import type { Experiment } from "./types";
 
@@ -20,13 +21,14 @@ export const experimentSelect = {
   tags: { select: { key: true, value: true }, orderBy: { key: "asc" } },
 } as const;
 
+/** An experiment row as Prisma (`experimentSelect`, times as bigint) or raw SQL (`EXPERIMENT_SQL`, numbers) reads it. */
 interface ExperimentRow {
   number: number;
   name: string;
   artifactLocation: string;
   lifecycleStage: string;
-  creationTime: bigint;
-  lastUpdateTime: bigint;
+  creationTime: bigint | number;
+  lastUpdateTime: bigint | number;
   tags: { key: string; value: string }[];
 }
 
@@ -70,15 +72,47 @@ export async function ensureDefaultExperiment(projectId: string): Promise<void> 
   });
 }
 
-/** The experiment row for an MLflow experiment id within the caller's project, or NOT_FOUND. */
-export async function findExperiment(access: ProjectAccess, experimentId: string) {
-  const number = Number(experimentId);
+/** The experiment's number for an MLflow experiment id; BAD_INPUT for anything but 1 to 9 digits. */
+export function experimentNumberOf(experimentId: string): number {
   if (!/^\d{1,9}$/.test(experimentId)) throw badInput(`Invalid experiment id '${experimentId}'`);
-  if (number === DEFAULT_EXPERIMENT_NUMBER) await ensureDefaultExperiment(access.project.id);
-  const experiment = await db().experiment.findUnique({
-    where: { projectId_number: { projectId: access.project.id, number } },
-    select: experimentSelect,
-  });
+  return Number(experimentId);
+}
+
+/** An experiment of a project by number or by name, with its tags, in one statement. */
+const EXPERIMENT_SQL = (by: "number" | "name") => `
+  SELECT x."id", x."number", x."name", x."artifactLocation", x."lifecycleStage", x."creationTime", x."lastUpdateTime",
+    COALESCE((SELECT json_agg(json_build_object('key', t."key", 'value', t."value") ORDER BY t."key")
+              FROM "ExperimentTag" t WHERE t."experimentId" = x."id"), '[]') AS "tags"
+  FROM "Experiment" x WHERE x."projectId" = $1 AND x."${by}" = $2`;
+const EXPERIMENT_BY_NUMBER_SQL = EXPERIMENT_SQL("number");
+const EXPERIMENT_BY_NAME_SQL = EXPERIMENT_SQL("name");
+
+export interface StoredExperiment extends ExperimentRow {
+  /** The internal key (the MLflow id is `number`). */
+  id: string;
+  creationTime: number;
+  lastUpdateTime: number;
+}
+
+/**
+ * An experiment of the project by MLflow id or by name, or null. The Default experiment is created
+ * the first time it is looked for and missing, so the usual lookup is one statement.
+ */
+export async function experimentOfProject(projectId: string, by: { number: number } | { name: string }): Promise<StoredExperiment | null> {
+  const [sql, value, isDefault] =
+    "number" in by
+      ? [EXPERIMENT_BY_NUMBER_SQL, by.number, by.number === DEFAULT_EXPERIMENT_NUMBER]
+      : [EXPERIMENT_BY_NAME_SQL, by.name, by.name === DEFAULT_EXPERIMENT_NAME];
+  const read = async () => (await pgPool().query<StoredExperiment>(sql, [projectId, value])).rows[0] ?? null;
+  const found = await read();
+  if (found || !isDefault) return found;
+  await ensureDefaultExperiment(projectId);
+  return read();
+}
+
+/** The experiment row for an MLflow experiment id within the caller's project, or NOT_FOUND. */
+export async function findExperiment(access: ProjectAccess, experimentId: string): Promise<StoredExperiment> {
+  const experiment = await experimentOfProject(access.project.id, { number: experimentNumberOf(experimentId) });
   if (!experiment) throw notFound(`No experiment with id=${experimentId} exists`);
   return experiment;
 }
@@ -88,10 +122,7 @@ export async function findExperiment(access: ProjectAccess, experimentId: string
  * of the project are left out (a search over them finds nothing, as in MLflow).
  */
 export async function experimentKeysOf(access: ProjectAccess, experimentIds: readonly string[]): Promise<string[]> {
-  const numbers = experimentIds.map((id) => {
-    if (!/^\d{1,9}$/.test(id)) throw badInput(`Invalid experiment id '${id}'`);
-    return Number(id);
-  });
+  const numbers = experimentIds.map(experimentNumberOf);
   if (numbers.includes(0)) await ensureDefaultExperiment(access.project.id);
   const rows = await db().experiment.findMany({
     where: { projectId: access.project.id, number: { in: numbers } },

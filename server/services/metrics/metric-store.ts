@@ -10,6 +10,15 @@ export interface MetricPointInput {
   datasetDigest?: string;
 }
 
+/**
+ * A query selecting at most one run, with a `"seq"` column, and its parameters ($1, $2, … in `sql`).
+ * It may lock the row (FOR SHARE), which then stays locked until the statement it joins ends.
+ */
+export interface RunSelection {
+  sql: string;
+  values: readonly unknown[];
+}
+
 export interface MetricPointView {
   key: string;
   value: number;
@@ -42,7 +51,8 @@ export interface MetricExtremes {
 
 /**
  * Metric history behind one interface (docs/architecture.md, "The metric hot path"): append-only
- * points plus the latest value per (run, key). PostgreSQL first; a columnar engine can implement the
+ * points plus the latest value per (run, key), which runs and search read from "LatestMetric" in their
+ * own statements. PostgreSQL first; a columnar engine can implement the
  * same contract later.
  */
 export interface MetricStore {
@@ -51,10 +61,19 @@ export interface MetricStore {
    * the batch); identical points already stored are skipped, never doubled.
    */
   append(tx: SqlTx, runSeq: number, points: MetricPointInput[]): Promise<void>;
-  latest(runSeqs: number[]): Promise<LatestMetricView[]>;
+  /**
+   * `append` on its own, with no transaction around it: one statement that also runs `run`, the
+   * caller's query for the run's row, and writes to the run it selects. False, having written
+   * nothing, when it selects none. Small requests thus take one round trip, check included.
+   */
+  appendToRun(run: RunSelection, points: MetricPointInput[]): Promise<boolean>;
   /** Min and max per (run, key) over every stored point of the given runs. */
   extremes(runSeqs: number[]): Promise<MetricExtremes[]>;
-  history(runSeq: number, key: string, page: { offset: number; limit: number }): Promise<MetricPointView[]>;
+  /**
+   * A page of the points of `key` of the run `run` selects, ordered by (timestamp, step, value), in
+   * one statement with the selection; null when it selects no run.
+   */
+  history(run: RunSelection, key: string, page: { offset: number; limit: number }): Promise<MetricPointView[] | null>;
   /** At most `buckets` buckets over the step range, computed in the database. */
   downsample(runSeq: number, key: string, buckets: number): Promise<MetricBucket[]>;
   /**

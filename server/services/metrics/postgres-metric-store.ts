@@ -4,51 +4,23 @@ import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointInput, 
 
 /**
  * Points go in as one statement of INSERT … SELECT FROM unnest(arrays), points and latest values
- * together: a single round trip per batch, whatever its size. The primary key (run, key, step,
- * timestamp, value) turns retried points into no-ops.
+ * together: a single round trip per batch, whatever its size (`appendToRun` adds the run's check to
+ * that statement). The primary key (run, key, step, timestamp, value) turns retried points into no-ops.
  */
 export const postgresMetricStore: MetricStore = {
   async append(tx, runSeq, points) {
     if (points.length === 0) return;
-    // Number arrays go as PostgreSQL array literals built here (JS prints doubles exactly, and NaN
-    // and ±Infinity in the spelling float8 accepts); the optional columns go as NULL when no point
-    // has them, which unnest pads with NULLs. Both spare the driver per-element work on the hot path.
-    const optional = (pick: (point: MetricPointInput) => string | undefined) =>
-      points.some((point) => pick(point) !== undefined) ? points.map((point) => pick(point) ?? null) : null;
-    const numbers = (from: readonly MetricPointInput[], pick: (point: MetricPointInput) => number) => `{${from.map(pick).join(",")}}`;
-    const latest = latestPerKey(points);
-    // One statement: the points, and the newest point per key, which replaces the stored latest value
-    // only when it is newer by MLflow's order (step, timestamp, value).
-    await tx.query(
-      `WITH stored AS (
-         INSERT INTO "MetricPoint" ("runSeq", "key", "value", "timestamp", "step", "modelId", "datasetName", "datasetDigest")
-         SELECT $1, p.key, p.value, p.ts, p.step, p.model_id, p.dataset_name, p.dataset_digest
-         FROM unnest($2::text[], $3::float8[], $4::int8[], $5::int8[], $6::text[], $7::text[], $8::text[])
-           AS p(key, value, ts, step, model_id, dataset_name, dataset_digest)
-         ON CONFLICT DO NOTHING
-       )
-       INSERT INTO "LatestMetric" ("runSeq", "key", "value", "timestamp", "step")
-       SELECT $1, l.key, l.value, l.ts, l.step
-       FROM unnest($9::text[], $10::float8[], $11::int8[], $12::int8[]) AS l(key, value, ts, step)
-       ON CONFLICT ("runSeq", "key") DO UPDATE
-         SET "value" = EXCLUDED."value", "timestamp" = EXCLUDED."timestamp", "step" = EXCLUDED."step"
-         WHERE ("LatestMetric"."step", "LatestMetric"."timestamp", "LatestMetric"."value")
-             < (EXCLUDED."step", EXCLUDED."timestamp", EXCLUDED."value")`,
-      [
-        runSeq,
-        points.map((point) => point.key),
-        numbers(points, (point) => point.value),
-        numbers(points, (point) => point.timestamp),
-        numbers(points, (point) => point.step),
-        optional((point) => point.modelId),
-        optional((point) => point.datasetName),
-        optional((point) => point.datasetDigest),
-        latest.map((point) => point.key),
-        numbers(latest, (point) => point.value),
-        numbers(latest, (point) => point.timestamp),
-        numbers(latest, (point) => point.step),
-      ],
+    const statement = appendStatement(points, { seq: "$1", from: "", firstParam: 2 });
+    await tx.query(`WITH stored AS (${statement.points}) ${statement.latest}`, [runSeq, ...statement.values]);
+  },
+
+  async appendToRun(run, points) {
+    const statement = appendStatement(points, { seq: `run."seq"`, from: "run, ", firstParam: run.values.length + 1 });
+    const found = await pgPool().query(
+      `WITH run AS (${run.sql}), stored AS (${statement.points}), latest AS (${statement.latest}) SELECT 1 FROM run`,
+      [...run.values, ...statement.values],
     );
+    return found.rows.length > 0;
   },
 
   async sampledSteps(runSeqs, key, range, maxResults) {
@@ -67,16 +39,6 @@ export const postgresMetricStore: MetricStore = {
     return result.rows;
   },
 
-  async latest(runSeqs) {
-    if (runSeqs.length === 0) return [];
-    const result = await pgPool().query<LatestMetricView>(
-      `SELECT "runSeq", "key", "value", "timestamp", "step" FROM "LatestMetric"
-       WHERE "runSeq" = ANY($1::int8[]) ORDER BY "runSeq", "key"`,
-      [runSeqs],
-    );
-    return result.rows;
-  },
-
   async extremes(runSeqs) {
     if (runSeqs.length === 0) return [];
     const result = await pgPool().query<MetricExtremes>(
@@ -90,15 +52,22 @@ export const postgresMetricStore: MetricStore = {
     return result.rows;
   },
 
-  async history(runSeq, key, page) {
-    const result = await pgPool().query<MetricPointView>(
-      `SELECT "key", "value", "timestamp", "step" FROM "MetricPoint"
-       WHERE "runSeq" = $1 AND "key" = $2
-       ORDER BY "timestamp", "step", "value"
-       LIMIT $3 OFFSET $4`,
-      [runSeq, key, page.limit, page.offset],
+  async history(run, key, page) {
+    const first = run.values.length + 1;
+    // One row of NULLs when the run has no such points, none when there is no run.
+    const result = await pgPool().query<{ [K in keyof MetricPointView]: MetricPointView[K] | null }>(
+      `WITH run AS (${run.sql})
+       SELECT p."key", p."value", p."timestamp", p."step" FROM run
+       LEFT JOIN LATERAL (
+         SELECT "key", "value", "timestamp", "step" FROM "MetricPoint"
+         WHERE "runSeq" = run."seq" AND "key" = $${first}
+         ORDER BY "timestamp", "step", "value"
+         LIMIT $${first + 1} OFFSET $${first + 2}
+       ) p ON true`,
+      [...run.values, key, page.limit, page.offset],
     );
-    return result.rows;
+    if (result.rows.length === 0) return null;
+    return result.rows.flatMap((row) => (row.key === null ? [] : [row as MetricPointView]));
   },
 
   async downsample(runSeq, key, buckets) {
@@ -119,6 +88,51 @@ export const postgresMetricStore: MetricStore = {
   },
 };
 
+
+
+/**
+ * The two inserts of an append, to be run as one statement: the points, and the newest point per key,
+ * which replaces the stored latest value only when it is newer by MLflow's order (step, timestamp,
+ * value). `seq` is the SQL of the run's seq (a parameter, or a column of the run selected in `from`);
+ * the values are numbered from `firstParam`.
+ */
+function appendStatement(points: readonly MetricPointInput[], run: { seq: string; from: string; firstParam: number }) {
+  // Number arrays go as PostgreSQL array literals built here (JS prints doubles exactly, and NaN
+  // and ±Infinity in the spelling float8 accepts); the optional columns go as NULL when no point
+  // has them, which unnest pads with NULLs. Both spare the driver per-element work on the hot path.
+  const optional = (pick: (point: MetricPointInput) => string | undefined) =>
+    points.some((point) => pick(point) !== undefined) ? points.map((point) => pick(point) ?? null) : null;
+  const numbers = (from: readonly MetricPointInput[], pick: (point: MetricPointInput) => number) => `{${from.map(pick).join(",")}}`;
+  const latest = latestPerKey(points);
+  const $ = (index: number) => `$${run.firstParam + index}`;
+  return {
+    points: `INSERT INTO "MetricPoint" ("runSeq", "key", "value", "timestamp", "step", "modelId", "datasetName", "datasetDigest")
+      SELECT ${run.seq}, p.key, p.value, p.ts, p.step, p.model_id, p.dataset_name, p.dataset_digest
+      FROM ${run.from}unnest(${$(0)}::text[], ${$(1)}::float8[], ${$(2)}::int8[], ${$(3)}::int8[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[])
+        AS p(key, value, ts, step, model_id, dataset_name, dataset_digest)
+      ON CONFLICT DO NOTHING`,
+    latest: `INSERT INTO "LatestMetric" ("runSeq", "key", "value", "timestamp", "step")
+      SELECT ${run.seq}, l.key, l.value, l.ts, l.step
+      FROM ${run.from}unnest(${$(7)}::text[], ${$(8)}::float8[], ${$(9)}::int8[], ${$(10)}::int8[]) AS l(key, value, ts, step)
+      ON CONFLICT ("runSeq", "key") DO UPDATE
+        SET "value" = EXCLUDED."value", "timestamp" = EXCLUDED."timestamp", "step" = EXCLUDED."step"
+        WHERE ("LatestMetric"."step", "LatestMetric"."timestamp", "LatestMetric"."value")
+            < (EXCLUDED."step", EXCLUDED."timestamp", EXCLUDED."value")`,
+    values: [
+      points.map((point) => point.key),
+      numbers(points, (point) => point.value),
+      numbers(points, (point) => point.timestamp),
+      numbers(points, (point) => point.step),
+      optional((point) => point.modelId),
+      optional((point) => point.datasetName),
+      optional((point) => point.datasetDigest),
+      latest.map((point) => point.key),
+      numbers(latest, (point) => point.value),
+      numbers(latest, (point) => point.timestamp),
+      numbers(latest, (point) => point.step),
+    ],
+  };
+}
 
 
 /**

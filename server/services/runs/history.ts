@@ -28,11 +28,22 @@ export async function getMetricHistory(
   input: { runId: string; key: string; maxResults?: number; pageToken?: string },
 ): Promise<{ metrics: MetricPoint[]; nextPageToken?: string }> {
   assertScope(access, "project:read");
-  const run = await findRun(access, input.runId);
-  const limit = Math.min(input.maxResults ?? MAX_HISTORY_PAGE, MAX_HISTORY_PAGE);
-  if (limit < 1) throw badInput("max_results must be positive");
-  const offset = decodeOffset(input.pageToken);
-  const points = await metricStore().history(Number(run.seq), input.key, { offset, limit: limit + 1 });
+  let limit: number, offset: number;
+  try {
+    limit = Math.min(input.maxResults ?? MAX_HISTORY_PAGE, MAX_HISTORY_PAGE);
+    if (limit < 1) throw badInput("max_results must be positive");
+    offset = decodeOffset(input.pageToken);
+  } catch (refusal) {
+    // A run that does not exist is the first thing to say, as for every run request.
+    await findRun(access, input.runId);
+    throw refusal;
+  }
+  const run = {
+    sql: `SELECT "seq" FROM "Run" WHERE "id" = $1 AND "projectId" = $2`,
+    values: [input.runId, access.project.id],
+  };
+  const points = await metricStore().history(run, input.key, { offset, limit: limit + 1 });
+  if (!points) throw notFound(`Run with id=${input.runId} not found`);
   const page = points.slice(0, limit);
   return {
     metrics: page.map(({ key, value, timestamp, step }) => ({ key, value, timestamp, step })),

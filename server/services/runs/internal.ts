@@ -1,103 +1,108 @@
 import { notFound } from "@/lib/errors";
 import { lifecycleStageOf, runStatusOf } from "@/lib/tracking-states";
-import { db } from "@/server/db/client";
+import { pgPool } from "@/server/db/pool";
 import type { ProjectAccess } from "../access";
-import { metricStore } from "../metrics";
-import type { KeyValue, MetricPoint, Run, RunInfo } from "./types";
+import type { Dataset, KeyValue, Run, RunInfo } from "./types";
 
 /**
  * Unguarded reads of runs for other services, which check the caller's scope themselves. They are
  * not in the public index: an edge reaches runs only through a function that asserts a scope.
  */
 
-export const runInfoSelect = {
-  id: true,
-  seq: true,
-  name: true,
-  userId: true,
-  status: true,
-  startTime: true,
-  endTime: true,
-  artifactUri: true,
-  lifecycleStage: true,
-  experiment: { select: { number: true } },
-} as const;
+/** A run's own columns, with its experiment's MLflow id; `r` is the run, `e` its experiment. */
+export const RUN_INFO_COLUMNS = `r."id", r."seq", r."name", r."userId", r."status", r."startTime", r."endTime", r."artifactUri",
+  r."lifecycleStage", e."number" AS "experimentNumber"`;
 
-interface RunInfoRow {
+/** A run row as RUN_INFO_COLUMNS reads it (int8 columns arrive as numbers, server/db/pool.ts). */
+export interface RunInfoRow {
   id: string;
+  seq: number;
   name: string;
   userId: string;
   status: string;
-  startTime: bigint;
-  endTime: bigint | null;
+  startTime: number;
+  endTime: number | null;
   artifactUri: string;
   lifecycleStage: string;
-  experiment: { number: number };
+  experimentNumber: number;
 }
 
 export function toRunInfo(row: RunInfoRow): RunInfo {
   return {
     id: row.id,
     name: row.name,
-    experimentId: String(row.experiment.number),
+    experimentId: String(row.experimentNumber),
     userId: row.userId,
     status: runStatusOf(row.status),
-    startTime: Number(row.startTime),
-    endTime: row.endTime !== null ? Number(row.endTime) : null,
+    startTime: row.startTime,
+    endTime: row.endTime,
     artifactUri: row.artifactUri,
     lifecycleStage: lifecycleStageOf(row.lifecycleStage),
   };
 }
 
 /** A run of the caller's project, or NOT_FOUND (runs of other projects do not exist for it). */
-export async function findRun(access: ProjectAccess, runId: string) {
-  const run = await db().run.findFirst({ where: { id: runId, projectId: access.project.id }, select: runInfoSelect });
+export async function findRun(access: ProjectAccess, runId: string): Promise<RunInfoRow> {
+  const found = await pgPool().query<RunInfoRow>(
+    `SELECT ${RUN_INFO_COLUMNS} FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId"
+     WHERE r."id" = $1 AND r."projectId" = $2`,
+    [runId, access.project.id],
+  );
+  const run = found.rows[0];
   if (!run) throw notFound(`Run with id=${runId} not found`);
   return run;
+}
+
+/**
+ * Whole runs in one statement: what was logged to each run comes aggregated as JSON, sorted as the
+ * answer lists it (metrics, params and tags by key; inputs, model inputs and outputs by their key).
+ * Metrics, params and tags come as [key, value, ...] arrays, the shortest form to send and parse.
+ */
+const RUNS_SQL = `
+  SELECT ${RUN_INFO_COLUMNS},
+    (SELECT json_agg(json_build_array(m."key", m."value", m."timestamp", m."step") ORDER BY m."key")
+       FROM "LatestMetric" m WHERE m."runSeq" = r."seq") AS "metrics",
+    (SELECT json_agg(json_build_array(p."key", p."value") ORDER BY p."key") FROM "Param" p WHERE p."runId" = r."id") AS "params",
+    (SELECT json_agg(json_build_array(t."key", t."value") ORDER BY t."key") FROM "RunTag" t WHERE t."runId" = r."id") AS "tags",
+    (SELECT json_agg(json_build_object('tags', i."tags", 'name', d."name", 'digest', d."digest", 'sourceType', d."sourceType",
+                                       'source', d."source", 'schema', d."schema", 'profile', d."profile") ORDER BY i."datasetId")
+       FROM "RunInput" i JOIN "Dataset" d ON d."id" = i."datasetId" WHERE i."runId" = r."id") AS "inputs",
+    (SELECT json_agg(mi."modelId" ORDER BY mi."modelId") FROM "RunModelInput" mi WHERE mi."runId" = r."id") AS "modelInputs",
+    (SELECT json_agg(json_build_array(o."modelId", o."step") ORDER BY o."modelId") FROM "RunOutput" o WHERE o."runId" = r."id") AS "outputs"
+  FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId"
+  WHERE r."id" = ANY($1::text[]) AND r."projectId" = $2`;
+
+interface RunRow extends RunInfoRow {
+  /** [key, value, timestamp, step]; PostgreSQL's JSON spells NaN and the infinities as strings. */
+  metrics: [string, number | string, number, number][] | null;
+  params: [string, string][] | null;
+  tags: [string, string][] | null;
+  inputs: (Omit<Dataset, "schema" | "profile"> & { tags: KeyValue[]; schema: string | null; profile: string | null })[] | null;
+  modelInputs: string[] | null;
+  outputs: [string, number][] | null;
+}
+
+const keyValues = (pairs: [string, string][] | null): KeyValue[] => (pairs ?? []).map(([key, value]) => ({ key, value }));
+
+function toRun(row: RunRow): Run {
+  return {
+    ...toRunInfo(row),
+    metrics: (row.metrics ?? []).map(([key, value, timestamp, step]) => ({ key, value: Number(value), timestamp, step })),
+    params: keyValues(row.params),
+    tags: keyValues(row.tags),
+    datasetInputs: (row.inputs ?? []).map(({ tags, schema, profile, ...dataset }) => ({
+      dataset: { ...dataset, ...(schema !== null ? { schema } : {}), ...(profile !== null ? { profile } : {}) },
+      tags,
+    })),
+    modelInputs: (row.modelInputs ?? []).map((modelId) => ({ modelId })),
+    modelOutputs: (row.outputs ?? []).map(([modelId, step]) => ({ modelId, step })),
+  };
 }
 
 /** Whole runs for the given ids (in that order), confined to the caller's project; unknown ids are left out. */
 export async function loadRuns(access: ProjectAccess, runIds: string[]): Promise<Run[]> {
   if (runIds.length === 0) return [];
-  const rows = await db().run.findMany({
-    where: { id: { in: runIds }, projectId: access.project.id },
-    select: {
-      ...runInfoSelect,
-      params: { select: { key: true, value: true }, orderBy: { key: "asc" } },
-      tags: { select: { key: true, value: true }, orderBy: { key: "asc" } },
-      inputs: { select: { tags: true, dataset: true } },
-      modelInputs: { select: { modelId: true }, orderBy: { modelId: "asc" } },
-      outputs: { select: { modelId: true, step: true } },
-    },
-  });
-  const latest = await metricStore().latest(rows.map((row) => Number(row.seq)));
-  const metricsBySeq = new Map<number, MetricPoint[]>();
-  for (const { runSeq, key, value, timestamp, step } of latest) {
-    metricsBySeq.set(runSeq, [...(metricsBySeq.get(runSeq) ?? []), { key, value, timestamp, step }]);
-  }
-  const byId = new Map(
-    rows.map((row): [string, Run] => [
-      row.id,
-      {
-        ...toRunInfo(row),
-        metrics: metricsBySeq.get(Number(row.seq)) ?? [],
-        params: row.params,
-        tags: row.tags,
-        datasetInputs: row.inputs.map((input) => ({
-          dataset: {
-            name: input.dataset.name,
-            digest: input.dataset.digest,
-            sourceType: input.dataset.sourceType,
-            source: input.dataset.source,
-            ...(input.dataset.schema !== null ? { schema: input.dataset.schema } : {}),
-            ...(input.dataset.profile !== null ? { profile: input.dataset.profile } : {}),
-          },
-          tags: input.tags as KeyValue[],
-        })),
-        modelInputs: row.modelInputs,
-        modelOutputs: row.outputs.map((output) => ({ modelId: output.modelId, step: Number(output.step) })),
-      },
-    ]),
-  );
+  const rows = await pgPool().query<RunRow>(RUNS_SQL, [runIds, access.project.id]);
+  const byId = new Map(rows.rows.map((row) => [row.id, toRun(row)]));
   return runIds.flatMap((id) => byId.get(id) ?? []);
 }

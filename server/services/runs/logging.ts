@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { badInput, notFound } from "@/lib/errors";
 import type { MetricInput } from "@/lib/schemas/mlflow";
 import { db } from "@/server/db/client";
-import { withPgTransaction } from "@/server/db/pool";
+import { pgPool, withPgTransaction } from "@/server/db/pool";
 import { metrics } from "@/server/observability/metrics";
 import type { SqlTx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
-import { metricStore } from "../metrics";
+import { metricStore, type MetricPointInput, type RunSelection } from "../metrics";
 import { findRun } from "./internal";
 import { assertActive, auditRunRename, RUN_NAME_TAG } from "./runs";
 import type { DatasetInput } from "./types";
@@ -21,42 +21,128 @@ export interface LogBatchInput {
  * The one write path for metrics, params and tags (log-metric, log-parameter, set-tag and log-batch
  * all come here). All of a batch is stored, or none of it: a changed param rolls everything back.
  * A rename through the mlflow.runName tag is audited in the same transaction.
+ *
+ * The small requests the mlflow client sends one by one (one metric or a batch of only metrics, only
+ * tags, or a single param) are first tried as one statement that checks the run and writes; anything
+ * it cannot finish (a refusal, a param already logged) goes the transactional way, which says why.
  */
 export async function logBatch(access: ProjectAccess, runId: string, batch: LogBatchInput): Promise<void> {
   assertScope(access, "runs:write");
-  await withPgTransaction(async (tx) => {
-    const run = await tx.query<{ seq: number; name: string; lifecycleStage: string }>(
-      `SELECT "seq", "name", "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR SHARE`,
-      [runId, access.project.id],
-    );
-    const row = run.rows[0];
-    if (!row) throw notFound(`Run with id=${runId} not found`);
-    assertActive({ id: runId, lifecycleStage: row.lifecycleStage });
-    await assertModelsInProject(tx, access, batch.metrics);
-    if (batch.params.length) await logParams(tx, runId, batch.params);
-    if (batch.tags.length) await setTags(tx, access, { id: runId, name: row.name }, batch.tags);
-    if (batch.metrics.length) {
-      await metricStore().append(
-        tx,
-        row.seq,
-        batch.metrics.map((metric) => ({
-          key: metric.key,
-          value: metric.value,
-          timestamp: metric.timestamp,
-          step: metric.step,
-          modelId: metric.model_id,
-          datasetName: metric.dataset_name,
-          datasetDigest: metric.dataset_digest,
-        })),
-      );
-    }
-  });
+  if (!(await writeInOneStatement(access, runId, batch))) await writeInTransaction(access, runId, batch);
   metrics().ingestPoints.inc(batch.metrics.length);
 }
 
 /**
+ * The run when it may be written to: of the caller's project and active. FOR SHARE holds off a
+ * delete or an update of the run until the write commits.
+ */
+const activeRun = (access: ProjectAccess, runId: string): RunSelection => ({
+  sql: `SELECT "id", "seq" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 AND "lifecycleStage" = 'active' FOR SHARE`,
+  values: [runId, access.project.id],
+});
+
+/**
+ * True when the batch is stored. Only batches that one statement stores whole or not at all are
+ * tried: a rename needs its audit event, a model_id its check, and of params only a single one
+ * alone, whose refusal leaves nothing else written.
+ */
+async function writeInOneStatement(access: ProjectAccess, runId: string, batch: LogBatchInput): Promise<boolean> {
+  const { metrics: points, params, tags } = batch;
+  const run = activeRun(access, runId);
+  if (points.length > 0 && params.length === 0 && tags.length === 0 && !points.some((point) => point.model_id)) {
+    return metricStore().appendToRun(run, points.map(toPointInput));
+  }
+  if (tags.length > 0 && points.length === 0 && params.length === 0 && !tags.some((tag) => tag.key === RUN_NAME_TAG)) {
+    const unique = uniqueTags(tags);
+    const written = await pgPool().query(
+      `WITH run AS (${run.sql})
+       INSERT INTO "RunTag" ("runId", "key", "value")
+       SELECT run."id", t.key, t.value FROM run, unnest($3::text[], $4::text[]) AS t(key, value)
+       ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
+       RETURNING 1`,
+      [...run.values, unique.map(([key]) => key), unique.map(([, value]) => value)],
+    );
+    return written.rows.length > 0;
+  }
+  if (params.length === 1 && points.length === 0 && tags.length === 0) {
+    // Inserted, or not: a param already logged (with this value or another) is for the transaction to judge.
+    const written = await pgPool().query(
+      `WITH run AS (${run.sql})
+       INSERT INTO "Param" ("runId", "key", "value") SELECT run."id", $3, $4 FROM run
+       ON CONFLICT DO NOTHING RETURNING 1`,
+      [...run.values, params[0]!.key, params[0]!.value],
+    );
+    return written.rows.length > 0;
+  }
+  return false;
+}
+
+/**
+ * Locks the run (FOR SHARE: a delete or update of the run waits for the batch) and, when it is
+ * active, inserts the params (the new ones: params are immutable) and upserts the tags, in one
+ * statement. The caller refuses the batch, rolling all of it back, when the run is missing or not
+ * active, or when a param was logged before with another value.
+ */
+const WRITE_PARAMS_AND_TAGS_SQL = `
+  WITH run AS (
+    SELECT "id", "seq", "name", "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR SHARE
+  ), writable AS (
+    SELECT "id" FROM run WHERE "lifecycleStage" = 'active'
+  ), params AS (
+    INSERT INTO "Param" ("runId", "key", "value")
+    SELECT w."id", p.key, p.value FROM writable w, unnest($3::text[], $4::text[]) AS p(key, value)
+    ON CONFLICT DO NOTHING RETURNING 1
+  ), tags AS (
+    INSERT INTO "RunTag" ("runId", "key", "value")
+    SELECT w."id", t.key, t.value FROM writable w, unnest($5::text[], $6::text[]) AS t(key, value)
+    ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
+  )
+  SELECT "seq", "name", "lifecycleStage", (SELECT count(*) FROM params)::int AS "paramsInserted" FROM run`;
+
+async function writeInTransaction(access: ProjectAccess, runId: string, batch: LogBatchInput): Promise<void> {
+  const tags = uniqueTags(batch.tags);
+  await withPgTransaction(async (tx) => {
+    const written = await tx.query<{ seq: number; name: string; lifecycleStage: string; paramsInserted: number }>(WRITE_PARAMS_AND_TAGS_SQL, [
+      runId,
+      access.project.id,
+      batch.params.map((param) => param.key),
+      batch.params.map((param) => param.value),
+      tags.map(([key]) => key),
+      tags.map(([, value]) => value),
+    ]);
+    const run = written.rows[0];
+    if (!run) throw notFound(`Run with id=${runId} not found`);
+    assertActive({ id: runId, lifecycleStage: run.lifecycleStage });
+    await assertModelsInProject(tx, access, batch.metrics);
+    // Every param inserted: nothing to compare (the usual case). Otherwise (a key logged before, or
+    // twice in this batch) the stored values, read after the insert, so that a param another request
+    // logged meanwhile is compared too.
+    if (run.paramsInserted < batch.params.length) await assertParamsUnchanged(tx, runId, batch.params);
+    const runName = tags.find(([key]) => key === RUN_NAME_TAG)?.[1];
+    if (runName && runName !== run.name) {
+      await tx.query(`UPDATE "Run" SET "name" = $2 WHERE "id" = $1`, [runId, runName]);
+      await auditRunRename(tx, access, runId, { before: run.name, after: runName });
+    }
+    if (batch.metrics.length) await metricStore().append(tx, run.seq, batch.metrics.map(toPointInput));
+  });
+}
+
+const toPointInput = (metric: MetricInput): MetricPointInput => ({
+  key: metric.key,
+  value: metric.value,
+  timestamp: metric.timestamp,
+  step: metric.step,
+  modelId: metric.model_id,
+  datasetName: metric.dataset_name,
+  datasetDigest: metric.dataset_digest,
+});
+
+/** Later values win within a batch; one row per key keeps the upsert valid. */
+const uniqueTags = (tags: { key: string; value: string }[]) => [...new Map(tags.map((tag) => [tag.key, tag.value]))];
+
+/**
  * Points logged with a model_id also count as that logged model's metrics, so every model named
- * must be of the caller's project; otherwise the whole batch is refused before anything is written.
+ * must be of the caller's project; otherwise the whole batch is refused and nothing is kept.
  */
 async function assertModelsInProject(tx: SqlTx, access: ProjectAccess, metrics: MetricInput[]) {
   const modelIds = [...new Set(metrics.flatMap((metric) => (metric.model_id ? [metric.model_id] : [])))];
@@ -71,17 +157,10 @@ async function assertModelsInProject(tx: SqlTx, access: ProjectAccess, metrics: 
 }
 
 /** Params are immutable: the same value again is fine, a different one is refused. */
-async function logParams(tx: SqlTx, runId: string, params: { key: string; value: string }[]) {
-  const keys = params.map((param) => param.key);
-  await tx.query(
-    `INSERT INTO "Param" ("runId", "key", "value")
-     SELECT $1, p.key, p.value FROM unnest($2::text[], $3::text[]) AS p(key, value)
-     ON CONFLICT DO NOTHING`,
-    [runId, keys, params.map((param) => param.value)],
-  );
+async function assertParamsUnchanged(tx: SqlTx, runId: string, params: { key: string; value: string }[]) {
   const stored = await tx.query<{ key: string; value: string }>(
     `SELECT "key", "value" FROM "Param" WHERE "runId" = $1 AND "key" = ANY($2::text[])`,
-    [runId, keys],
+    [runId, params.map((param) => param.key)],
   );
   const storedValues = new Map(stored.rows.map((param) => [param.key, param.value]));
   for (const param of params) {
@@ -91,22 +170,6 @@ async function logParams(tx: SqlTx, runId: string, params: { key: string; value:
         `Changing param values is not allowed. Param with key='${param.key}' was already logged with value='${existing}' for run ID='${runId}'. Attempted logging new value '${param.value}'.`,
       );
     }
-  }
-}
-
-async function setTags(tx: SqlTx, access: ProjectAccess, run: { id: string; name: string }, tags: { key: string; value: string }[]) {
-  // Later values win within a batch; one row per key keeps the upsert valid.
-  const unique = [...new Map(tags.map((tag) => [tag.key, tag.value]))];
-  await tx.query(
-    `INSERT INTO "RunTag" ("runId", "key", "value")
-     SELECT $1, t.key, t.value FROM unnest($2::text[], $3::text[]) AS t(key, value)
-     ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"`,
-    [run.id, unique.map(([key]) => key), unique.map(([, value]) => value)],
-  );
-  const runName = unique.find(([key]) => key === RUN_NAME_TAG)?.[1];
-  if (runName && runName !== run.name) {
-    await tx.query(`UPDATE "Run" SET "name" = $2 WHERE "id" = $1`, [run.id, runName]);
-    await auditRunRename(tx, access, run.id, { before: run.name, after: runName });
   }
 }
 

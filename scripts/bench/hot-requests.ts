@@ -1,0 +1,158 @@
+/**
+ * node --import tsx scripts/bench/hot-requests.ts [--workload log-metric|runs-get] [--clients 8] [--seconds 10]
+ *   [--cpu-prof-dir DIR]
+ *
+ * One small MLflow request at a time per client, `clients` keep-alive clients at once, against a
+ * fresh production instance (run `npx next build` first): single-point runs/log-metric (each request
+ * a new step of one run) or runs/get of a run with ten metrics, ten params and a few tags. Prints
+ * requests/s, latency p50/p99 and the server's CPU time per request (the number a busy machine
+ * distorts least). With --cpu-prof-dir the server writes a V8 CPU profile of the measured load there
+ * (cpu-profile-preload.mjs; summarize it with scripts/cpu-profile-summary.ts).
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { mlflowCall, percentile, startBenchInstance } from "./instance";
+
+const { values } = parseArgs({
+  options: {
+    workload: { type: "string", default: "log-metric" },
+    clients: { type: "string", default: "8" },
+    seconds: { type: "string", default: "10" },
+    "cpu-prof-dir": { type: "string" },
+  },
+});
+const workload = values.workload;
+if (workload !== "log-metric" && workload !== "runs-get") throw new Error(`unknown workload ${workload}`);
+const clients = Number(values.clients);
+const seconds = Number(values.seconds);
+if (values["cpu-prof-dir"]) {
+  // Read by the processes the instance spawns (this one has started already). Node 20 refuses
+  // --cpu-prof in NODE_OPTIONS, so a preload starts the same profiler.
+  process.env.TALLY_CPU_PROF_DIR = path.resolve(values["cpu-prof-dir"]);
+  process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import ${path.join(import.meta.dirname, "cpu-profile-preload.mjs")}`.trim();
+}
+
+const instance = await startBenchInstance(3450);
+const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
+
+function send(method: "GET" | "POST", path: string, body?: string): Promise<void> {
+  const url = new URL(`${instance.url}/api/2.0/mlflow/${path}`);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      url,
+      {
+        method,
+        agent,
+        headers: {
+          authorization: `Bearer ${instance.token}`,
+          ...(body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {}),
+        },
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () => (response.statusCode === 200 ? resolve() : reject(new Error(`${path}: ${response.statusCode}`))));
+      },
+    );
+    request.on("error", reject);
+    request.end(body);
+  });
+}
+
+/** This process's descendants that run scripts/serve.ts: the instance's servers (and no one else's). */
+function serverPids(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const parent = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found: number[] = [];
+  const visit = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      try {
+        if (readFileSync(`/proc/${child}/cmdline`, "utf8").includes("scripts/serve.ts")) found.push(child);
+      } catch {
+        // the process ended while we looked
+      }
+      visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+/** User and system CPU time of a process so far, in seconds (clock ticks are 1/100 s on Linux). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+try {
+  const { experiment_id } = (await mlflowCall(instance, "POST", "experiments/create", { name: `hot-${workload}` })) as { experiment_id: string };
+  const { run } = (await mlflowCall(instance, "POST", "runs/create", { experiment_id, run_name: "hot" })) as { run: { info: { run_id: string } } };
+  const runId = run.info.run_id;
+  await mlflowCall(instance, "POST", "runs/log-batch", {
+    run_id: runId,
+    metrics: Array.from({ length: 10 }, (_, index) => ({ key: `metric_${index}`, value: index / 10, timestamp: 1_700_000_000_000, step: 0 })),
+    params: Array.from({ length: 10 }, (_, index) => ({ key: `param_${index}`, value: String(index) })),
+    tags: [{ key: "team", value: "bench" }, { key: "stage", value: "train" }],
+  });
+
+  let step = 1;
+  const request =
+    workload === "log-metric"
+      ? () => {
+          const current = step++;
+          return send("POST", "runs/log-metric", JSON.stringify({ run_id: runId, key: "loss", value: 1 / current, timestamp: 1_700_000_000_000 + current, step: current }));
+        }
+      : () => send("GET", `runs/get?run_id=${runId}`);
+
+  // Warm-up: compiles the route and fills the token cache.
+  for (let index = 0; index < 200; index++) await request();
+  const servers = serverPids(process.pid);
+  const profiled = values["cpu-prof-dir"] ? servers : [];
+  for (const pid of profiled) process.kill(pid, "SIGUSR2");
+  const cpuBefore = servers.map(cpuSeconds);
+
+  const latencies: number[] = [];
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < deadline) {
+        const sent = performance.now();
+        await request();
+        latencies.push(performance.now() - sent);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const serverCpu = servers.map(cpuSeconds).reduce((sum, seconds, index) => sum + seconds - cpuBefore[index]!, 0);
+  latencies.sort((a, b) => a - b);
+  console.log(
+    `${workload}: ${latencies.length} requests in ${elapsed.toFixed(1)} s with ${clients} clients: ` +
+      `${Math.round(latencies.length / elapsed)} requests/s, p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms; ` +
+      // CPU time is what a busy machine does not distort: the server's own, per request.
+      `server CPU ${((1000 * serverCpu) / latencies.length).toFixed(2)} ms per request`,
+  );
+  for (const pid of profiled) {
+    process.kill(pid, "SIGUSR2");
+    const file = path.join(process.env.TALLY_CPU_PROF_DIR!, `${pid}.cpuprofile`);
+    for (let waited = 0; !existsSync(file) && waited < 30_000; waited += 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    // The file may still be being written; its size stops changing when it is complete.
+    for (let size = -1; statSync(file).size !== size; ) {
+      size = statSync(file).size;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    console.log(`CPU profile of the server: ${file}`);
+  }
+} finally {
+  agent.destroy();
+  await instance.stop();
+}

@@ -1,0 +1,224 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/server/db/client";
+import { createProjectWithToken, mlflowCaller } from "../factories";
+
+/**
+ * The single requests that are written in one statement (log-metric, log-parameter, set-tag, a batch
+ * of only metrics, runs/create, runs/update) answer every refusal as before, write nothing when they
+ * refuse, and store a point sent twice once.
+ */
+async function trackedRun() {
+  const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
+  const call = mlflowCaller(project.slug, plaintext);
+  const experimentId = String((await call("POST", "experiments/create", { name: "writes" })).body.experiment_id);
+  const created = await call("POST", "runs/create", { experiment_id: experimentId, run_name: "first" });
+  const runId = (created.body.run as { info: { run_id: string } }).info.run_id;
+  const getRun = async () =>
+    (await call("GET", "runs/get", undefined, `?run_id=${runId}`)).body.run as {
+      info: { status: string; run_name: string; end_time?: number; lifecycle_stage: string };
+      data: { metrics: { key: string; value: number; step: number }[]; params: { key: string; value: string }[]; tags: { key: string; value: string }[] };
+    };
+  return { project, call, experimentId, runId, getRun };
+}
+
+const refusal = (response: { status: number; body: Record<string, unknown> }) => [response.status, response.body.error_code];
+const single = {
+  "runs/log-metric": { key: "late", value: 1, timestamp: 1, step: 0 },
+  "runs/log-parameter": { key: "late", value: "1" },
+  "runs/set-tag": { key: "late", value: "1" },
+  "runs/log-batch": { metrics: [{ key: "late", value: 1, timestamp: 1, step: 0 }] },
+} as const;
+
+async function storedFor(runId: string) {
+  const run = await db().run.findUniqueOrThrow({ where: { id: runId }, select: { seq: true } });
+  return {
+    points: await db().metricPoint.count({ where: { runSeq: run.seq } }),
+    params: await db().param.count({ where: { runId } }),
+    tags: await db().runTag.findMany({ where: { runId }, select: { key: true } }),
+  };
+}
+
+describe("single writes to a run", () => {
+  it("refuses a deleted run with 400 naming its state, and writes nothing", async () => {
+    const { call, runId } = await trackedRun();
+    expect((await call("POST", "runs/delete", { run_id: runId })).status).toBe(200);
+    const before = await storedFor(runId);
+    for (const [endpoint, fields] of Object.entries(single)) {
+      const refused = await call("POST", endpoint, { run_id: runId, ...fields });
+      expect(refusal(refused), endpoint).toEqual([400, "INVALID_PARAMETER_VALUE"]);
+      expect(refused.body.message).toContain("must be in the 'active' state. Current state is deleted.");
+    }
+    expect(await storedFor(runId)).toEqual(before);
+  });
+
+  it("answers 404 for a run of another project or no run at all, and writes nothing there", async () => {
+    const mine = await trackedRun();
+    const theirs = await trackedRun();
+    const before = await storedFor(theirs.runId);
+    for (const runId of [theirs.runId, "0".repeat(32)]) {
+      for (const [endpoint, fields] of Object.entries(single)) {
+        const refused = await mine.call("POST", endpoint, { run_id: runId, ...fields });
+        expect(refusal(refused), endpoint).toEqual([404, "RESOURCE_DOES_NOT_EXIST"]);
+        expect(refused.body.message).toContain(`Run with id=${runId} not found`);
+      }
+    }
+    expect(await storedFor(theirs.runId)).toEqual(before);
+  });
+
+  it("keeps logging to a finished run, as MLflow does", async () => {
+    const { call, runId, getRun } = await trackedRun();
+    expect((await call("POST", "runs/update", { run_id: runId, status: "FINISHED", end_time: 10 })).status).toBe(200);
+    for (const [endpoint, fields] of Object.entries(single)) expect((await call("POST", endpoint, { run_id: runId, ...fields })).status, endpoint).toBe(200);
+    const run = await getRun();
+    expect(run.info.status).toBe("FINISHED");
+    expect(run.data.metrics).toEqual([{ key: "late", value: 1, timestamp: 1, step: 0 }]);
+    expect(run.data.params).toEqual([{ key: "late", value: "1" }]);
+    expect(run.data.tags).toContainEqual({ key: "late", value: "1" });
+  });
+
+  it("stores a point sent twice once, and points differing only in value both", async () => {
+    const { call, runId } = await trackedRun();
+    const point = { run_id: runId, key: "loss", value: 0.5, timestamp: 100, step: 1 };
+    for (const body of [point, point, { ...point, value: 0.25 }]) expect((await call("POST", "runs/log-metric", body)).status).toBe(200);
+    expect((await call("POST", "runs/log-batch", { run_id: runId, metrics: [point, point] })).status).toBe(200);
+    const history = await call("GET", "metrics/get-history", undefined, `?run_id=${runId}&metric_key=loss`);
+    expect(history.body.metrics).toEqual([
+      { key: "loss", value: 0.25, timestamp: 100, step: 1 },
+      { key: "loss", value: 0.5, timestamp: 100, step: 1 },
+    ]);
+  });
+
+  it("accepts a param logged again with its value and refuses another value, keeping the first", async () => {
+    const { call, runId, getRun } = await trackedRun();
+    const param = { run_id: runId, key: "lr", value: "0.1" };
+    expect((await call("POST", "runs/log-parameter", param)).status).toBe(200);
+    expect((await call("POST", "runs/log-parameter", param)).status).toBe(200);
+    const changed = await call("POST", "runs/log-parameter", { ...param, value: "0.2" });
+    expect(refusal(changed)).toEqual([400, "INVALID_PARAMETER_VALUE"]);
+    expect(changed.body.message).toContain("Changing param values is not allowed. Param with key='lr' was already logged with value='0.1'");
+    expect((await getRun()).data.params).toEqual([{ key: "lr", value: "0.1" }]);
+  });
+
+  it("refuses a batch naming one param twice with two values, and writes none of it", async () => {
+    const { call, runId } = await trackedRun();
+    const before = await storedFor(runId);
+    const refused = await call("POST", "runs/log-batch", {
+      run_id: runId,
+      metrics: [{ key: "acc", value: 1, timestamp: 1, step: 1 }],
+      params: [{ key: "lr", value: "0.1" }, { key: "lr", value: "0.2" }],
+      tags: [{ key: "t", value: "v" }],
+    });
+    expect(refusal(refused)).toEqual([400, "INVALID_PARAMETER_VALUE"]);
+    expect(await storedFor(runId)).toEqual(before);
+  });
+
+  it("renames the run through the mlflow.runName tag, audited, and sets other tags without an audit event", async () => {
+    const { project, call, runId, getRun } = await trackedRun();
+    expect((await call("POST", "runs/set-tag", { run_id: runId, key: "note", value: "x" })).status).toBe(200);
+    expect((await call("POST", "runs/set-tag", { run_id: runId, key: "mlflow.runName", value: "second" })).status).toBe(200);
+    expect((await getRun()).info.run_name).toBe("second");
+    const renames = await db().auditEvent.findMany({ where: { projectId: project.id, action: "run.rename" }, select: { before: true, after: true } });
+    expect(renames).toEqual([{ before: { name: "first" }, after: { name: "second" } }]);
+  });
+});
+
+describe("runs/create", () => {
+  it("refuses a missing or deleted experiment, a parent run of another project and two different names, creating nothing", async () => {
+    const mine = await trackedRun();
+    const theirs = await trackedRun();
+    const deleted = String((await mine.call("POST", "experiments/create", { name: "gone" })).body.experiment_id);
+    expect((await mine.call("POST", "experiments/delete", { experiment_id: deleted })).status).toBe(200);
+    const runsBefore = await db().run.count({ where: { projectId: mine.project.id } });
+
+    const cases: [Record<string, unknown>, number, string, string][] = [
+      [{ experiment_id: "999" }, 404, "RESOURCE_DOES_NOT_EXIST", "No experiment with id=999 exists"],
+      [{ experiment_id: "x1" }, 400, "INVALID_PARAMETER_VALUE", "Invalid experiment id"],
+      [{ experiment_id: deleted }, 400, "INVALID_PARAMETER_VALUE", `The experiment ${deleted} must be in the 'active' state`],
+      [
+        { experiment_id: mine.experimentId, tags: [{ key: "mlflow.parentRunId", value: theirs.runId }] },
+        404,
+        "RESOURCE_DOES_NOT_EXIST",
+        `Run with id=${theirs.runId} not found`,
+      ],
+      [
+        { experiment_id: mine.experimentId, run_name: "a", tags: [{ key: "mlflow.runName", value: "b" }] },
+        400,
+        "INVALID_PARAMETER_VALUE",
+        "were given and they differ",
+      ],
+    ];
+    for (const [body, status, code, message] of cases) {
+      const refused = await mine.call("POST", "runs/create", body);
+      expect(refusal(refused), JSON.stringify(body)).toEqual([status, code]);
+      expect(refused.body.message).toContain(message);
+    }
+    expect(await db().run.count({ where: { projectId: mine.project.id } })).toBe(runsBefore);
+  });
+
+  it("answers the run as runs/get reads it: tags sorted, nothing logged, under its parent", async () => {
+    const { call, experimentId, runId } = await trackedRun();
+    const created = await call("POST", "runs/create", {
+      experiment_id: experimentId,
+      user_id: "ada",
+      start_time: 1234,
+      tags: [{ key: "z", value: "1" }, { key: "mlflow.parentRunId", value: runId }, { key: "a", value: "2" }],
+    });
+    expect(created.status).toBe(200);
+    const id = (created.body.run as { info: { run_id: string } }).info.run_id;
+    const read = await call("GET", "runs/get", undefined, `?run_id=${id}`);
+    expect(created.body.run).toEqual(read.body.run);
+  });
+
+  it("creates the Default experiment of a project on its first run there", async () => {
+    const { project, plaintext } = await createProjectWithToken("MEMBER", ["read", "write"]);
+    const created = await mlflowCaller(project.slug, plaintext)("POST", "runs/create", { experiment_id: "0" });
+    expect(created.status).toBe(200);
+    expect((created.body.run as { info: { experiment_id: string } }).info.experiment_id).toBe("0");
+    expect(await db().experiment.findMany({ where: { projectId: project.id }, select: { number: true, name: true } })).toEqual([
+      { number: 0, name: "Default" },
+    ]);
+  });
+});
+
+describe("runs/update", () => {
+  it("keeps an end time it is not sent, and refuses a deleted or missing run", async () => {
+    const { call, runId, getRun } = await trackedRun();
+    expect((await call("POST", "runs/update", { run_id: runId, status: "FINISHED", end_time: 50 })).status).toBe(200);
+    const answer = await call("POST", "runs/update", { run_id: runId, status: "RUNNING" });
+    expect(answer.body.run_info).toMatchObject({ status: "RUNNING", end_time: 50, run_name: "first" });
+    expect((await getRun()).info).toMatchObject({ status: "RUNNING", end_time: 50 });
+
+    expect(refusal(await call("POST", "runs/update", { run_id: "f".repeat(32), status: "FAILED" }))).toEqual([404, "RESOURCE_DOES_NOT_EXIST"]);
+    expect((await call("POST", "runs/delete", { run_id: runId })).status).toBe(200);
+    const refused = await call("POST", "runs/update", { run_id: runId, status: "FAILED" });
+    expect(refusal(refused)).toEqual([400, "INVALID_PARAMETER_VALUE"]);
+    expect((await getRun()).info.status).toBe("RUNNING");
+  });
+
+  it("renames the run and its mlflow.runName tag, auditing only a new name", async () => {
+    const { project, call, runId, getRun } = await trackedRun();
+    for (const name of ["second", "second"]) expect((await call("POST", "runs/update", { run_id: runId, run_name: name })).status).toBe(200);
+    const run = await getRun();
+    expect(run.info.run_name).toBe("second");
+    expect(run.data.tags).toContainEqual({ key: "mlflow.runName", value: "second" });
+    const renames = await db().auditEvent.findMany({ where: { projectId: project.id, action: "run.rename" }, select: { before: true, after: true } });
+    expect(renames).toEqual([{ before: { name: "first" }, after: { name: "second" } }]);
+  });
+});
+
+describe("metrics/get-history", () => {
+  it("answers 404 for a missing run before any other refusal, and 400 for a bad page of an existing one", async () => {
+    const { call, runId } = await trackedRun();
+    const missing = "e".repeat(32);
+    expect(refusal(await call("GET", "metrics/get-history", undefined, `?run_id=${missing}&metric_key=loss`))).toEqual([404, "RESOURCE_DOES_NOT_EXIST"]);
+    expect(refusal(await call("GET", "metrics/get-history", undefined, `?run_id=${missing}&metric_key=loss&page_token=nope`))).toEqual([
+      404,
+      "RESOURCE_DOES_NOT_EXIST",
+    ]);
+    expect(refusal(await call("GET", "metrics/get-history", undefined, `?run_id=${runId}&metric_key=loss&page_token=nope`))).toEqual([
+      400,
+      "INVALID_PARAMETER_VALUE",
+    ]);
+    expect((await call("GET", "metrics/get-history", undefined, `?run_id=${runId}&metric_key=loss`)).body).toEqual({ metrics: [] });
+  });
+});
