@@ -9,11 +9,11 @@
  * distorts least). With --cpu-prof-dir the server writes a V8 CPU profile of the measured load there
  * (cpu-profile-preload.mjs; summarize it with scripts/cpu-profile-summary.ts).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { mlflowCall, percentile, startBenchInstance } from "./instance";
+import { childProcesses, mlflowCall, percentile, startBenchInstance } from "./instance";
 
 const { values } = parseArgs({
   options: {
@@ -62,16 +62,7 @@ function send(method: "GET" | "POST", path: string, body?: string): Promise<void
 
 /** This process's descendants that run scripts/serve.ts: the instance's servers (and no one else's). */
 function serverPids(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const parent = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
+  const children = childProcesses();
   const found: number[] = [];
   const visit = (pid: number) => {
     for (const child of children.get(pid) ?? []) {

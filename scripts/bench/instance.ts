@@ -82,16 +82,7 @@ export async function startBenchInstance(
 
 /** `measure` summed over a process and its descendants other than PostgreSQL, read from /proc. */
 function sumOverTree(pid: number, measure: (pid: number, status: string) => number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const parent = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // the process ended while we looked
-    }
-  }
+  const children = childProcesses();
   const total = (current: number): number => {
     let own = 0;
     try {
@@ -146,4 +137,21 @@ export async function mlflowCall(instance: BenchInstance, method: string, endpoi
   const json = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new Error(`${endpoint}: ${response.status} ${JSON.stringify(json)}`);
   return json;
+}
+
+/** Every process's children, by parent pid, read from /proc. */
+export function childProcesses(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const parent = Number(/PPid:\s+(\d+)/.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1]);
+      const siblings = children.get(parent);
+      if (siblings) siblings.push(Number(entry));
+      else children.set(parent, [Number(entry)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return children;
 }
