@@ -11,14 +11,20 @@ import { currentRequestId } from "./request-context";
 const globalForLogger = globalThis as unknown as { tallyLogger?: Logger };
 
 export function logger(): Logger {
-  globalForLogger.tallyLogger ??= pino({
-    level: config().TALLY_LOG_LEVEL,
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    mixin: () => {
-      const requestId = currentRequestId();
-      return requestId ? { requestId } : {};
+  globalForLogger.tallyLogger ??= pino(
+    {
+      level: config().TALLY_LOG_LEVEL,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      mixin: () => {
+        const requestId = currentRequestId();
+        return requestId ? { requestId } : {};
+      },
     },
-  });
+    // Written asynchronously: a synchronous write per request line cost a tenth of a small API
+    // request's CPU (docs/performance.md). pino flushes what is pending when the process exits, so
+    // only a SIGKILL can lose the last lines.
+    pino.destination({ dest: 1, sync: false }),
+  );
   return globalForLogger.tallyLogger;
 }
