@@ -38,7 +38,7 @@ export async function startBenchInstance(
       ...process.env,
       TALLY_TEST_PORT: String(port),
       TALLY_TEST_REPLICAS: String(replicas),
-      TALLY_WEB_PROCESSES: process.env.TALLY_WEB_PROCESSES ?? String(availableParallelism()),
+      TALLY_WEB_PROCESSES: String(benchWebProcesses()),
       ...(options.databaseUrl ? { TALLY_TEST_DATABASE_URL: options.databaseUrl } : {}),
       ...options.env,
     },
@@ -110,9 +110,18 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** Wall-clock milliseconds of `repeat` sequential calls after `warmup` untimed ones, fastest first. */
+/** Web processes each bench server runs: TALLY_WEB_PROCESSES, else one per core, as `npm start` does. */
+export function benchWebProcesses(): number {
+  return Number(process.env.TALLY_WEB_PROCESSES || availableParallelism());
+}
+
+/**
+ * Wall-clock milliseconds of `repeat` sequential calls after `warmup` untimed ones per web process
+ * (calls take turns between the processes, and each must be warm: a server that has been up for a
+ * while is), fastest first.
+ */
 export async function timeCalls(call: () => Promise<unknown>, options: { warmup: number; repeat: number }): Promise<number[]> {
-  for (let index = 0; index < options.warmup; index++) await call();
+  for (let index = 0; index < options.warmup * benchWebProcesses(); index++) await call();
   const measured: number[] = [];
   for (let index = 0; index < options.repeat; index++) {
     const started = performance.now();

@@ -54,15 +54,16 @@ export async function lineageImpact(access: ProjectAccess, source: ImpactSource,
   const { nodes, holders } = await hydrate(projectId, reached.keys());
 
   const result: ImpactResult = { sources: [], runs: [], loggedModels: [], modelVersions: [], other: [], holding: 0, truncated };
-  const ordered = [...reached.values()].sort(nearestFirst);
-  for (const entry of ordered) {
+  // Groups are sorted by name below; only the few start nodes keep the walk's order.
+  const sources = [...reached.values()].filter((entry) => entry.depth === 0).sort(nearestFirst);
+  for (const entry of sources) {
     const facts = nodes.get(entry.key);
-    if (!facts) continue;
+    if (facts) result.sources.push({ ...facts, depth: 0 });
+  }
+  for (const entry of reached.values()) {
+    const facts = nodes.get(entry.key);
+    if (!facts || entry.depth === 0) continue;
     const node: LineageNode = { ...facts, depth: entry.depth };
-    if (entry.depth === 0) {
-      result.sources.push(node);
-      continue;
-    }
     const item: ImpactItem = {
       node,
       path: pathTo(reached, entry.key).map((key) => nodes.get(key)?.id ?? key),
@@ -80,10 +81,14 @@ export async function lineageImpact(access: ProjectAccess, source: ImpactSource,
   return result;
 }
 
-/** By label in natural order, then by id; keys are built once per item (a collator per comparison is too slow for 10,000 runs). */
+/**
+ * By label in natural order, then by id. Label keys are built once per item (a collator per
+ * comparison is too slow for 10,000 runs); id keys only for the items whose labels tie.
+ */
 function sortByName(items: ImpactItem[]): void {
-  const keyed = items.map((item) => ({ item, label: naturalOrderKey(item.node.label), id: naturalOrderKey(item.node.id) }));
-  keyed.sort((a, b) => compareKeys(a.label, b.label) || compareKeys(a.id, b.id));
+  const keyed = items.map((item) => ({ item, label: naturalOrderKey(item.node.label), id: undefined as string | undefined }));
+  const idKey = (entry: (typeof keyed)[number]) => (entry.id ??= naturalOrderKey(entry.item.node.id));
+  keyed.sort((a, b) => compareKeys(a.label, b.label) || compareKeys(idKey(a), idKey(b)));
   keyed.forEach(({ item }, index) => (items[index] = item));
 }
 

@@ -6,8 +6,14 @@
  * as in a collator. Accents are not folded: "é" sorts after "z".
  */
 export function naturalOrderKey(text: string): string {
-  return text.toLowerCase().replace(/\d+/g, (digits) => {
-    const value = digits.replace(/^0+(?=\d)/, "");
-    return value.length.toString(36).padStart(2, "0") + value;
-  });
+  const lower = text.toLowerCase();
+  return HAS_DIGIT.test(lower) ? lower.replace(DIGIT_RUNS, numberKey) : lower;
+}
+
+const HAS_DIGIT = /\d/;
+const DIGIT_RUNS = /\d+/g;
+
+function numberKey(digits: string): string {
+  const value = digits.replace(/^0+(?=\d)/, "");
+  return value.length.toString(36).padStart(2, "0") + value;
 }
