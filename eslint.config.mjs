@@ -12,6 +12,7 @@ const config = [
       "playwright-report/**",
       "sdk/**",
       ".venv/**",
+      ".venv-mlflow-server/**",
       "next-env.d.ts",
     ],
   },
