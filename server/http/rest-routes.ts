@@ -33,6 +33,13 @@ export const restRoutes: readonly RestRoute[] = [
   { pattern: "/api/v1/openapi/mlflow.json", module: mlflowDocument, api: "tally" },
 ];
 
+/** The /api/v1 routes as templates ("runs/:runId/metric-history"): the route families of metrics and logs. */
+export function apiV1Templates(): string[] {
+  return restRoutes
+    .filter((route) => route.pattern.startsWith("/api/v1/"))
+    .map((route) => route.pattern.slice("/api/v1/".length).replace(/\[(\w+)\]/g, ":$1"));
+}
+
 type Part = { literal: string } | { param: string } | { rest: string };
 
 const compiled = restRoutes.map((route) => ({

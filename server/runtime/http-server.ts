@@ -1,17 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import path from "node:path";
 import next from "next";
 import { MAX_REQUEST_HEAD_BYTES } from "@/lib/openapi/operation";
 import { config } from "../config";
 import { PEER_ADDRESS_HEADER } from "../http/client-address";
 import { apiError } from "../http/api-error";
 import { operationsResponse } from "../http/operations";
+import { apiV1Templates } from "../http/rest-routes";
 import { routeSecurityHeaders, servedByRouteHandler } from "../http/security-headers";
 import { startInvalidationListener, stopInvalidationListener } from "../services/cache-invalidation";
 import { logger } from "../observability/logger";
 import { recordRequest } from "../observability/request-log";
 import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext, type RequestContext } from "../observability/request-context";
-import { apiV1RoutesIn, routeFamilies } from "../observability/route-family";
+import { routeFamilies } from "../observability/route-family";
 import { startRequestExpiry } from "../services/promotions";
 import { startLoginThrottleCleanup } from "../services/users";
 import { startWebhookWorker } from "../services/webhooks";
@@ -34,7 +34,7 @@ export async function serveTally(options: { dir: string; port: number; hostname?
   await app.prepare();
   // Other replicas' revocations reach this process's caches through it (docs/operations.md).
   startInvalidationListener();
-  const familyOf = routeFamilies(apiV1RoutesIn(path.join(options.dir, "app")));
+  const familyOf = routeFamilies(apiV1Templates());
   // In development Next.js recompiles what is edited; the lean path would keep serving the code it started with.
   const lean = config().TALLY_LEAN_API && !options.dev ? leanApi({ hostname, port: options.port }) : null;
   const server = createServer({ maxHeaderSize: MAX_REQUEST_HEAD_BYTES }, (request: IncomingMessage, response: ServerResponse) => {
