@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { parseEnv } from "../../lib/env";
+import { webProcessCount } from "../../server/runtime/web-processes";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -110,9 +111,9 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
-/** Web processes each bench server runs: TALLY_WEB_PROCESSES, else one per core, as `npm start` does. */
+/** Web processes each bench server runs: as many as `npm start` would (TALLY_WEB_PROCESSES, else one per core). */
 export function benchWebProcesses(): number {
-  return Number(process.env.TALLY_WEB_PROCESSES || availableParallelism());
+  return webProcessCount(parseEnv(process.env), false);
 }
 
 /**
