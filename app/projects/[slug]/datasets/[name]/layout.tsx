@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { datasetHref, datasetsHref } from "@/components/datasets/links";
-import { Tabs } from "@/components/projects/project-tabs";
+import { LineageTabsLayout } from "@/components/lineage/lineage-tabs-layout";
 import { datasetNameOf, loadDataset } from "../_lib";
 
 export default async function DatasetLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string; name: string }> }) {
@@ -10,9 +10,13 @@ export default async function DatasetLayout({ children, params }: { children: Re
   const base = datasetHref(slug, dataset.name);
   const count = dataset.versions.length;
   return (
-    <div className="space-y-6">
-      <div className="space-y-4 border-b border-gray-200">
-        <div className="flex flex-wrap items-baseline gap-3">
+    <LineageTabsLayout
+      label="Dataset"
+      base={base}
+      firstTab="Versions"
+      align="baseline"
+      heading={
+        <>
           <Link href={datasetsHref(slug)} className="text-sm text-gray-500 hover:text-gray-700">
             Datasets
           </Link>
@@ -21,16 +25,10 @@ export default async function DatasetLayout({ children, params }: { children: Re
           <span className="text-sm text-gray-500">
             {count} {count === 1 ? "version" : "versions"}
           </span>
-        </div>
-        <Tabs
-          label="Dataset"
-          tabs={[
-            { href: base, label: "Versions" },
-            { href: `${base}/lineage`, label: "Lineage" },
-          ]}
-        />
-      </div>
+        </>
+      }
+    >
       {children}
-    </div>
+    </LineageTabsLayout>
   );
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Tabs } from "@/components/projects/project-tabs";
+import { LineageTabsLayout } from "@/components/lineage/lineage-tabs-layout";
 import { runHref } from "@/components/tracking/run-links";
 import { RunStatusBadge } from "@/components/tracking/run-status";
 import { loadRun } from "./_lib";
@@ -9,23 +9,21 @@ export default async function RunLayout({ children, params }: { children: ReactN
   const { run } = await loadRun(slug, runId);
   const base = runHref(slug, runId);
   return (
-    <div className="space-y-6">
-      <div className="space-y-4 border-b border-gray-200">
-        <div className="flex flex-wrap items-center gap-3">
+    <LineageTabsLayout
+      label="Run"
+      base={base}
+      firstTab="Overview"
+      align="center"
+      heading={
+        <>
           <h2 className="text-xl font-semibold text-gray-900">{run.name}</h2>
           <RunStatusBadge status={run.status} />
           {run.lifecycleStage === "deleted" ? <span className="text-sm text-red-600">deleted</span> : null}
           <code className="text-xs text-gray-500">{run.id}</code>
-        </div>
-        <Tabs
-          label="Run"
-          tabs={[
-            { href: base, label: "Overview" },
-            { href: `${base}/lineage`, label: "Lineage" },
-          ]}
-        />
-      </div>
+        </>
+      }
+    >
       {children}
-    </div>
+    </LineageTabsLayout>
   );
 }

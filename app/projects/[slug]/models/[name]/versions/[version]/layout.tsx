@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
-import { Tabs } from "@/components/projects/project-tabs";
+import { LineageTabsLayout } from "@/components/lineage/lineage-tabs-layout";
 import { modelHref, modelsHref, versionHref } from "@/components/registry/links";
 import { StageBadge } from "@/components/registry/stage-badge";
 import { loadVersion, modelNameOf } from "../../../_lib";
@@ -12,9 +12,13 @@ export default async function ModelVersionLayout({ children, params }: Props) {
   const { version } = await loadVersion(slug, modelNameOf(name), Number(versionSegment));
   const base = versionHref(slug, version.modelName, version.version);
   return (
-    <div className="space-y-6">
-      <div className="space-y-4 border-b border-gray-200">
-        <div className="flex flex-wrap items-baseline gap-3">
+    <LineageTabsLayout
+      label="Model version"
+      base={base}
+      firstTab="Overview"
+      align="baseline"
+      heading={
+        <>
           <Link href={modelsHref(slug)} className="text-sm text-gray-500 hover:text-gray-700">
             Models
           </Link>
@@ -25,16 +29,10 @@ export default async function ModelVersionLayout({ children, params }: Props) {
           <span className="text-gray-300">/</span>
           <h2 className="text-xl font-semibold text-gray-900">Version {version.version}</h2>
           <StageBadge stage={version.stage} />
-        </div>
-        <Tabs
-          label="Model version"
-          tabs={[
-            { href: base, label: "Overview" },
-            { href: `${base}/lineage`, label: "Lineage" },
-          ]}
-        />
-      </div>
+        </>
+      }
+    >
       {children}
-    </div>
+    </LineageTabsLayout>
   );
 }
