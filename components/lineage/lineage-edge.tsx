@@ -16,6 +16,7 @@ const STROKES: Partial<Record<LineageEdgeKind, string>> = {
   output: "#0ea5e9",
   holds: "#d946ef",
 };
+export const edgeStroke = (kind: LineageEdgeKind | undefined) => (kind && STROKES[kind]) ?? "#9ca3af";
 
 /**
  * A curve with its label as SVG text with a white halo: unlike React Flow's default labels it needs no
@@ -23,10 +24,9 @@ const STROKES: Partial<Record<LineageEdgeKind, string>> = {
  */
 export const LineageEdgeView = memo(function LineageEdgeView({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, data, markerEnd }: EdgeProps<LineageFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, sourcePosition, targetX, targetY, targetPosition });
-  const kind = data?.kind ?? "input";
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} style={{ stroke: STROKES[kind] ?? "#9ca3af", strokeWidth: 1.25, strokeDasharray: kind === "holds" ? "4 3" : undefined }} />
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} style={{ stroke: edgeStroke(data?.kind), strokeWidth: 1.25, strokeDasharray: data?.kind === "holds" ? "4 3" : undefined }} />
       {data?.label ? (
         <text x={labelX} y={labelY} dy="0.35em" textAnchor="middle" className="fill-gray-600 text-[10px]" stroke="white" strokeWidth={3} paintOrder="stroke" data-edge-label>
           {data.label}

@@ -4,9 +4,11 @@ import "@xyflow/react/dist/style.css";
 import { Background, Controls, MarkerType, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type MiniMapNodeProps, type ReactFlowInstance } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { LineageGraph } from "@/server/services/lineage/types";
+import { cn } from "../ui/cn";
 import { ErrorMessage, Notice } from "../ui/error-message";
 import { drawableEdges, edgeKey, edgeLabel, KIND_NAMES, mergeGraphs, nodeHref, sizeOf, type Layout, type Positions } from "./graph-model";
 import { layoutLineage, warmLayoutEngine } from "./elk-layout";
+import { GraphOverview, useOverviewZoom } from "./graph-overview";
 import { EDGE_TYPES, type LineageFlowEdge } from "./lineage-edge";
 import { ExpandContext, handlesOf, KIND_COLOURS, NODE_TYPES, type Expansion, type LineageFlowNode } from "./lineage-node";
 
@@ -55,6 +57,7 @@ function LineageCanvas({ slug, graph: initial, layout, loadNeighbours }: Lineage
   // The node just expanded: the next layout keeps it in view rather than refitting the whole graph.
   const focus = useRef<string | null>(null);
   const flow = useReactFlow();
+  const overview = useOverviewZoom();
 
   const setExpansion = useCallback((id: string, expansion: Expansion) => {
     setDrawn((before) => before && { ...before, nodes: before.nodes.map((node) => (node.id === id ? { ...node, data: { ...node.data, expansion } } : node)) });
@@ -110,9 +113,15 @@ function LineageCanvas({ slug, graph: initial, layout, loadNeighbours }: Lineage
         <Notice tone="warning">The graph stops at the server&apos;s node limit before the chosen depth: lower the depth or expand nodes one at a time.</Notice>
       ) : null}
       <div
-        className="relative h-[70vh] min-h-[28rem] rounded-md border border-gray-200 bg-gray-50"
+        // Cards out of view skip style, layout and paint. Zoomed out, the overview stands in for the
+        // cards and edges (see GraphOverview); cards keep their box, so React Flow measures nothing again.
+        className={cn(
+          String.raw`relative h-[70vh] min-h-[28rem] rounded-md border border-gray-200 bg-gray-50 [&_.react-flow\_\_node]:[content-visibility:auto]`,
+          overview && String.raw`[&_.react-flow\_\_edges]:hidden [&_.react-flow\_\_node]:[content-visibility:hidden]`,
+        )}
         data-testid="lineage-graph"
         data-ready={ready || undefined}
+        data-overview={overview || undefined}
         data-nodes={drawn?.nodes.length}
         data-edges={drawn?.edges.length}
         data-layout-ms={drawn ? Math.round(drawn.ms) : undefined}
@@ -140,6 +149,7 @@ function LineageCanvas({ slug, graph: initial, layout, loadNeighbours }: Lineage
               elementsSelectable={false}
               zoomOnDoubleClick={false}
             >
+              <GraphOverview nodes={drawn.nodes} edges={drawn.edges} visible={overview} />
               <Background gap={24} size={1} />
               <Controls showInteractive={false} fitViewOptions={FIT} />
               <MiniMap<LineageFlowNode> nodeColor={minimapColour} nodeComponent={MinimapNode} pannable zoomable ariaLabel="Lineage overview" />
