@@ -17,7 +17,7 @@ async function newRun() {
 const append = (seq: number, points: MetricPointInput[]) =>
   withPgTransaction((client) => metricStore().append(client, seq, points));
 const historyOf = async (seq: number, key: string) =>
-  (await metricStore().history({ sql: `SELECT $1::int8 AS "seq"`, values: [seq] }, key, { offset: 0, limit: 10 }))!;
+  (await metricStore().history({ sql: `SELECT $1::int8 AS "seq"`, values: [seq] }, key, { limit: 10 }))!;
 
 describe("PostgreSQL metric store", () => {
   it("stores identical points once, however often they are retried", async () => {
@@ -75,6 +75,25 @@ describe("PostgreSQL metric store", () => {
     await expect(getMetricHistory(access, { runId, key: "m", pageToken: "not-a-token" })).rejects.toMatchObject({
       code: "BAD_INPUT",
     });
+  });
+
+  it("pages through ties and NaN one point at a time, each point exactly once and in order", async () => {
+    const { access, runId, seq } = await newRun();
+    // Same timestamp and step, values ordered as PostgreSQL orders float8: -Infinity … Infinity, NaN.
+    const tied = [-Infinity, -1.5, 0, 1e-300, 2.25, Infinity, Number.NaN].map((value) => ({ key: "t", value, timestamp: 5, step: 1 }));
+    await append(seq, [...tied, { key: "t", value: 0, timestamp: 5, step: 0 }, { key: "t", value: 0, timestamp: 6, step: 0 }]);
+    const seen: { value: number; step: number; timestamp: number }[] = [];
+    let pageToken: string | undefined;
+    do {
+      const page = await getMetricHistory(access, { runId, key: "t", maxResults: 1, pageToken });
+      seen.push(...page.metrics.map(({ value, step, timestamp }) => ({ value, step, timestamp })));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    expect(seen).toEqual([
+      { value: 0, step: 0, timestamp: 5 },
+      ...tied.map(({ value }) => ({ value, step: 1, timestamp: 5 })),
+      { value: 0, step: 0, timestamp: 6 },
+    ]);
   });
 
   it("downsamples a long series into at most N buckets with min, max and last per bucket", async () => {

@@ -26,6 +26,9 @@ export interface MetricPointView {
   step: number;
 }
 
+/** A point's place in a series' history order; (timestamp, step, value) is unique per run and key. */
+export type HistoryPosition = Pick<MetricPointView, "timestamp" | "step" | "value">;
+
 export interface LatestMetricView extends MetricPointView {
   runSeq: number;
 }
@@ -70,10 +73,11 @@ export interface MetricStore {
   /** Min and max per (run, key) over every stored point of the given runs. */
   extremes(runSeqs: number[]): Promise<MetricExtremes[]>;
   /**
-   * A page of the points of `key` of the run `run` selects, ordered by (timestamp, step, value), in
-   * one statement with the selection; null when it selects no run.
+   * A page of the points of `key` of the run `run` selects, ordered by (timestamp, step, value) and
+   * starting after the point `after` (the previous page's last), in one statement with the
+   * selection; null when it selects no run.
    */
-  history(run: RunSelection, key: string, page: { offset: number; limit: number }): Promise<MetricPointView[] | null>;
+  history(run: RunSelection, key: string, page: { after?: HistoryPosition; limit: number }): Promise<MetricPointView[] | null>;
   /** At most `buckets` buckets over the step range, computed in the database. */
   downsample(runSeq: number, key: string, buckets: number): Promise<MetricBucket[]>;
   /**

@@ -2,25 +2,30 @@ import { badInput, notFound } from "@/lib/errors";
 import { MAX_BULK_INTERVAL_RESULTS, MAX_BULK_INTERVAL_RUNS } from "@/lib/schemas/mlflow-runs";
 import { db } from "@/server/db/client";
 import { assertScope, type ProjectAccess } from "../access";
-import { metricStore, type MetricBucket } from "../metrics";
+import { metricStore, type HistoryPosition, type MetricBucket } from "../metrics";
 import { findRun } from "./internal";
 import type { MetricPoint } from "./types";
 
 export const MAX_HISTORY_PAGE = 25_000;
 export const MAX_DOWNSAMPLE_BUCKETS = 5_000;
 
-function decodeOffset(pageToken: string | undefined): number {
-  if (!pageToken) return 0;
+/** Where the next page starts: the previous page's last point, numbers spelled as JSON cannot (NaN). */
+function decodePosition(pageToken: string | undefined): HistoryPosition | undefined {
+  if (!pageToken) return undefined;
   try {
-    const { offset } = JSON.parse(Buffer.from(pageToken, "base64url").toString("utf8")) as { offset?: unknown };
-    if (typeof offset === "number" && Number.isSafeInteger(offset) && offset >= 0) return offset;
+    const { after } = JSON.parse(Buffer.from(pageToken, "base64url").toString("utf8")) as { after?: unknown };
+    if (Array.isArray(after) && after.length === 3 && after.every((part) => typeof part === "string")) {
+      const [timestamp, step, value] = after.map(Number) as [number, number, number];
+      if (Number.isSafeInteger(timestamp) && Number.isSafeInteger(step) && (!Number.isNaN(value) || after[2] === "NaN")) return { timestamp, step, value };
+    }
   } catch {
     // fall through to the error below
   }
   throw badInput("Invalid page token");
 }
 
-const encodeOffset = (offset: number) => Buffer.from(JSON.stringify({ offset })).toString("base64url");
+const encodePosition = ({ timestamp, step, value }: HistoryPosition) =>
+  Buffer.from(JSON.stringify({ after: [String(timestamp), String(step), String(value)] })).toString("base64url");
 
 /** Raw points of one metric, ordered by (timestamp, step, value), in pages. */
 export async function getMetricHistory(
@@ -28,11 +33,11 @@ export async function getMetricHistory(
   input: { runId: string; key: string; maxResults?: number; pageToken?: string },
 ): Promise<{ metrics: MetricPoint[]; nextPageToken?: string }> {
   assertScope(access, "project:read");
-  let limit: number, offset: number;
+  let limit: number, after: HistoryPosition | undefined;
   try {
     limit = Math.min(input.maxResults ?? MAX_HISTORY_PAGE, MAX_HISTORY_PAGE);
     if (limit < 1) throw badInput("max_results must be positive");
-    offset = decodeOffset(input.pageToken);
+    after = decodePosition(input.pageToken);
   } catch (refusal) {
     // A run that does not exist is the first thing to say, as for every run request.
     await findRun(access, input.runId);
@@ -42,12 +47,12 @@ export async function getMetricHistory(
     sql: `SELECT "seq" FROM "Run" WHERE "id" = $1 AND "projectId" = $2`,
     values: [input.runId, access.project.id],
   };
-  const points = await metricStore().history(run, input.key, { offset, limit: limit + 1 });
+  const points = await metricStore().history(run, input.key, { after, limit: limit + 1 });
   if (!points) throw notFound(`Run with id=${input.runId} not found`);
   const page = points.slice(0, limit);
   return {
     metrics: page.map(({ key, value, timestamp, step }) => ({ key, value, timestamp, step })),
-    ...(points.length > limit ? { nextPageToken: encodeOffset(offset + limit) } : {}),
+    ...(points.length > limit ? { nextPageToken: encodePosition(page.at(-1)!) } : {}),
   };
 }
 
