@@ -213,7 +213,9 @@ function buildColumns(
       header: "Run",
       meta: { sortField: "attributes.run_name" },
       cell: ({ row }) => (
-        <Link className="font-medium text-indigo-600 hover:underline" href={runHref(slug, row.id)}>
+        // Not prefetched: scrolling through the table would have the server render every run page that
+        // passes by, hundreds per scroll (docs/performance.md, "The runs table").
+        <Link className="font-medium text-indigo-600 hover:underline" href={runHref(slug, row.id)} prefetch={false}>
           {row.original.parentRunId ? <span className="text-gray-400">↳ </span> : null}
           {row.original.name}
         </Link>
