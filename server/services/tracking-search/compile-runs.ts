@@ -40,11 +40,14 @@ const RUN_COLUMNS: Readonly<Record<string, string>> = {
   end_time: '"Run"."endTime"',
 };
 
+/** The length of the value prefix that Param and RunTag are indexed by (prisma/sql/search-indexes.sql). */
+const INDEXED_VALUE_PREFIX = 256;
+
 /** Metrics are read from the latest-value table, keyed by the run's compact seq. */
 const KEYED_TABLES: Readonly<Partial<Record<FieldType, KeyedTable>>> = {
   metric: { table: '"LatestMetric"', ownerColumn: '"runSeq"', owner: '"Run"."seq"' },
-  param: { table: '"Param"', ownerColumn: '"runId"', owner: '"Run"."id"' },
-  tag: { table: '"RunTag"', ownerColumn: '"runId"', owner: '"Run"."id"' },
+  param: { table: '"Param"', ownerColumn: '"runId"', owner: '"Run"."id"', indexedValuePrefix: INDEXED_VALUE_PREFIX },
+  tag: { table: '"RunTag"', ownerColumn: '"runId"', owner: '"Run"."id"', indexedValuePrefix: INDEXED_VALUE_PREFIX },
 };
 
 function keyedTable(type: FieldType): KeyedTable {
