@@ -153,10 +153,9 @@ export function keyedCondition(keyed: KeyedTable, condition: Condition, params: 
   return keyedExists(keyed, [{ key: condition.field.key, test: (column) => keyedValueTest(keyed, condition, column, params) }], params);
 }
 
-/** One LEFT JOIN per sorted key; at most one row per owner, because (owner, key) is unique. */
-export function keyedJoin(keyed: KeyedTable, alias: string, key: string, params: SqlParams): string {
-  const keyTest = `${alias}."key" = ${params.bind(key, "text")}`;
-  return `LEFT JOIN ${keyed.table} AS ${alias} ON ${alias}.${keyed.ownerColumn} = ${keyed.owner} AND ${keyTest}`;
+/** One LEFT JOIN per sorted key (`boundKey`: its bind placeholder); at most one row per owner, because (owner, key) is unique. */
+export function keyedJoin(keyed: KeyedTable, alias: string, boundKey: string): string {
+  return `LEFT JOIN ${keyed.table} AS ${alias} ON ${alias}.${keyed.ownerColumn} = ${keyed.owner} AND ${alias}."key" = ${boundKey}`;
 }
 
 /** Missing values sort last in both directions, as in MLflow. */
