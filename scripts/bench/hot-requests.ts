@@ -1,19 +1,22 @@
 /**
- * node --import tsx scripts/bench/hot-requests.ts [--workload log-metric|runs-get] [--clients 8] [--seconds 10]
- *   [--cpu-prof-dir DIR]
+ * node --import tsx scripts/bench/hot-requests.ts [--workload log-metric|runs-get|runs-search] [--clients 8]
+ *   [--seconds 10] [--cpu-prof-dir DIR]
  *
- * One small MLflow request at a time per client, `clients` keep-alive clients at once, against a
- * fresh production instance (run `npx next build` first): single-point runs/log-metric (each request
- * a new step of one run) or runs/get of a run with ten metrics, ten params and a few tags. Prints
- * requests/s, latency p50/p99 and the server's CPU time per request (the number a busy machine
- * distorts least). With --cpu-prof-dir the server writes a V8 CPU profile of the measured load there
- * (cpu-profile-preload.mjs; summarize it with scripts/cpu-profile-summary.ts).
+ * One MLflow request at a time per client, `clients` keep-alive clients at once, against a fresh
+ * production instance (run `npx next build` first): single-point runs/log-metric (each request a new
+ * step of one run), runs/get of a run with ten metrics, ten params and a few tags, or bench:vs-mlflow's
+ * runs/search (its 10,000 runs seeded first through the API, as it seeds them; 100 runs a page). Prints
+ * requests/s, latency p50/p99, and the CPU time per request of the server and of PostgreSQL (the
+ * numbers a busy machine distorts least). With --cpu-prof-dir the server writes a V8 CPU profile of
+ * the measured load there (cpu-profile-preload.mjs; summarize it with scripts/cpu-profile-summary.ts).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { childProcesses, mlflowCall, percentile, startBenchInstance } from "./instance";
+import { mlflowClient } from "./mlflow-client";
+import { expectedSearchOrder, loadAtScale, SEARCH, seedRuns } from "./vs-mlflow-workloads";
 
 const { values } = parseArgs({
   options: {
@@ -24,7 +27,7 @@ const { values } = parseArgs({
   },
 });
 const workload = values.workload;
-if (workload !== "log-metric" && workload !== "runs-get") throw new Error(`unknown workload ${workload}`);
+if (workload !== "log-metric" && workload !== "runs-get" && workload !== "runs-search") throw new Error(`unknown workload ${workload}`);
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
 if (values["cpu-prof-dir"]) {
@@ -79,9 +82,58 @@ function serverPids(root: number): number[] {
 }
 
 /** User and system CPU time of a process so far, in seconds (clock ticks are 1/100 s on Linux). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+function cpuSeconds(pid: number, fields = statFields(pid)): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** /proc/<pid>/stat from field 3 on (after the parenthesised name). */
+const statFields = (pid: number) => readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+
+/**
+ * CPU time of the instance's PostgreSQL so far, in seconds: its live processes, plus what its
+ * postmaster has collected from those that ended (backends, autovacuum workers), so that the
+ * difference of two readings counts every process that ran in between.
+ */
+function databaseCpuSeconds(root: number): number {
+  const children = childProcesses();
+  let total = 0;
+  const visit = (pid: number, parentIsPostgres: boolean) => {
+    for (const child of children.get(pid) ?? []) {
+      let isPostgres = false;
+      try {
+        isPostgres = /Name:\s+postgres/.test(readFileSync(`/proc/${child}/status`, "utf8"));
+        if (isPostgres) {
+          const fields = statFields(child);
+          total += cpuSeconds(child, fields);
+          // cutime and cstime: the ended children's time, counted once, at the postmaster.
+          if (!parentIsPostgres) total += (Number(fields[13]) + Number(fields[14])) / 100;
+        }
+      } catch {
+        // the process ended while we looked
+      }
+      visit(child, isPostgres);
+    }
+  };
+  visit(root, false);
+  return total;
+}
+
+/** Seeds bench:vs-mlflow's runs and checks the first page of its search: the body to send. */
+async function seedSearch(): Promise<string> {
+  const client = mlflowClient(instance.url, instance.token);
+  try {
+    const load = loadAtScale(1, clients);
+    const started = performance.now();
+    const { experimentId } = await seedRuns(client, load);
+    console.log(`seeded ${load.seededRuns} runs in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    const body = JSON.stringify({ experiment_ids: [experimentId], filter: SEARCH.filter, order_by: SEARCH.orderBy, max_results: 100 });
+    const { runs } = (await client.post("runs/search", body)) as { runs: { info: { run_name: string } }[] };
+    const expected = expectedSearchOrder(load.seededRuns).slice(0, 100);
+    if (runs.map((run) => run.info.run_name).join() !== expected.join()) throw new Error("runs/search answered other runs than expected");
+    return body;
+  } finally {
+    client.close();
+  }
 }
 
 try {
@@ -96,20 +148,24 @@ try {
   });
 
   let step = 1;
+  const searchBody = workload === "runs-search" ? await seedSearch() : "";
   const request =
     workload === "log-metric"
       ? () => {
           const current = step++;
           return send("POST", "runs/log-metric", JSON.stringify({ run_id: runId, key: "loss", value: 1 / current, timestamp: 1_700_000_000_000 + current, step: current }));
         }
-      : () => send("GET", `runs/get?run_id=${runId}`);
+      : workload === "runs-get"
+        ? () => send("GET", `runs/get?run_id=${runId}`)
+        : () => send("POST", "runs/search", searchBody);
 
   // Warm-up: compiles the route and fills the token cache.
   for (let index = 0; index < 200; index++) await request();
   const servers = serverPids(process.pid);
   const profiled = values["cpu-prof-dir"] ? servers : [];
   for (const pid of profiled) process.kill(pid, "SIGUSR2");
-  const cpuBefore = servers.map(cpuSeconds);
+  const cpuBefore = servers.map((pid) => cpuSeconds(pid));
+  const databaseCpuBefore = databaseCpuSeconds(process.pid);
 
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1000;
@@ -124,13 +180,14 @@ try {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const serverCpu = servers.map(cpuSeconds).reduce((sum, seconds, index) => sum + seconds - cpuBefore[index]!, 0);
+  const serverCpu = servers.map((pid) => cpuSeconds(pid)).reduce((sum, seconds, index) => sum + seconds - cpuBefore[index]!, 0);
+  const databaseCpu = databaseCpuSeconds(process.pid) - databaseCpuBefore;
   latencies.sort((a, b) => a - b);
   console.log(
     `${workload}: ${latencies.length} requests in ${elapsed.toFixed(1)} s with ${clients} clients: ` +
       `${Math.round(latencies.length / elapsed)} requests/s, p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms; ` +
       // CPU time is what a busy machine does not distort: the server's own, per request.
-      `server CPU ${((1000 * serverCpu) / latencies.length).toFixed(2)} ms per request`,
+      `server CPU ${((1000 * serverCpu) / latencies.length).toFixed(2)} ms per request, PostgreSQL CPU ${((1000 * databaseCpu) / latencies.length).toFixed(2)} ms`,
   );
   for (const pid of profiled) {
     process.kill(pid, "SIGUSR2");

@@ -143,7 +143,7 @@ async function createRun(client: MlflowClient, experimentId: string, name: strin
 }
 
 /** As a sweep's trials are recorded: create, one log-batch of a few params, metrics and tags, finish. */
-async function seedRuns(client: MlflowClient, load: VsLoad) {
+export async function seedRuns(client: MlflowClient, load: VsLoad) {
   const experimentId = await createExperiment(client, "seeded");
   const perWriter = load.seededRuns / load.clients;
   const runIds: string[] = [];

@@ -411,6 +411,18 @@ describe("runs/search pagination", () => {
     expect(new Set(pages.flat()).size).toBe(26);
   });
 
+  // A metric order is read in sections (numbers, NaN, missing values): pages must cross them seamlessly.
+  it.each([
+    [["metrics.acc DESC"], ["r10", "r06", "r01", "r02", "r07", "r04", "r09", "r05", "r03", "r08"]],
+    [["metrics.acc ASC"], ["r05", "r09", "r04", "r07", "r02", "r06", "r01", "r10", "r03", "r08"]],
+    [["metrics.acc DESC", "params.lr DESC"], ["r10", "r06", "r01", "r02", "r07", "r04", "r09", "r05", "r03", "r08"]],
+    [["metrics.loss ASC", "params.optimizer ASC"], ["r10", "r01", "r06", "r02", "r09", "r03", "r05", "r07", "r08", "r04"]],
+    [["metrics.loss DESC", "start_time ASC"], ["r05", "r03", "r09", "r02", "r06", "r01", "r10", "r04", "r07", "r08"]],
+  ])("pages through %j across numbers, NaN and missing values", async (orderBy, expected) => {
+    expect((await search({ orderBy })).names).toEqual(expected);
+    for (const maxResults of [1, 2, 3, 7]) expect((await walk({ orderBy }, maxResults)).pages.flat()).toEqual(expected);
+  });
+
   it("gives no token when the last page is exactly full", async () => {
     const { pages } = await walk({}, 5);
     expect(pages).toEqual([ACTIVE_MAIN.slice(5).reverse(), ACTIVE_MAIN.slice(0, 5).reverse()]);

@@ -124,9 +124,9 @@ export async function findExperiment(access: ProjectAccess, experimentId: string
 export async function experimentKeysOf(access: ProjectAccess, experimentIds: readonly string[]): Promise<string[]> {
   const numbers = experimentIds.map(experimentNumberOf);
   if (numbers.includes(0)) await ensureDefaultExperiment(access.project.id);
-  const rows = await db().experiment.findMany({
-    where: { projectId: access.project.id, number: { in: numbers } },
-    select: { id: true },
-  });
-  return rows.map((row) => row.id);
+  const rows = await pgPool().query<{ id: string }>(`SELECT "id" FROM "Experiment" WHERE "projectId" = $1 AND "number" = ANY($2::int[])`, [
+    access.project.id,
+    numbers,
+  ]);
+  return rows.rows.map((row) => row.id);
 }

@@ -17,10 +17,12 @@ const OUTPUT_OVERHEAD = 96;
 /**
  * How much of a run its JSON carries, from stored sizes only: octet_length reads the size of a
  * large (TOASTed) value without reading the value, so weighing thousands of runs stays cheap. One
- * row per id, in order (0 for a run gone since the search).
+ * row per run still there. The runs are found by `id = ANY(...)`, which has one good plan (the
+ * primary key), whatever the planner's statistics say: a join with the list of ids could turn into a
+ * scan of every run of the project when they are missing, as they are after a burst of new runs.
  */
 const RUN_WEIGHTS_SQL = `
-  SELECT COALESCE(${RUN_OVERHEAD} + octet_length(r."name") + octet_length(r."userId") + octet_length(r."artifactUri")
+  SELECT r."id", (${RUN_OVERHEAD} + octet_length(r."name") + octet_length(r."userId") + octet_length(r."artifactUri")
     + COALESCE((SELECT sum(octet_length("key") + octet_length("value") + ${ENTRY_OVERHEAD}) FROM "Param" WHERE "runId" = r."id"), 0)
     + COALESCE((SELECT sum(octet_length("key") + octet_length("value") + ${ENTRY_OVERHEAD}) FROM "RunTag" WHERE "runId" = r."id"), 0)
     + COALESCE((SELECT sum(octet_length("key") + ${METRIC_OVERHEAD}) FROM "LatestMetric" WHERE "runSeq" = r."seq"), 0)
@@ -29,19 +31,20 @@ const RUN_WEIGHTS_SQL = `
                    + octet_length(d."source") + COALESCE(octet_length(d."schema"), 0) + COALESCE(octet_length(d."profile"), 0)
                    + ${INPUT_OVERHEAD})
         FROM "RunInput" i JOIN "Dataset" d ON d."id" = i."datasetId" WHERE i."runId" = r."id"), 0)
-    + (SELECT count(*) * ${OUTPUT_OVERHEAD} FROM "RunOutput" WHERE "runId" = r."id"), 0)::int8 AS "bytes"
-  FROM unnest($1::text[]) WITH ORDINALITY AS page("id", "position")
-  LEFT JOIN "Run" r ON r."id" = page."id" AND r."projectId" = $2
-  ORDER BY page."position"`;
+    + (SELECT count(*) * ${OUTPUT_OVERHEAD} FROM "RunOutput" WHERE "runId" = r."id"))::int8 AS "bytes"
+  FROM "Run" r
+  WHERE r."id" = ANY($1::text[]) AND r."projectId" = $2`;
 
 /** The longest run of `runIds` (in order, at least the first) whose runs fit in MAX_SEARCH_PAGE_BYTES. */
 export async function runsWithinPageBudget(projectId: string, runIds: string[]): Promise<string[]> {
   if (runIds.length === 0) return [];
-  const weights = await pgPool().query<{ bytes: number }>(RUN_WEIGHTS_SQL, [runIds, projectId]);
+  const weights = await pgPool().query<{ id: string; bytes: number }>(RUN_WEIGHTS_SQL, [runIds, projectId]);
+  const bytesOf = new Map(weights.rows.map(({ id, bytes }) => [id, bytes]));
   let total = 0;
   let fitting = 0;
-  for (const { bytes } of weights.rows) {
-    total += bytes;
+  for (const id of runIds) {
+    // A run gone since the search weighs nothing: loadRuns leaves it out.
+    total += bytesOf.get(id) ?? 0;
     if (fitting > 0 && total > MAX_SEARCH_PAGE_BYTES) break;
     fitting++;
   }

@@ -2,13 +2,12 @@ import type { Condition, FieldType, OrderKey } from "./ast";
 import { openPage, shapeOf } from "./page-token";
 import { parseFilter } from "./parser";
 import { parseOrderBy } from "./order-by";
+import { selectIdsByMetric, sortTerms, type SortKey } from "./metric-order";
 import {
   columnOf,
   keyedCondition,
   keyedJoin,
   lifecycleTest,
-  metricOrderTerms,
-  orderTerm,
   selectIds,
   renderFilter,
   SqlParams,
@@ -40,11 +39,14 @@ const RUN_COLUMNS: Readonly<Record<string, string>> = {
   end_time: '"Run"."endTime"',
 };
 
+/** The length of the value prefix that Param and RunTag are indexed by (prisma/sql/search-indexes.sql). */
+const INDEXED_VALUE_PREFIX = 256;
+
 /** Metrics are read from the latest-value table, keyed by the run's compact seq. */
 const KEYED_TABLES: Readonly<Partial<Record<FieldType, KeyedTable>>> = {
   metric: { table: '"LatestMetric"', ownerColumn: '"runSeq"', owner: '"Run"."seq"' },
-  param: { table: '"Param"', ownerColumn: '"runId"', owner: '"Run"."id"' },
-  tag: { table: '"RunTag"', ownerColumn: '"runId"', owner: '"Run"."id"' },
+  param: { table: '"Param"', ownerColumn: '"runId"', owner: '"Run"."id"', indexedValuePrefix: INDEXED_VALUE_PREFIX },
+  tag: { table: '"RunTag"', ownerColumn: '"runId"', owner: '"Run"."id"', indexedValuePrefix: INDEXED_VALUE_PREFIX },
 };
 
 function keyedTable(type: FieldType): KeyedTable {
@@ -58,6 +60,7 @@ const keyedOf = (condition: Condition) => KEYED_TABLES[condition.field.type];
 /**
  * Compiles runs/search into one SELECT of run ids, scoped to the project and experiments, in the
  * requested order with `start_time DESC` and `run_id ASC` as tie-breakers, one row past the page.
+ * An order led by a metric is read in the order of that metric's index (metric-order.ts).
  *
  * Semantics worth knowing:
  * - Metric conditions compare the latest value with PostgreSQL double semantics: NaN equals NaN and
@@ -82,8 +85,14 @@ export function compileRunSearch(input: RunSearchInput): CompiledSearch {
     ...lifecycleTest('"Run"."lifecycleStage"', viewType, params),
     ...(filter ? [renderFilter(filter, { condition: (condition) => runCondition(condition, params), keyedOf, params })] : []),
   ];
-  const { joins, terms } = runOrdering(orderBy, params);
-  return selectIds("Run", { joins, where, orderBy: terms }, page, params);
+  const ordering = runOrdering(orderBy, params);
+  const [first, ...rest] = ordering;
+  if (first?.metricKey !== undefined) {
+    const joins = rest.flatMap((key) => key.join ?? []);
+    return selectIdsByMetric({ metricKey: first.metricKey, ascending: first.sort.ascending, joins, where, rest: rest.map((key) => key.sort) }, page, params);
+  }
+  const joins = ordering.flatMap((key) => key.join ?? []);
+  return selectIds("Run", { joins, where, orderBy: ordering.flatMap((key) => sortTerms(key.sort)) }, page, params);
 }
 
 function runCondition(condition: Condition, params: SqlParams): string {
@@ -114,21 +123,25 @@ function datasetTest(condition: ValueCondition, key: string, params: SqlParams):
   ].join(" ");
 }
 
-function runOrdering(keys: readonly OrderKey[], params: SqlParams): { joins: string[]; terms: string[] } {
-  const joins: string[] = [];
-  const terms: string[] = [];
-  keys.forEach(({ field, ascending }, index) => {
-    if (field.type === "attribute") {
-      terms.push(orderTerm(columnOf(RUN_COLUMNS, field.key), ascending));
-      return;
-    }
+/** A key of a run search's order: how it sorts, and the join (and bound key, for a metric) it reads. */
+interface RunSortKey {
+  sort: SortKey;
+  join?: string;
+  metricKey?: string;
+}
+
+/** The requested keys, the `i`-th one joined as "o<i>" when it is keyed, then the tie-breakers. */
+function runOrdering(keys: readonly OrderKey[], params: SqlParams): RunSortKey[] {
+  const ordering = keys.map(({ field, ascending }, index): RunSortKey => {
+    if (field.type === "attribute") return { sort: { expression: columnOf(RUN_COLUMNS, field.key), ascending, metric: false, nullsLast: true } };
     const alias = `"o${index}"`;
-    joins.push(keyedJoin(keyedTable(field.type), alias, field.key, params));
-    const value = `${alias}."value"`;
-    terms.push(...(field.type === "metric" ? metricOrderTerms(value, ascending) : [orderTerm(value, ascending)]));
+    const key = params.bind(field.key, "text");
+    const sort = { expression: `${alias}."value"`, ascending, metric: field.type === "metric", nullsLast: true };
+    return { sort, join: keyedJoin(keyedTable(field.type), alias, key), ...(sort.metric ? { metricKey: key } : {}) };
   });
   const sortsBy = (key: string) => keys.some(({ field }) => field.type === "attribute" && field.key === key);
-  if (!sortsBy("start_time")) terms.push('"Run"."startTime" DESC');
-  if (!sortsBy("run_id")) terms.push('"Run"."id" ASC');
-  return { joins, terms };
+  // Both columns are never null: no NULLS LAST.
+  if (!sortsBy("start_time")) ordering.push({ sort: { expression: '"Run"."startTime"', ascending: false, metric: false, nullsLast: false } });
+  if (!sortsBy("run_id")) ordering.push({ sort: { expression: '"Run"."id"', ascending: true, metric: false, nullsLast: false } });
+  return ordering;
 }

@@ -2,6 +2,7 @@ import { badInput } from "@/lib/errors";
 import type { LifecycleStage, ViewType } from "@/lib/tracking-states";
 import type { Condition, FilterExpr } from "./ast";
 import type { Page } from "./page-token";
+import { prefixTest } from "./value-prefix";
 
 export type { ViewType };
 
@@ -93,7 +94,7 @@ export function renderFilter(expr: FilterExpr, renderer: LeafRenderer): string {
   }
   const rendered = items.map((item) => {
     if (!("members" in item)) return renderFilter(item, renderer);
-    const keys = item.members.map((leaf) => ({ key: leaf.field.key, test: (column: string) => valueTest(leaf, column, renderer.params) }));
+    const keys = item.members.map((leaf) => ({ key: leaf.field.key, test: (column: string) => keyedValueTest(item.keyed, leaf, column, renderer.params) }));
     return keyedExists(item.keyed, keys, renderer.params);
   });
   return `(${rendered.join(` ${expr.kind.toUpperCase()} `)})`;
@@ -109,6 +110,8 @@ export interface KeyedTable {
   /** The column of `table` that points at the owner, and the owner's column it points at. */
   ownerColumn: string;
   owner: string;
+  /** How many leading characters of `value` an index on (key, value prefix) holds, if there is one. */
+  indexedValuePrefix?: number;
 }
 
 interface KeyTest {
@@ -128,6 +131,16 @@ function keyedExists(keyed: KeyedTable, keys: KeyTest[], params: SqlParams): str
   return `EXISTS (SELECT 1 FROM ${keyed.table} AS "k" WHERE "k".${keyed.ownerColumn} = ${keyed.owner} AND ${match})`;
 }
 
+/** A value test on a keyed table, led by the condition on its indexed value prefix when that narrows anything. */
+function keyedValueTest(keyed: KeyedTable, condition: ValueCondition, column: string, params: SqlParams): string {
+  const prefix =
+    keyed.indexedValuePrefix === undefined
+      ? undefined
+      : prefixTest(condition, column, keyed.indexedValuePrefix, (value) => params.bind(value, "text"));
+  const exact = valueTest(condition, column, params);
+  return prefix ? `${prefix} AND ${exact}` : exact;
+}
+
 /**
  * A condition on a keyed table (params, tags, metrics): IS NULL asks whether the key is absent;
  * anything else holds only when the key is present and its value passes.
@@ -137,13 +150,12 @@ export function keyedCondition(keyed: KeyedTable, condition: Condition, params: 
     const present = keyedExists(keyed, [{ key: condition.field.key }], params);
     return condition.negated ? present : `NOT ${present}`;
   }
-  return keyedExists(keyed, [{ key: condition.field.key, test: (column) => valueTest(condition, column, params) }], params);
+  return keyedExists(keyed, [{ key: condition.field.key, test: (column) => keyedValueTest(keyed, condition, column, params) }], params);
 }
 
-/** One LEFT JOIN per sorted key; at most one row per owner, because (owner, key) is unique. */
-export function keyedJoin(keyed: KeyedTable, alias: string, key: string, params: SqlParams): string {
-  const keyTest = `${alias}."key" = ${params.bind(key, "text")}`;
-  return `LEFT JOIN ${keyed.table} AS ${alias} ON ${alias}.${keyed.ownerColumn} = ${keyed.owner} AND ${keyTest}`;
+/** One LEFT JOIN per sorted key (`boundKey`: its bind placeholder); at most one row per owner, because (owner, key) is unique. */
+export function keyedJoin(keyed: KeyedTable, alias: string, boundKey: string): string {
+  return `LEFT JOIN ${keyed.table} AS ${alias} ON ${alias}.${keyed.ownerColumn} = ${keyed.owner} AND ${alias}."key" = ${boundKey}`;
 }
 
 /** Missing values sort last in both directions, as in MLflow. */
