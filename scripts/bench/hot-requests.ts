@@ -6,8 +6,8 @@
  * production instance (run `npx next build` first): single-point runs/log-metric (each request a new
  * step of one run), runs/get of a run with ten metrics, ten params and a few tags, or bench:vs-mlflow's
  * runs/search (its 10,000 runs seeded first through the API, as it seeds them; 100 runs a page). Prints
- * requests/s, latency p50/p99, and the CPU time per request of the server and of PostgreSQL (the
- * numbers a busy machine distorts least). With --cpu-prof-dir the server writes a V8 CPU profile of
+ * requests/s, latency p50/p99, and the CPU time per request of the server, of PostgreSQL and of the
+ * client itself (the numbers a busy machine distorts least). With --cpu-prof-dir the server writes a V8 CPU profile of
  * the measured load there (cpu-profile-preload.mjs; summarize it with scripts/cpu-profile-summary.ts).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -166,6 +166,7 @@ try {
   for (const pid of profiled) process.kill(pid, "SIGUSR2");
   const cpuBefore = servers.map((pid) => cpuSeconds(pid));
   const databaseCpuBefore = databaseCpuSeconds(process.pid);
+  const clientCpuBefore = process.cpuUsage();
 
   const latencies: number[] = [];
   const deadline = performance.now() + seconds * 1000;
@@ -182,12 +183,15 @@ try {
   const elapsed = (performance.now() - started) / 1000;
   const serverCpu = servers.map((pid) => cpuSeconds(pid)).reduce((sum, seconds, index) => sum + seconds - cpuBefore[index]!, 0);
   const databaseCpu = databaseCpuSeconds(process.pid) - databaseCpuBefore;
+  const clientCpuMicros = process.cpuUsage(clientCpuBefore);
+  const clientCpu = (clientCpuMicros.user + clientCpuMicros.system) / 1e6;
   latencies.sort((a, b) => a - b);
   console.log(
     `${workload}: ${latencies.length} requests in ${elapsed.toFixed(1)} s with ${clients} clients: ` +
       `${Math.round(latencies.length / elapsed)} requests/s, p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms; ` +
       // CPU time is what a busy machine does not distort: the server's own, per request.
-      `server CPU ${((1000 * serverCpu) / latencies.length).toFixed(2)} ms per request, PostgreSQL CPU ${((1000 * databaseCpu) / latencies.length).toFixed(2)} ms`,
+      `server CPU ${((1000 * serverCpu) / latencies.length).toFixed(2)} ms per request, PostgreSQL CPU ${((1000 * databaseCpu) / latencies.length).toFixed(2)} ms, ` +
+      `this client's CPU ${((1000 * clientCpu) / latencies.length).toFixed(2)} ms`,
   );
   for (const pid of profiled) {
     process.kill(pid, "SIGUSR2");
