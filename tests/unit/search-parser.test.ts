@@ -331,9 +331,16 @@ describe("compiled SQL", () => {
   });
 
   it("joins once per sorted key and always ends with the tie-breakers", () => {
-    const { sql } = compile("", ["metrics.acc DESC", "params.lr"]);
+    const { sql } = compile("", ["params.lr", "metrics.acc DESC"]);
     expect(sql.match(/LEFT JOIN/g)).toHaveLength(2);
     expect(sql).toMatch(/ORDER BY .+"Run"\."startTime" DESC, "Run"\."id" ASC\nLIMIT/);
+  });
+
+  it("led by a metric, reads its numbers, NaN and missing values as sections, each joining the other sorted keys once", () => {
+    const { sql } = compile("", ["metrics.acc DESC", "params.lr"]);
+    expect(sql.match(/AS MATERIALIZED/g)).toHaveLength(3);
+    expect(sql.match(/LEFT JOIN "Param"/g)).toHaveLength(3);
+    expect(sql).toMatch(/ORDER BY .+"page"\."k2" DESC, "page"\."k3" ASC\nLIMIT/);
   });
 
   it("asks for one row more than a page, and tokens move by a page", () => {
