@@ -113,3 +113,5 @@ for (const step of steps) {
 }
 console.log(`\n${timings.join("\n")}`);
 console.log(`${passed} passed, ${failed} failed`);
+// A runner's exit status alone is not trusted: vitest has exited 0 with a failed test in its report.
+if (failed > 0) process.exit(1);
