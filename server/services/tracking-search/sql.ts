@@ -131,14 +131,18 @@ function keyedExists(keyed: KeyedTable, keys: KeyTest[], params: SqlParams): str
   return `EXISTS (SELECT 1 FROM ${keyed.table} AS "k" WHERE "k".${keyed.ownerColumn} = ${keyed.owner} AND ${match})`;
 }
 
-/** A value test on a keyed table, led by the condition on its indexed value prefix when that narrows anything. */
+/**
+ * A value test on a keyed table whose values are indexed by prefix: the test on the prefix alone when
+ * it decides the condition, else led by it when it narrows anything, else the plain test.
+ */
 function keyedValueTest(keyed: KeyedTable, condition: ValueCondition, column: string, params: SqlParams): string {
   const prefix =
     keyed.indexedValuePrefix === undefined
       ? undefined
       : prefixTest(condition, column, keyed.indexedValuePrefix, (value) => params.bind(value, "text"));
+  if (prefix?.exact) return prefix.sql;
   const exact = valueTest(condition, column, params);
-  return prefix ? `${prefix} AND ${exact}` : exact;
+  return prefix ? `${prefix.sql} AND ${exact}` : exact;
 }
 
 /**
