@@ -331,9 +331,20 @@ describe("compiled SQL", () => {
   });
 
   it("joins once per sorted key and always ends with the tie-breakers", () => {
-    const { sql } = compile("", ["metrics.acc DESC", "params.lr"]);
+    const { sql } = compile("", ["params.lr", "metrics.acc DESC"]);
     expect(sql.match(/LEFT JOIN/g)).toHaveLength(2);
     expect(sql).toMatch(/ORDER BY .+"Run"\."startTime" DESC, "Run"\."id" ASC\nLIMIT/);
+  });
+
+  it("reads an order led by a metric in sections, each only when the ones before it fall short", () => {
+    const descending = compile("", ["metrics.acc DESC", "params.lr"]).sql;
+    expect(descending.match(/"(\w+)" AS MATERIALIZED/g)).toEqual(['"numbers" AS MATERIALIZED', '"nan" AS MATERIALIZED', '"missing" AS MATERIALIZED']);
+    expect(descending).toMatch(/"o0"\."value" < 'NaN'[\s\S]+ORDER BY "o0"\."value" DESC, /);
+    expect(descending).toMatch(/\(SELECT count\(\*\) FROM "numbers"\) \+ \(SELECT count\(\*\) FROM "nan"\) < \$\d+::integer/);
+    expect(descending).toMatch(/ORDER BY CASE WHEN "page"\."k0" IS NULL .+"page"\."k2" DESC, "page"\."k3" ASC\nLIMIT/);
+    const ascending = compile("", ["metrics.acc"]).sql;
+    expect(ascending.match(/"(\w+)" AS MATERIALIZED/g)).toEqual(['"values" AS MATERIALIZED', '"missing" AS MATERIALIZED']);
+    expect(ascending).toMatch(/ORDER BY "o0"\."value" ASC, /);
   });
 
   it("asks for one row more than a page, and tokens move by a page", () => {
