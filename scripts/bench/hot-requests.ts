@@ -1,13 +1,15 @@
 /**
- * node --import tsx scripts/bench/hot-requests.ts [--workload log-metric|runs-get|runs-search] [--clients 8]
- *   [--seconds 10] [--cpu-prof-dir DIR]
+ * node --import tsx scripts/bench/hot-requests.ts [--workload log-metric|log-param|log-batch-params|runs-get|runs-search]
+ *   [--clients 8] [--seconds 10] [--cpu-prof-dir DIR]
  *
  * One MLflow request at a time per client, `clients` keep-alive clients at once, against a fresh
  * production instance (run `npx next build` first): single-point runs/log-metric (each request a new
- * step of one run), runs/get of a run with ten metrics, ten params and a few tags, or bench:vs-mlflow's
- * runs/search (its 10,000 runs seeded first through the API, as it seeds them; 100 runs a page). Prints
- * requests/s, latency p50/p99, and the CPU time per request of the server, of PostgreSQL and of the
- * client itself (the numbers a busy machine distorts least). With --cpu-prof-dir the server writes a V8 CPU profile of
+ * step of one run), runs/log-parameter (a new param of one run each time), runs/log-batch of ten new
+ * params and ten metric points, runs/get of a run with ten metrics, ten params and a few tags, or
+ * bench:vs-mlflow's runs/search (its 10,000 runs seeded first through the API, as it seeds them; 100
+ * runs a page). Prints requests/s, latency p50/p99, and the CPU time per request of the server, of
+ * PostgreSQL and of the client itself (the numbers a busy machine distorts least). With
+ * --cpu-prof-dir the server writes a V8 CPU profile of
  * the measured load there (cpu-profile-preload.mjs; summarize it with scripts/cpu-profile-summary.ts).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
@@ -26,8 +28,10 @@ const { values } = parseArgs({
     "cpu-prof-dir": { type: "string" },
   },
 });
-const workload = values.workload;
-if (workload !== "log-metric" && workload !== "runs-get" && workload !== "runs-search") throw new Error(`unknown workload ${workload}`);
+const WORKLOADS = ["log-metric", "log-param", "log-batch-params", "runs-get", "runs-search"] as const;
+type Workload = (typeof WORKLOADS)[number];
+const workload = values.workload as Workload;
+if (!WORKLOADS.includes(workload)) throw new Error(`unknown workload ${workload}: use ${WORKLOADS.join(", ")}`);
 const clients = Number(values.clients);
 const seconds = Number(values.seconds);
 if (values["cpu-prof-dir"]) {
@@ -149,15 +153,26 @@ try {
 
   let step = 1;
   const searchBody = workload === "runs-search" ? await seedSearch() : "";
-  const request =
-    workload === "log-metric"
-      ? () => {
-          const current = step++;
-          return send("POST", "runs/log-metric", JSON.stringify({ run_id: runId, key: "loss", value: 1 / current, timestamp: 1_700_000_000_000 + current, step: current }));
-        }
-      : workload === "runs-get"
-        ? () => send("GET", `runs/get?run_id=${runId}`)
-        : () => send("POST", "runs/search", searchBody);
+  const requests: Record<Workload, () => Promise<void>> = {
+    "log-metric": () => {
+      const current = step++;
+      return send("POST", "runs/log-metric", JSON.stringify({ run_id: runId, key: "loss", value: 1 / current, timestamp: 1_700_000_000_000 + current, step: current }));
+    },
+    // A new key each time: a param is logged once per run.
+    "log-param": () => {
+      const current = step++;
+      return send("POST", "runs/log-parameter", JSON.stringify({ run_id: runId, key: `lr_${current}`, value: `0.${current}` }));
+    },
+    "log-batch-params": () => {
+      const current = step++;
+      const params = Array.from({ length: 10 }, (_, index) => ({ key: `p_${current}_${index}`, value: `value-${current}-${index}` }));
+      const metrics = Array.from({ length: 10 }, (_, index) => ({ key: `m_${index}`, value: index, timestamp: 1_700_000_000_000, step: current }));
+      return send("POST", "runs/log-batch", JSON.stringify({ run_id: runId, params, metrics }));
+    },
+    "runs-get": () => send("GET", `runs/get?run_id=${runId}`),
+    "runs-search": () => send("POST", "runs/search", searchBody),
+  };
+  const request = requests[workload];
 
   // Warm-up: compiles the route and fills the token cache.
   for (let index = 0; index < 200; index++) await request();

@@ -68,7 +68,7 @@ export async function ensureEmbeddedPostgres(options: {
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     // Loopback only, and no Unix socket: its default directory is often not writable.
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", ...memorySettings(), ...autovacuumSettings()],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", ...memorySettings(), ...plannerSettings()],
     onLog: (message) => options.log?.(String(message).trimEnd()),
     onError: (error) => options.log?.(String(error).trimEnd()),
   });
@@ -120,13 +120,18 @@ function memorySettings(): string[] {
 }
 
 /**
- * Autovacuum looks for tables to analyze every 10 s rather than every minute. Until a table's first
- * ANALYZE the planner has no statistics and guesses, and its guesses can make a search over the first
- * ten thousand runs of a new database a hundred times slower than with statistics; with the default
- * that lasts up to a minute after the runs arrive (docs/performance.md, "Search").
+ * How the planner works for Tally's load: many small requests at once on a few cores
+ * (docs/performance.md, "Search").
+ * - Autovacuum looks for tables to analyze every 10 s rather than every minute. Until a table's first
+ *   ANALYZE the planner has no statistics and guesses, and its guesses can make a search over the
+ *   first ten thousand runs of a new database a hundred times slower; with the default that lasts up
+ *   to a minute after the runs arrive.
+ * - No parallel workers: a parallel plan starts processes for one query, which the other requests
+ *   then wait for, and it splits an index read in order (a search's page of runs sorted by a metric)
+ *   into parts that each read far more than the page needs.
  */
-function autovacuumSettings(): string[] {
-  return ["-c", "autovacuum_naptime=10s"];
+function plannerSettings(): string[] {
+  return ["-c", "autovacuum_naptime=10s", "-c", "max_parallel_workers_per_gather=0"];
 }
 
 /**

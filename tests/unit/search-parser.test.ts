@@ -336,11 +336,15 @@ describe("compiled SQL", () => {
     expect(sql).toMatch(/ORDER BY .+"Run"\."startTime" DESC, "Run"\."id" ASC\nLIMIT/);
   });
 
-  it("led by a metric, reads its numbers, NaN and missing values as sections, each joining the other sorted keys once", () => {
-    const { sql } = compile("", ["metrics.acc DESC", "params.lr"]);
-    expect(sql.match(/AS MATERIALIZED/g)).toHaveLength(3);
-    expect(sql.match(/LEFT JOIN "Param"/g)).toHaveLength(3);
-    expect(sql).toMatch(/ORDER BY .+"page"\."k2" DESC, "page"\."k3" ASC\nLIMIT/);
+  it("reads an order led by a metric in sections, each only when the ones before it fall short", () => {
+    const descending = compile("", ["metrics.acc DESC", "params.lr"]).sql;
+    expect(descending.match(/"(\w+)" AS MATERIALIZED/g)).toEqual(['"numbers" AS MATERIALIZED', '"nan" AS MATERIALIZED', '"missing" AS MATERIALIZED']);
+    expect(descending).toMatch(/"o0"\."value" < 'NaN'[\s\S]+ORDER BY "o0"\."value" DESC, /);
+    expect(descending).toMatch(/\(SELECT count\(\*\) FROM "numbers"\) \+ \(SELECT count\(\*\) FROM "nan"\) < \$\d+::integer/);
+    expect(descending).toMatch(/ORDER BY CASE WHEN "page"\."k0" IS NULL .+"page"\."k2" DESC, "page"\."k3" ASC\nLIMIT/);
+    const ascending = compile("", ["metrics.acc"]).sql;
+    expect(ascending.match(/"(\w+)" AS MATERIALIZED/g)).toEqual(['"values" AS MATERIALIZED', '"missing" AS MATERIALIZED']);
+    expect(ascending).toMatch(/ORDER BY "o0"\."value" ASC, /);
   });
 
   it("asks for one row more than a page, and tokens move by a page", () => {
