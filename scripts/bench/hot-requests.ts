@@ -9,8 +9,8 @@
  * bench:vs-mlflow's runs/search (its 10,000 runs seeded first through the API, as it seeds them; 100
  * runs a page). Prints requests/s, latency p50/p99, and the CPU time per request of the server, of
  * PostgreSQL and of the client itself (the numbers a busy machine distorts least). With
- * --cpu-prof-dir the server writes a V8 CPU profile of
- * the measured load there (cpu-profile-preload.mjs; summarize it with scripts/cpu-profile-summary.ts).
+ * --cpu-prof-dir the server writes a V8 CPU profile of the measured load there
+ * (cpu-profile-preload.mjs; summarize it with scripts/cpu-profile-summary.ts).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import http from "node:http";
