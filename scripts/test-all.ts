@@ -38,8 +38,9 @@ const steps: Step[] = [
     command: bin("vitest"),
     args: ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`],
     count: () => {
-      const report = JSON.parse(readFileSync(vitestJson, "utf8")) as { numPassedTests: number; numFailedTests: number };
-      return { passed: report.numPassedTests, failed: report.numFailedTests };
+      const report = JSON.parse(readFileSync(vitestJson, "utf8")) as { numPassedTests: number; numFailedTests: number; numFailedTestSuites: number };
+      // A file whose beforeAll throws fails as a suite, its tests only skipped.
+      return { passed: report.numPassedTests, failed: Math.max(report.numFailedTests, report.numFailedTestSuites) };
     },
   },
   {
