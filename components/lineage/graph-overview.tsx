@@ -60,14 +60,9 @@ const OverviewShapes = memo(function OverviewShapes({ nodes, edges }: { nodes: L
         const source = byId.get(edge.source);
         const target = byId.get(edge.target);
         if (!source || !target) return null;
-        const [path] = getBezierPath({
-          sourceX: source.position.x + (source.width ?? 0),
-          sourceY: source.position.y + (source.height ?? 0) / 2,
-          sourcePosition: Position.Right,
-          targetX: target.position.x,
-          targetY: target.position.y + (target.height ?? 0) / 2,
-          targetPosition: Position.Left,
-        });
+        const from = attachment(source, "source");
+        const to = attachment(target, "target");
+        const [path] = getBezierPath({ sourceX: from.x, sourceY: from.y, sourcePosition: Position.Right, targetX: to.x, targetY: to.y, targetPosition: Position.Left });
         return <path key={edge.id} d={path} fill="none" stroke={edgeStroke(edge.data?.kind)} strokeWidth={2} />;
       })}
       {nodes.map((node) => (
@@ -87,3 +82,10 @@ const OverviewShapes = memo(function OverviewShapes({ nodes, edges }: { nodes: L
     </>
   );
 });
+
+/** Where React Flow attaches a node's edges: the middle of its handle of that type (handlesOf). */
+function attachment(node: LineageFlowNode, type: "source" | "target") {
+  const handle = node.handles?.find((candidate) => candidate.type === type);
+  if (!handle) return node.position;
+  return { x: node.position.x + handle.x + (handle.width ?? 0) / 2, y: node.position.y + handle.y + (handle.height ?? 0) / 2 };
+}

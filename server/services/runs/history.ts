@@ -9,14 +9,17 @@ import type { MetricPoint } from "./types";
 export const MAX_HISTORY_PAGE = 25_000;
 export const MAX_DOWNSAMPLE_BUCKETS = 5_000;
 
-/** Where the next page starts: the previous page's last point, numbers spelled as JSON cannot (NaN). */
+/**
+ * Where the next page starts: the previous page's last point, its numbers as strings (JSON has no
+ * NaN). Only what encodePosition writes is accepted: each string must be the spelling of its number.
+ */
 function decodePosition(pageToken: string | undefined): HistoryPosition | undefined {
   if (!pageToken) return undefined;
   try {
     const { after } = JSON.parse(Buffer.from(pageToken, "base64url").toString("utf8")) as { after?: unknown };
-    if (Array.isArray(after) && after.length === 3 && after.every((part) => typeof part === "string")) {
+    if (Array.isArray(after) && after.length === 3 && after.every((part) => typeof part === "string" && String(Number(part)) === part)) {
       const [timestamp, step, value] = after.map(Number) as [number, number, number];
-      if (Number.isSafeInteger(timestamp) && Number.isSafeInteger(step) && (!Number.isNaN(value) || after[2] === "NaN")) return { timestamp, step, value };
+      if (Number.isSafeInteger(timestamp) && Number.isSafeInteger(step)) return { timestamp, step, value };
     }
   } catch {
     // fall through to the error below
