@@ -85,9 +85,17 @@ function serverPids(root: number): number[] {
   return found;
 }
 
-/** User and system CPU time of a process so far, in seconds (clock ticks are 1/100 s on Linux). */
-function cpuSeconds(pid: number, fields = statFields(pid)): number {
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+/** CPU time of a process so far in user space and in the kernel, in seconds (clock ticks are 1/100 s on Linux). */
+interface CpuTime {
+  user: number;
+  system: number;
+}
+const NO_CPU: CpuTime = { user: 0, system: 0 };
+const addCpu = (a: CpuTime, b: CpuTime): CpuTime => ({ user: a.user + b.user, system: a.system + b.system });
+const subtractCpu = (a: CpuTime, b: CpuTime): CpuTime => ({ user: a.user - b.user, system: a.system - b.system });
+
+function cpuTime(pid: number, fields = statFields(pid)): CpuTime {
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
 }
 
 /** /proc/<pid>/stat from field 3 on (after the parenthesised name). */
@@ -98,9 +106,9 @@ const statFields = (pid: number) => readFileSync(`/proc/${pid}/stat`, "utf8").sp
  * postmaster has collected from those that ended (backends, autovacuum workers), so that the
  * difference of two readings counts every process that ran in between.
  */
-function databaseCpuSeconds(root: number): number {
+function databaseCpuTime(root: number): CpuTime {
   const children = childProcesses();
-  let total = 0;
+  let total = NO_CPU;
   const visit = (pid: number, parentIsPostgres: boolean) => {
     for (const child of children.get(pid) ?? []) {
       let isPostgres = false;
@@ -108,9 +116,9 @@ function databaseCpuSeconds(root: number): number {
         isPostgres = /Name:\s+postgres/.test(readFileSync(`/proc/${child}/status`, "utf8"));
         if (isPostgres) {
           const fields = statFields(child);
-          total += cpuSeconds(child, fields);
+          total = addCpu(total, cpuTime(child, fields));
           // cutime and cstime: the ended children's time, counted once, at the postmaster.
-          if (!parentIsPostgres) total += (Number(fields[13]) + Number(fields[14])) / 100;
+          if (!parentIsPostgres) total = addCpu(total, { user: Number(fields[13]) / 100, system: Number(fields[14]) / 100 });
         }
       } catch {
         // the process ended while we looked
@@ -179,8 +187,9 @@ try {
   const servers = serverPids(process.pid);
   const profiled = values["cpu-prof-dir"] ? servers : [];
   for (const pid of profiled) process.kill(pid, "SIGUSR2");
-  const cpuBefore = servers.map((pid) => cpuSeconds(pid));
-  const databaseCpuBefore = databaseCpuSeconds(process.pid);
+  const serverCpuTime = () => servers.map((pid) => cpuTime(pid)).reduce(addCpu, NO_CPU);
+  const serverCpuBefore = serverCpuTime();
+  const databaseCpuBefore = databaseCpuTime(process.pid);
   const clientCpuBefore = process.cpuUsage();
 
   const latencies: number[] = [];
@@ -196,17 +205,19 @@ try {
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
-  const serverCpu = servers.map((pid) => cpuSeconds(pid)).reduce((sum, seconds, index) => sum + seconds - cpuBefore[index]!, 0);
-  const databaseCpu = databaseCpuSeconds(process.pid) - databaseCpuBefore;
+  const serverCpu = subtractCpu(serverCpuTime(), serverCpuBefore);
+  const databaseCpu = subtractCpu(databaseCpuTime(process.pid), databaseCpuBefore);
   const clientCpuMicros = process.cpuUsage(clientCpuBefore);
-  const clientCpu = (clientCpuMicros.user + clientCpuMicros.system) / 1e6;
+  const clientCpu = { user: clientCpuMicros.user / 1e6, system: clientCpuMicros.system / 1e6 };
+  // Per request, in ms, and how much of it the kernel took (system calls, loopback TCP).
+  const perRequest = (cpu: CpuTime) =>
+    `${((1000 * (cpu.user + cpu.system)) / latencies.length).toFixed(2)} ms (kernel ${((1000 * cpu.system) / latencies.length).toFixed(2)})`;
   latencies.sort((a, b) => a - b);
   console.log(
     `${workload}: ${latencies.length} requests in ${elapsed.toFixed(1)} s with ${clients} clients: ` +
       `${Math.round(latencies.length / elapsed)} requests/s, p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms; ` +
       // CPU time is what a busy machine does not distort: the server's own, per request.
-      `server CPU ${((1000 * serverCpu) / latencies.length).toFixed(2)} ms per request, PostgreSQL CPU ${((1000 * databaseCpu) / latencies.length).toFixed(2)} ms, ` +
-      `this client's CPU ${((1000 * clientCpu) / latencies.length).toFixed(2)} ms`,
+      `server CPU ${perRequest(serverCpu)} per request, PostgreSQL CPU ${perRequest(databaseCpu)}, this client's CPU ${perRequest(clientCpu)}`,
   );
   for (const pid of profiled) {
     process.kill(pid, "SIGUSR2");

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { logger } from "../observability/logger";
 import { poolConfig } from "./connection";
+import { preparedQuery } from "./prepared";
 import type { SqlTx } from "./transaction";
 
 /**
@@ -36,9 +37,7 @@ export async function withPgTransaction<T>(work: (tx: SqlTx) => Promise<T>): Pro
   let lost: Error | undefined;
   const onLost = (error: Error) => void (lost = error);
   client.on("error", onLost);
-  const tx: SqlTx = {
-    query: async <Row extends object>(text: string, values: readonly unknown[] = []) => client.query(text, values as unknown[]) as Promise<{ rows: Row[] }>,
-  };
+  const tx = sqlOn(client);
   try {
     await client.query("BEGIN");
     const result = await work(tx);
@@ -52,6 +51,18 @@ export async function withPgTransaction<T>(work: (tx: SqlTx) => Promise<T>): Pro
     // A lost connection goes back as broken, so the pool closes it instead of lending it again.
     client.release(lost);
   }
+}
+
+/** The pool as a `SqlTx`: each statement runs on its own, in its own transaction. */
+export function pooledSql(): SqlTx {
+  return sqlOn(pgPool());
+}
+
+function sqlOn(queryable: pg.Pool | pg.PoolClient): SqlTx {
+  return {
+    query: async <Row extends object>(statement: Parameters<SqlTx["query"]>[0], values: readonly unknown[] = []) =>
+      queryable.query(preparedQuery(statement, values)) as Promise<{ rows: Row[] }>,
+  };
 }
 
 /** The raw pool, once it exists (reading its statistics must not open it). */

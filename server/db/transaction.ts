@@ -1,5 +1,6 @@
 import type { Prisma } from "./generated/client";
 import { db } from "./client";
+import type { PreparedStatement } from "./prepared";
 
 /**
  * One transaction model (docs/architecture.md, "One transaction model"). Most writes run in a Prisma
@@ -9,9 +10,9 @@ import { db } from "./client";
  */
 export type Tx = Prisma.TransactionClient;
 
-/** A transaction on the raw pool: parameterized SQL only, no driver types. */
+/** A transaction on the raw pool (or the pool itself, for one statement): parameterized SQL only, no driver types. */
 export interface SqlTx {
-  query<Row extends object = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<{ rows: Row[] }>;
+  query<Row extends object = Record<string, unknown>>(statement: string | PreparedStatement, values?: readonly unknown[]): Promise<{ rows: Row[] }>;
 }
 
 /** Runs `work` in one transaction; audit events written with the same `tx` commit or roll back with it. */

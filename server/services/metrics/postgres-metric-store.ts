@@ -1,4 +1,5 @@
-import { pgPool } from "@/server/db/pool";
+import { pgPool, pooledSql } from "@/server/db/pool";
+import { preparedStatement } from "@/server/db/prepared";
 import { latestPerKey } from "./latest-points";
 import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointInput, MetricPointView, MetricStore } from "./metric-store";
 
@@ -11,13 +12,13 @@ export const postgresMetricStore: MetricStore = {
   async append(tx, runSeq, points) {
     if (points.length === 0) return;
     const statement = appendStatement(points, { seq: "$1", from: "", firstParam: 2 });
-    await tx.query(`WITH stored AS (${statement.points}) ${statement.latest}`, [runSeq, ...statement.values]);
+    await tx.query(preparedStatement(`WITH stored AS (${statement.points}) ${statement.latest}`), [runSeq, ...statement.values]);
   },
 
   async appendToRun(run, points) {
     const statement = appendStatement(points, { seq: `run."seq"`, from: "run, ", firstParam: run.values.length + 1 });
-    const found = await pgPool().query(
-      `WITH run AS (${run.sql}), stored AS (${statement.points}), latest AS (${statement.latest}) SELECT 1 FROM run`,
+    const found = await pooledSql().query(
+      preparedStatement(`WITH run AS (${run.sql}), stored AS (${statement.points}), latest AS (${statement.latest}) SELECT 1 FROM run`),
       [...run.values, ...statement.values],
     );
     return found.rows.length > 0;

@@ -1,6 +1,7 @@
 import { notFound } from "@/lib/errors";
 import { lifecycleStageOf, runStatusOf } from "@/lib/tracking-states";
-import { pgPool } from "@/server/db/pool";
+import { pooledSql } from "@/server/db/pool";
+import { preparedStatement } from "@/server/db/prepared";
 import type { ProjectAccess } from "../access";
 import type { Dataset, KeyValue, Run, RunInfo } from "./types";
 
@@ -41,13 +42,13 @@ export function toRunInfo(row: RunInfoRow): RunInfo {
   };
 }
 
+const FIND_RUN_SQL = preparedStatement(
+  `SELECT ${RUN_INFO_COLUMNS} FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" WHERE r."id" = $1 AND r."projectId" = $2`,
+);
+
 /** A run of the caller's project, or NOT_FOUND (runs of other projects do not exist for it). */
 export async function findRun(access: ProjectAccess, runId: string): Promise<RunInfoRow> {
-  const found = await pgPool().query<RunInfoRow>(
-    `SELECT ${RUN_INFO_COLUMNS} FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId"
-     WHERE r."id" = $1 AND r."projectId" = $2`,
-    [runId, access.project.id],
-  );
+  const found = await pooledSql().query<RunInfoRow>(FIND_RUN_SQL, [runId, access.project.id]);
   const run = found.rows[0];
   if (!run) throw notFound(`Run with id=${runId} not found`);
   return run;
@@ -58,7 +59,7 @@ export async function findRun(access: ProjectAccess, runId: string): Promise<Run
  * answer lists it (metrics, params and tags by key; inputs, model inputs and outputs by their key).
  * Metrics, params and tags come as [key, value, ...] arrays, the shortest form to send and parse.
  */
-const RUNS_SQL = `
+const RUNS_SQL = preparedStatement(`
   SELECT ${RUN_INFO_COLUMNS},
     (SELECT json_agg(json_build_array(m."key", m."value", m."timestamp", m."step") ORDER BY m."key")
        FROM "LatestMetric" m WHERE m."runSeq" = r."seq") AS "metrics",
@@ -70,7 +71,7 @@ const RUNS_SQL = `
     (SELECT json_agg(mi."modelId" ORDER BY mi."modelId") FROM "RunModelInput" mi WHERE mi."runId" = r."id") AS "modelInputs",
     (SELECT json_agg(json_build_array(o."modelId", o."step") ORDER BY o."modelId") FROM "RunOutput" o WHERE o."runId" = r."id") AS "outputs"
   FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId"
-  WHERE r."id" = ANY($1::text[]) AND r."projectId" = $2`;
+  WHERE r."id" = ANY($1::text[]) AND r."projectId" = $2`);
 
 interface RunRow extends RunInfoRow {
   /** [key, value, timestamp, step]; PostgreSQL's JSON spells NaN and the infinities as strings. */
@@ -102,7 +103,7 @@ function toRun(row: RunRow): Run {
 /** Whole runs for the given ids (in that order), confined to the caller's project; unknown ids are left out. */
 export async function loadRuns(access: ProjectAccess, runIds: string[]): Promise<Run[]> {
   if (runIds.length === 0) return [];
-  const rows = await pgPool().query<RunRow>(RUNS_SQL, [runIds, access.project.id]);
+  const rows = await pooledSql().query<RunRow>(RUNS_SQL, [runIds, access.project.id]);
   const byId = new Map(rows.rows.map((row) => [row.id, toRun(row)]));
   return runIds.flatMap((id) => byId.get(id) ?? []);
 }

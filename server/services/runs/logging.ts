@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { badInput, notFound } from "@/lib/errors";
 import type { MetricInput } from "@/lib/schemas/mlflow";
 import { db } from "@/server/db/client";
-import { pgPool, withPgTransaction } from "@/server/db/pool";
+import { pooledSql, withPgTransaction } from "@/server/db/pool";
+import { preparedStatement } from "@/server/db/prepared";
 import { metrics } from "@/server/observability/metrics";
 import type { SqlTx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
@@ -36,10 +37,22 @@ export async function logBatch(access: ProjectAccess, runId: string, batch: LogB
  * The run when it may be written to: of the caller's project and active. FOR SHARE holds off a
  * delete or an update of the run until the write commits.
  */
-const activeRun = (access: ProjectAccess, runId: string): RunSelection => ({
-  sql: `SELECT "id", "seq" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 AND "lifecycleStage" = 'active' FOR SHARE`,
-  values: [runId, access.project.id],
-});
+const ACTIVE_RUN_SQL = `SELECT "id", "seq" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 AND "lifecycleStage" = 'active' FOR SHARE`;
+const activeRun = (access: ProjectAccess, runId: string): RunSelection => ({ sql: ACTIVE_RUN_SQL, values: [runId, access.project.id] });
+
+/** Tags of an active run, upserted; a row back when the run was there to write to. */
+const UPSERT_TAGS_SQL = preparedStatement(`
+  WITH run AS (${ACTIVE_RUN_SQL})
+  INSERT INTO "RunTag" ("runId", "key", "value")
+  SELECT run."id", t.key, t.value FROM run, unnest($3::text[], $4::text[]) AS t(key, value)
+  ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
+  RETURNING 1`);
+
+/** One param of an active run, when the run has none of that key yet; a row back when inserted. */
+const INSERT_NEW_PARAM_SQL = preparedStatement(`
+  WITH run AS (${ACTIVE_RUN_SQL})
+  INSERT INTO "Param" ("runId", "key", "value") SELECT run."id", $3, $4 FROM run
+  ON CONFLICT DO NOTHING RETURNING 1`);
 
 /**
  * True when the batch is stored. Only batches that one statement stores whole or not at all are
@@ -54,24 +67,12 @@ async function writeInOneStatement(access: ProjectAccess, runId: string, batch: 
   }
   if (tags.length > 0 && points.length === 0 && params.length === 0 && !tags.some((tag) => tag.key === RUN_NAME_TAG)) {
     const unique = uniqueTags(tags);
-    const written = await pgPool().query(
-      `WITH run AS (${run.sql})
-       INSERT INTO "RunTag" ("runId", "key", "value")
-       SELECT run."id", t.key, t.value FROM run, unnest($3::text[], $4::text[]) AS t(key, value)
-       ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
-       RETURNING 1`,
-      [...run.values, unique.map(([key]) => key), unique.map(([, value]) => value)],
-    );
+    const written = await pooledSql().query(UPSERT_TAGS_SQL, [...run.values, unique.map(([key]) => key), unique.map(([, value]) => value)]);
     return written.rows.length > 0;
   }
   if (params.length === 1 && points.length === 0 && tags.length === 0) {
     // Inserted, or not: a param already logged (with this value or another) is for the transaction to judge.
-    const written = await pgPool().query(
-      `WITH run AS (${run.sql})
-       INSERT INTO "Param" ("runId", "key", "value") SELECT run."id", $3, $4 FROM run
-       ON CONFLICT DO NOTHING RETURNING 1`,
-      [...run.values, params[0]!.key, params[0]!.value],
-    );
+    const written = await pooledSql().query(INSERT_NEW_PARAM_SQL, [...run.values, params[0]!.key, params[0]!.value]);
     return written.rows.length > 0;
   }
   return false;
@@ -83,7 +84,7 @@ async function writeInOneStatement(access: ProjectAccess, runId: string, batch: 
  * statement. The caller refuses the batch, rolling all of it back, when the run is missing or not
  * active, or when a param was logged before with another value.
  */
-const WRITE_PARAMS_AND_TAGS_SQL = `
+const WRITE_PARAMS_AND_TAGS_SQL = preparedStatement(`
   WITH run AS (
     SELECT "id", "seq", "name", "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR SHARE
   ), writable AS (
@@ -97,7 +98,7 @@ const WRITE_PARAMS_AND_TAGS_SQL = `
     SELECT w."id", t.key, t.value FROM writable w, unnest($5::text[], $6::text[]) AS t(key, value)
     ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
   )
-  SELECT "seq", "name", "lifecycleStage", (SELECT count(*) FROM params)::int AS "paramsInserted" FROM run`;
+  SELECT "seq", "name", "lifecycleStage", (SELECT count(*) FROM params)::int AS "paramsInserted" FROM run`);
 
 async function writeInTransaction(access: ProjectAccess, runId: string, batch: LogBatchInput): Promise<void> {
   const tags = uniqueTags(batch.tags);

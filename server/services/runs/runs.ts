@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { badInput, conflict, notFound } from "@/lib/errors";
 import { lifecycleTransition, RUN_STATUSES, runStatusTransition, type LifecycleStage, type RunStatus } from "@/lib/tracking-states";
-import { pgPool, withPgTransaction } from "@/server/db/pool";
+import { pooledSql, withPgTransaction } from "@/server/db/pool";
+import { preparedStatement } from "@/server/db/prepared";
 import { transaction, type SqlTx, type Tx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { recordAudit } from "../audit";
@@ -69,7 +70,7 @@ export async function createRun(
  * is built from what was inserted: a new run has nothing logged yet, and its tags come back sorted by
  * the database, as a read of the run would sort them.
  */
-const INSERT_RUN_SQL = `
+const INSERT_RUN_SQL = preparedStatement(`
   WITH experiment AS (
     SELECT "id", "number", "artifactLocation" FROM "Experiment"
     WHERE "projectId" = $1 AND "number" = $2 AND "lifecycleStage" = 'active'
@@ -84,13 +85,13 @@ const INSERT_RUN_SQL = `
   )
   SELECT ${RUN_INFO_COLUMNS},
     (SELECT json_agg(json_build_array(t."key", t."value") ORDER BY t."key") FROM unnest($8::text[], $9::text[]) AS t("key", "value")) AS "tags"
-  FROM r, experiment e`;
+  FROM r, experiment e`);
 
 async function insertRun(
   access: ProjectAccess,
   run: { id: string; experimentNumber: number; name: string; userId: string; startTime: number; parentRunId: string | null; tags: Map<string, string> },
 ): Promise<Run | null> {
-  const inserted = await pgPool().query<RunInfoRow & { tags: [string, string][] }>(INSERT_RUN_SQL, [
+  const inserted = await pooledSql().query<RunInfoRow & { tags: [string, string][] }>(INSERT_RUN_SQL, [
     access.project.id,
     run.experimentNumber,
     run.id,
@@ -126,7 +127,7 @@ export async function getRun(access: ProjectAccess, runId: string): Promise<Run>
  * end time is stored only when sent: lib/tracking-states.ts) and the name with its mlflow.runName tag,
  * on an active run of the project. `previousName` is the name before, read under the row lock.
  */
-const UPDATE_RUN_SQL = `
+const UPDATE_RUN_SQL = preparedStatement(`
   WITH r AS (
     UPDATE "Run" u SET "status" = COALESCE($3::text, u."status"), "endTime" = COALESCE($4::int8, u."endTime"), "name" = COALESCE($5::text, u."name")
     FROM (SELECT "id", "name" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR UPDATE) before
@@ -136,7 +137,7 @@ const UPDATE_RUN_SQL = `
     INSERT INTO "RunTag" ("runId", "key", "value") SELECT r."id", '${RUN_NAME_TAG}', $5::text FROM r WHERE $5::text IS NOT NULL
     ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
   )
-  SELECT ${RUN_INFO_COLUMNS}, r."previousName" FROM r JOIN "Experiment" e ON e."id" = r."experimentId"`;
+  SELECT ${RUN_INFO_COLUMNS}, r."previousName" FROM r JOIN "Experiment" e ON e."id" = r."experimentId"`);
 
 export async function updateRun(
   access: ProjectAccess,
@@ -155,7 +156,7 @@ export async function updateRun(
         }
         return row;
       })
-    : await update(pgPool());
+    : await update(pooledSql());
   if (updated) return toRunInfo(updated);
   // Refused: say why (the run is missing or not active, or its stored status is unknown).
   const run = await findRun(access, input.runId);
