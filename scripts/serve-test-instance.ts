@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations } from "../server/db/migrate";
 import { startScratchPostgres } from "../server/runtime/embedded-postgres";
+import { WEB_PROCESS_NODE_FLAGS } from "../server/runtime/web-processes";
 import { TEST_INSTANCE_AUTH_SECRET, TEST_INSTANCE_SETUP_TOKEN } from "./test-instance-settings";
 
 const port = Number(process.env.TALLY_TEST_PORT ?? "3100");
@@ -32,7 +33,7 @@ const url = urls[0]!;
 const servers = urls.map((_, index) =>
   spawn(
     process.execPath,
-    ["--import", "tsx", path.join(root, "scripts/serve.ts"), "--port", String(port + index), "--hostname", "127.0.0.1"],
+    [...WEB_PROCESS_NODE_FLAGS, "--import", "tsx", path.join(root, "scripts/serve.ts"), "--port", String(port + index), "--hostname", "127.0.0.1"],
     {
       cwd: root,
       stdio: ["ignore", "ignore", "inherit"],

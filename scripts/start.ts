@@ -19,7 +19,7 @@ import { acquireLauncherLock } from "../server/runtime/launcher-lock";
 import { clearLeftoverPostgres } from "../server/runtime/leftover-postgres";
 import { superviseEmbeddedPostgres, type SupervisedPostgres } from "../server/runtime/postgres-supervisor";
 import { isPortFree } from "../server/runtime/ports";
-import { webProcessCount } from "../server/runtime/web-processes";
+import { WEB_PROCESS_NODE_FLAGS, webProcessCount } from "../server/runtime/web-processes";
 
 const startedAt = Date.now();
 const dev = process.argv.includes("--dev");
@@ -117,7 +117,7 @@ if (!dev && buildIsStale(root)) {
   }
 }
 
-const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", String(env.PORT), ...(dev ? ["--dev"] : [])], {
+const server = spawn(process.execPath, [...WEB_PROCESS_NODE_FLAGS, "--import", "tsx", "scripts/serve.ts", "--port", String(env.PORT), ...(dev ? ["--dev"] : [])], {
   cwd: root,
   env: { ...childEnv, NODE_ENV: dev ? "development" : "production" },
   // The IPC channel is the server's lifeline: it closes when this process dies, however it dies.

@@ -1,11 +1,11 @@
 /**
- * node --import tsx scripts/bench/hot-requests.ts [--workload log-metric|log-param|log-batch-params|runs-get|runs-search]
+ * node --import tsx scripts/bench/hot-requests.ts [--workload log-metric|log-param|log-batch-params|log-batch-bulk|runs-get|runs-search]
  *   [--clients 8] [--seconds 10] [--cpu-prof-dir DIR]
  *
  * One MLflow request at a time per client, `clients` keep-alive clients at once, against a fresh
  * production instance (run `npx next build` first): single-point runs/log-metric (each request a new
  * step of one run), runs/log-parameter (a new param of one run each time), runs/log-batch of ten new
- * params and ten metric points, runs/get of a run with ten metrics, ten params and a few tags, or
+ * params and ten metric points, runs/log-batch of 1,000 metric points (10 keys), runs/get of a run with ten metrics, ten params and a few tags, or
  * bench:vs-mlflow's runs/search (its 10,000 runs seeded first through the API, as it seeds them; 100
  * runs a page). Prints requests/s, latency p50/p99, and the CPU time per request of the server, of
  * PostgreSQL and of the client itself (the numbers a busy machine distorts least). With
@@ -28,7 +28,7 @@ const { values } = parseArgs({
     "cpu-prof-dir": { type: "string" },
   },
 });
-const WORKLOADS = ["log-metric", "log-param", "log-batch-params", "runs-get", "runs-search"] as const;
+const WORKLOADS = ["log-metric", "log-param", "log-batch-params", "log-batch-bulk", "runs-get", "runs-search"] as const;
 type Workload = (typeof WORKLOADS)[number];
 const workload = values.workload as Workload;
 if (!WORKLOADS.includes(workload)) throw new Error(`unknown workload ${workload}: use ${WORKLOADS.join(", ")}`);
@@ -176,6 +176,17 @@ try {
       const params = Array.from({ length: 10 }, (_, index) => ({ key: `p_${current}_${index}`, value: `value-${current}-${index}` }));
       const metrics = Array.from({ length: 10 }, (_, index) => ({ key: `m_${index}`, value: index, timestamp: 1_700_000_000_000, step: current }));
       return send("POST", "runs/log-batch", JSON.stringify({ run_id: runId, params, metrics }));
+    },
+    // bench:vs-mlflow's bulk request: 1,000 points, 10 keys of 100 new steps each.
+    "log-batch-bulk": () => {
+      const first = (step += 100) - 100;
+      const metrics = Array.from({ length: 1000 }, (_, index) => ({
+        key: `bulk_${index % 10}`,
+        value: Math.sin(first + index),
+        timestamp: 1_700_000_000_000 + first + Math.floor(index / 10),
+        step: first + Math.floor(index / 10),
+      }));
+      return send("POST", "runs/log-batch", JSON.stringify({ run_id: runId, metrics }));
     },
     "runs-get": () => send("GET", `runs/get?run_id=${runId}`),
     "runs-search": () => send("POST", "runs/search", searchBody),

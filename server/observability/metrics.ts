@@ -39,6 +39,12 @@ function createMetrics() {
       help: "Metric points accepted by log-metric and log-batch (stored, or already stored identically)",
       registers,
     }),
+    metricWriteGroups: new Histogram({
+      name: "tally_metric_write_group_size",
+      help: "Small metric writes stored together in one statement and one commit (grouped commits), per group",
+      buckets: [1, 2, 4, 8, 16, 32, 64],
+      registers,
+    }),
     jobLag: new Gauge({
       name: "tally_background_job_lag_seconds",
       help: "How long the oldest due background job of each kind has been waiting (0 when none is due)",

@@ -4,6 +4,15 @@ import type { Env } from "@/lib/env";
 import { serveMetricsAsks } from "../observability/cluster-metrics";
 import { logger } from "../observability/logger";
 
+/**
+ * Node's flags for a web process (its workers inherit them). A young generation of 32 MiB per
+ * semi-space instead of V8's 16: a request's objects (a 1,000-point batch parsed, validated and
+ * turned into SQL) live as long as its statement takes, and in the default young generation
+ * they outlived it into the old one; collecting them there took 39% of a web process's time on bulk
+ * log-batch (docs/performance.md, "Garbage collection").
+ */
+export const WEB_PROCESS_NODE_FLAGS = ["--max-semi-space-size=32"];
+
 /** Web processes to run: TALLY_WEB_PROCESSES, else one per core; always one in development mode. */
 export function webProcessCount(env: Pick<Env, "TALLY_WEB_PROCESSES">, dev: boolean): number {
   return dev ? 1 : (env.TALLY_WEB_PROCESSES ?? availableParallelism());

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { inject } from "vitest";
+import { WEB_PROCESS_NODE_FLAGS } from "@/server/runtime/web-processes";
 
 /**
  * Tally's own HTTP server (scripts/serve.ts over the production build), as `npm start` runs it, on the
@@ -35,7 +36,7 @@ export async function startTally(env: Record<string, string> = {}, options: { on
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("Run `npx next build` first");
   const port = await freePort();
   const home = await mkdtemp(path.join(tmpdir(), "tally-http-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const child = spawn(process.execPath, [...WEB_PROCESS_NODE_FLAGS, "--import", "tsx", "scripts/serve.ts", "--port", String(port), "--hostname", "127.0.0.1"], {
     cwd: root,
     // Its background jobs stay off: they would work on the other test files' webhook deliveries.
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: inject("databaseUrl"), TALLY_HOME: home, TALLY_BACKGROUND_JOBS: "false", TALLY_WEB_PROCESSES: "1", ...env },

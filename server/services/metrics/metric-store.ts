@@ -19,6 +19,13 @@ export interface RunSelection {
   values: readonly unknown[];
 }
 
+/** Points for one run, of one project. */
+export interface RunPoints {
+  runId: string;
+  projectId: string;
+  points: MetricPointInput[];
+}
+
 export interface MetricPointView {
   key: string;
   value: number;
@@ -70,6 +77,13 @@ export interface MetricStore {
    * nothing, when it selects none. Small requests thus take one round trip, check included.
    */
   appendToRun(run: RunSelection, points: MetricPointInput[]): Promise<boolean>;
+  /**
+   * Several appends to several runs as one statement, so one commit: `runs` is the query for the runs
+   * that may be written to, taking every write's run id in `$1::text[]` and its project's id in
+   * `$2::text[]`, and selecting their "id" and "seq" (locked FOR SHARE, in "id" order). Returns the
+   * ids of the runs it selected; a write to any other run wrote nothing.
+   */
+  appendToRuns(runs: string, writes: RunPoints[]): Promise<Set<string>>;
   /** Min and max per (run, key) over every stored point of the given runs. */
   extremes(runSeqs: number[]): Promise<MetricExtremes[]>;
   /**

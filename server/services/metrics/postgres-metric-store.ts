@@ -11,17 +11,32 @@ import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointInput, 
 export const postgresMetricStore: MetricStore = {
   async append(tx, runSeq, points) {
     if (points.length === 0) return;
-    const statement = appendStatement(points, { seq: "$1", from: "", firstParam: 2 });
+    const statement = appendStatement(points, latestPerKey(points), { seq: "$1", from: "", firstParam: 2 });
     await tx.query(preparedStatement(`WITH stored AS (${statement.points}) ${statement.latest}`), [runSeq, ...statement.values]);
   },
 
   async appendToRun(run, points) {
-    const statement = appendStatement(points, { seq: `run."seq"`, from: "run, ", firstParam: run.values.length + 1 });
+    const statement = appendStatement(points, latestPerKey(points), { seq: `run."seq"`, from: "run, ", firstParam: run.values.length + 1 });
     const found = await pooledSql().query(
       preparedStatement(`WITH run AS (${run.sql}), stored AS (${statement.points}), latest AS (${statement.latest}) SELECT 1 FROM run`),
       [...run.values, ...statement.values],
     );
     return found.rows.length > 0;
+  },
+
+  async appendToRuns(runs, writes) {
+    // Latest values per run, the runs in id order, as the selection locks them.
+    const byRun = new Map<string, MetricPointInput[]>();
+    for (const write of writes) byRun.set(write.runId, [...(byRun.get(write.runId) ?? []), ...write.points]);
+    const runIds = [...byRun.keys()].sort();
+    const latest = runIds.flatMap((runId) => latestPerKey(byRun.get(runId)!).map((point) => ({ ...point, runId })));
+    const points = writes.flatMap((write) => write.points.map((point) => ({ ...point, runId: write.runId })));
+    const statement = appendStatement(points, latest, { seq: `run."seq"`, from: "run, ", firstParam: 3, byRunId: true });
+    const found = await pooledSql().query<{ id: string }>(
+      preparedStatement(`WITH run AS (${runs}), stored AS (${statement.points}), latest AS (${statement.latest}) SELECT "id" FROM run`),
+      [writes.map((write) => write.runId), writes.map((write) => write.projectId), ...statement.values],
+    );
+    return new Set(found.rows.map((row) => row.id));
   },
 
   async sampledSteps(runSeqs, key, range, maxResults) {
@@ -98,29 +113,38 @@ export const postgresMetricStore: MetricStore = {
 
 
 /**
- * The two inserts of an append, to be run as one statement: the points, and the newest point per key,
- * which replaces the stored latest value only when it is newer by MLflow's order (step, timestamp,
- * value). `seq` is the SQL of the run's seq (a parameter, or a column of the run selected in `from`);
- * the values are numbered from `firstParam`.
+ * The two inserts of an append, to be run as one statement: the points, and the newest point per
+ * (run, key), which replaces the stored latest value only when it is newer by MLflow's order (step,
+ * timestamp, value). `seq` is the SQL of the run's seq (a parameter, or a column of the run selected
+ * in `from`); the values are numbered from `firstParam`. With `byRunId`, `from` selects several runs
+ * and each point goes to the run whose "id" is its `runId`.
  */
-function appendStatement(points: readonly MetricPointInput[], run: { seq: string; from: string; firstParam: number }) {
+function appendStatement(
+  points: readonly RunPoint[],
+  latest: readonly RunPoint[],
+  run: { seq: string; from: string; firstParam: number; byRunId?: boolean },
+) {
   // Number arrays go as PostgreSQL array literals built here (JS prints doubles exactly, and NaN
   // and ±Infinity in the spelling float8 accepts); the optional columns go as NULL when no point
   // has them, which unnest pads with NULLs. Both spare the driver per-element work on the hot path.
-  const optional = (pick: (point: MetricPointInput) => string | undefined) =>
+  const optional = (pick: (point: RunPoint) => string | undefined) =>
     points.some((point) => pick(point) !== undefined) ? points.map((point) => pick(point) ?? null) : null;
-  const numbers = (from: readonly MetricPointInput[], pick: (point: MetricPointInput) => number) => `{${from.map(pick).join(",")}}`;
-  const latest = latestPerKey(points);
+  const numbers = (from: readonly RunPoint[], pick: (point: RunPoint) => number) => `{${from.map(pick).join(",")}}`;
   const $ = (index: number) => `$${run.firstParam + index}`;
+  const byRun = run.byRunId
+    ? { pointRuns: `${$(11)}::text[], `, latestRuns: `${$(12)}::text[], `, column: "run_id, ", where: `WHERE run."id" = p.run_id`, latestWhere: `WHERE run."id" = l.run_id` }
+    : { pointRuns: "", latestRuns: "", column: "", where: "", latestWhere: "" };
   return {
     points: `INSERT INTO "MetricPoint" ("runSeq", "key", "value", "timestamp", "step", "modelId", "datasetName", "datasetDigest")
       SELECT ${run.seq}, p.key, p.value, p.ts, p.step, p.model_id, p.dataset_name, p.dataset_digest
-      FROM ${run.from}unnest(${$(0)}::text[], ${$(1)}::float8[], ${$(2)}::int8[], ${$(3)}::int8[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[])
-        AS p(key, value, ts, step, model_id, dataset_name, dataset_digest)
+      FROM ${run.from}unnest(${byRun.pointRuns}${$(0)}::text[], ${$(1)}::float8[], ${$(2)}::int8[], ${$(3)}::int8[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[])
+        AS p(${byRun.column}key, value, ts, step, model_id, dataset_name, dataset_digest) ${byRun.where}
       ON CONFLICT DO NOTHING`,
+    // Rows are upserted in the order given (sorted, so that concurrent appends lock them in one order).
     latest: `INSERT INTO "LatestMetric" ("runSeq", "key", "value", "timestamp", "step")
       SELECT ${run.seq}, l.key, l.value, l.ts, l.step
-      FROM ${run.from}unnest(${$(7)}::text[], ${$(8)}::float8[], ${$(9)}::int8[], ${$(10)}::int8[]) AS l(key, value, ts, step)
+      FROM ${run.from}unnest(${byRun.latestRuns}${$(7)}::text[], ${$(8)}::float8[], ${$(9)}::int8[], ${$(10)}::int8[]) WITH ORDINALITY AS l(${byRun.column}key, value, ts, step, position)
+      ${byRun.latestWhere} ORDER BY l.position
       ON CONFLICT ("runSeq", "key") DO UPDATE
         SET "value" = EXCLUDED."value", "timestamp" = EXCLUDED."timestamp", "step" = EXCLUDED."step"
         WHERE ("LatestMetric"."step", "LatestMetric"."timestamp", "LatestMetric"."value")
@@ -137,10 +161,12 @@ function appendStatement(points: readonly MetricPointInput[], run: { seq: string
       numbers(latest, (point) => point.value),
       numbers(latest, (point) => point.timestamp),
       numbers(latest, (point) => point.step),
+      ...(run.byRunId ? [points.map((point) => point.runId), latest.map((point) => point.runId)] : []),
     ],
   };
 }
 
+type RunPoint = MetricPointInput & { runId?: string };
 
 /**
  * Buckets `first`..`last` of `buckets` equal step intervals over [lo, hi] (edges in numeric: steps

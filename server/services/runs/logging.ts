@@ -8,6 +8,7 @@ import { metrics } from "@/server/observability/metrics";
 import type { SqlTx } from "@/server/db/transaction";
 import { assertScope, type ProjectAccess } from "../access";
 import { metricStore, type MetricPointInput, type RunSelection } from "../metrics";
+import { appendGrouped, MAX_GROUP_POINTS } from "./grouped-appends";
 import { findRun } from "./internal";
 import { assertActive, auditRunRename, RUN_NAME_TAG } from "./runs";
 import type { DatasetInput } from "./types";
@@ -24,8 +25,9 @@ export interface LogBatchInput {
  * A rename through the mlflow.runName tag is audited in the same transaction.
  *
  * The small requests the mlflow client sends one by one (one metric or a batch of only metrics, only
- * tags, or a single param) are first tried as one statement that checks the run and writes; anything
- * it cannot finish (a refusal, a param already logged) goes the transactional way, which says why.
+ * tags, or a single param) are first tried as one statement that checks the run and writes (small
+ * metric writes grouped with those arriving at the same time, grouped-appends.ts); anything it
+ * cannot finish (a refusal, a param already logged) goes the transactional way, which says why.
  */
 export async function logBatch(access: ProjectAccess, runId: string, batch: LogBatchInput): Promise<void> {
   assertScope(access, "runs:write");
@@ -63,7 +65,9 @@ async function writeInOneStatement(access: ProjectAccess, runId: string, batch: 
   const { metrics: points, params, tags } = batch;
   const run = activeRun(access, runId);
   if (points.length > 0 && params.length === 0 && tags.length === 0 && !points.some((point) => point.model_id)) {
-    return metricStore().appendToRun(run, points.map(toPointInput));
+    return points.length <= MAX_GROUP_POINTS
+      ? appendGrouped({ runId, projectId: access.project.id, points: points.map(toPointInput) })
+      : metricStore().appendToRun(run, points.map(toPointInput));
   }
   if (tags.length > 0 && points.length === 0 && params.length === 0 && !tags.some((tag) => tag.key === RUN_NAME_TAG)) {
     const unique = uniqueTags(tags);
