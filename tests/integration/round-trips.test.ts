@@ -13,7 +13,7 @@ const BUDGETS = {
   "runs/log-parameter": 1,
   "runs/set-tag": 1,
   "runs/log-batch (metrics only)": 1,
-  "runs/log-batch (metrics, params and tags)": 4,
+  "runs/log-batch (metrics, params and tags)": 1,
   "runs/get": 1,
   "runs/update": 1,
   "experiments/get-by-name": 1,

@@ -112,6 +112,39 @@ describe("single writes to a run", () => {
     expect(await storedFor(runId)).toEqual(before);
   });
 
+  it("stores a batch repeating a logged param with its value, and refuses one changing it, writing none of that batch", async () => {
+    const { call, runId, getRun } = await trackedRun();
+    const batch = (value: string, step: number) => ({
+      run_id: runId,
+      metrics: [{ key: "acc", value: step / 10, timestamp: step, step }],
+      params: [{ key: "lr", value }, { key: `fresh_${step}`, value: "x" }],
+      tags: [{ key: `tag_${step}`, value: "v" }],
+    });
+    expect((await call("POST", "runs/log-batch", batch("0.1", 1))).status).toBe(200);
+    expect((await call("POST", "runs/log-batch", batch("0.1", 2))).status).toBe(200);
+    const before = await storedFor(runId);
+    const changed = await call("POST", "runs/log-batch", batch("0.2", 3));
+    expect(refusal(changed)).toEqual([400, "INVALID_PARAMETER_VALUE"]);
+    expect(changed.body.message).toContain("Param with key='lr' was already logged with value='0.1'");
+    expect(await storedFor(runId)).toEqual(before);
+    const { data } = await getRun();
+    expect(data.params).toEqual([{ key: "fresh_1", value: "x" }, { key: "fresh_2", value: "x" }, { key: "lr", value: "0.1" }]);
+    expect(data.metrics).toEqual([expect.objectContaining({ key: "acc", step: 2, value: 0.2 })]);
+  });
+
+  it("lets only the first of two batches logging one new param with different values at once store anything", async () => {
+    const { call, runId, getRun } = await trackedRun();
+    const batch = (value: string, key: string) => ({ run_id: runId, metrics: [{ key, value: 1, timestamp: 1, step: 1 }], params: [{ key: "seed", value }], tags: [{ key, value }] });
+    const answers = await Promise.all(["1", "2", "3", "4"].map((value) => call("POST", "runs/log-batch", batch(value, `from_${value}`))));
+    const accepted = answers.flatMap((answer, index) => (answer.status === 200 ? [String(index + 1)] : []));
+    expect(accepted).toHaveLength(1);
+    for (const answer of answers.filter((each) => each.status !== 200)) expect(refusal(answer)).toEqual([400, "INVALID_PARAMETER_VALUE"]);
+    const { data } = await getRun();
+    expect(data.params).toEqual([{ key: "seed", value: accepted[0] }]);
+    expect(data.metrics.map((metric) => metric.key)).toEqual([`from_${accepted[0]}`]);
+    expect(data.tags.filter((tag) => tag.key.startsWith("from_"))).toEqual([{ key: `from_${accepted[0]}`, value: accepted[0] }]);
+  });
+
   it("renames the run through the mlflow.runName tag, audited, and sets other tags without an audit event", async () => {
     const { project, call, runId, getRun } = await trackedRun();
     expect((await call("POST", "runs/set-tag", { run_id: runId, key: "note", value: "x" })).status).toBe(200);

@@ -17,6 +17,11 @@ export interface MetricPointInput {
 export interface RunSelection {
   sql: string;
   values: readonly unknown[];
+  /**
+   * Other writes to the selected run that must commit or fail with the points: data-modifying
+   * queries of the same statement, as `name AS (…)`, comma-separated, reading the run as `run`.
+   */
+  alsoWrites?: string;
 }
 
 /** Points for one run, of one project. */

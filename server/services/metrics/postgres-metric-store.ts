@@ -18,7 +18,9 @@ export const postgresMetricStore: MetricStore = {
   async appendToRun(run, points) {
     const statement = appendStatement(points, latestPerKey(points), { seq: `run."seq"`, from: "run, ", firstParam: run.values.length + 1 });
     const found = await pooledSql().query(
-      preparedStatement(`WITH run AS (${run.sql}), stored AS (${statement.points}), latest AS (${statement.latest}) SELECT 1 FROM run`),
+      preparedStatement(
+        `WITH run AS (${run.sql}), ${run.alsoWrites ? `${run.alsoWrites}, ` : ""}stored AS (${statement.points}), latest AS (${statement.latest}) SELECT 1 FROM run`,
+      ),
       [...run.values, ...statement.values],
     );
     return found.rows.length > 0;

@@ -57,9 +57,25 @@ const INSERT_NEW_PARAM_SQL = preparedStatement(`
   ON CONFLICT DO NOTHING RETURNING 1`);
 
 /**
+ * A batch of params, tags and points for an active run none of whose params were logged before.
+ * A param that another request logs meanwhile makes the params' insert fail (it has no ON CONFLICT),
+ * and with it the whole statement.
+ */
+const NEW_PARAMS_SQL = `SELECT "id", "seq" FROM "Run" r
+  WHERE "id" = $1 AND "projectId" = $2 AND "lifecycleStage" = 'active'
+    AND NOT EXISTS (SELECT 1 FROM "Param" p WHERE p."runId" = r."id" AND p."key" = ANY($3::text[]))
+  FOR SHARE`;
+const NEW_PARAMS_AND_TAGS_WRITES = `
+  params AS (INSERT INTO "Param" ("runId", "key", "value") SELECT run."id", p.key, p.value FROM run, unnest($3::text[], $4::text[]) AS p(key, value)),
+  tags AS (
+    INSERT INTO "RunTag" ("runId", "key", "value") SELECT run."id", t.key, t.value FROM run, unnest($5::text[], $6::text[]) AS t(key, value)
+    ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
+  )`;
+
+/**
  * True when the batch is stored. Only batches that one statement stores whole or not at all are
- * tried: a rename needs its audit event, a model_id its check, and of params only a single one
- * alone, whose refusal leaves nothing else written.
+ * tried: a rename needs its audit event and a model_id its check; params go in one statement only
+ * when none was logged before (whether one logged again is refused is the transaction's to judge).
  */
 async function writeInOneStatement(access: ProjectAccess, runId: string, batch: LogBatchInput): Promise<boolean> {
   const { metrics: points, params, tags } = batch;
@@ -79,8 +95,21 @@ async function writeInOneStatement(access: ProjectAccess, runId: string, batch: 
     const written = await pooledSql().query(INSERT_NEW_PARAM_SQL, [...run.values, params[0]!.key, params[0]!.value]);
     return written.rows.length > 0;
   }
+  if (!points.some((point) => point.model_id) && !tags.some((tag) => tag.key === RUN_NAME_TAG)) {
+    const unique = uniqueTags(tags);
+    const values = [runId, access.project.id, params.map((param) => param.key), params.map((param) => param.value), unique.map(([key]) => key), unique.map(([, value]) => value)];
+    try {
+      return await metricStore().appendToRun({ sql: NEW_PARAMS_SQL, values, alsoWrites: NEW_PARAMS_AND_TAGS_WRITES }, points.map(toPointInput));
+    } catch (error) {
+      // A param logged meanwhile, or twice in this batch: nothing was written.
+      if (isParamKeyTaken(error)) return false;
+      throw error;
+    }
+  }
   return false;
 }
+
+const isParamKeyTaken = (error: unknown) => error instanceof Error && "code" in error && error.code === "23505" && "table" in error && error.table === "Param";
 
 /**
  * Locks the run (FOR SHARE: a delete or update of the run waits for the batch) and, when it is
