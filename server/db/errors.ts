@@ -83,3 +83,8 @@ export function databaseErrorAsAppError(error: unknown) {
   }
   return null;
 }
+
+/** A raw-pool statement that failed on a unique key of `table`: it wrote nothing. */
+export function isUniqueViolationOn(error: unknown, table: string): boolean {
+  return error instanceof Error && "code" in error && error.code === "23505" && "table" in error && error.table === table;
+}

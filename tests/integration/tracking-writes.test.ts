@@ -88,6 +88,19 @@ describe("single writes to a run", () => {
     ]);
   });
 
+  it("stores a large batch sent again, partly overlapping and with a point twice, once per point", async () => {
+    const { call, runId, getRun } = await trackedRun();
+    const points = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, index) => ({ key: `k${(from + index) % 3}`, value: from + index, timestamp: 1000 + from + index, step: from + index }));
+    const first = points(0, 600);
+    expect((await call("POST", "runs/log-batch", { run_id: runId, metrics: first })).status).toBe(200);
+    expect((await call("POST", "runs/log-batch", { run_id: runId, metrics: [...points(300, 900), first[599]!] })).status).toBe(200);
+    const { seq } = await db().run.findUniqueOrThrow({ where: { id: runId }, select: { seq: true } });
+    const stored = await db().metricPoint.findMany({ where: { runSeq: seq }, select: { step: true }, orderBy: { step: "asc" } });
+    expect(stored.map((point) => Number(point.step))).toEqual(Array.from({ length: 900 }, (_, step) => step));
+    expect((await getRun()).data.metrics.map(({ key, step }) => [key, step])).toEqual([["k0", 897], ["k1", 898], ["k2", 899]]);
+  });
+
   it("accepts a param logged again with its value and refuses another value, keeping the first", async () => {
     const { call, runId, getRun } = await trackedRun();
     const param = { run_id: runId, key: "lr", value: "0.1" };

@@ -1,3 +1,4 @@
+import { isUniqueViolationOn } from "@/server/db/errors";
 import { pgPool, pooledSql } from "@/server/db/pool";
 import { preparedStatement } from "@/server/db/prepared";
 import { latestPerKey } from "./latest-points";
@@ -7,22 +8,31 @@ import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointInput, 
  * Points go in as one statement of INSERT … SELECT FROM unnest(arrays), points and latest values
  * together: a single round trip per batch, whatever its size (`appendToRun` adds the run's check to
  * that statement). The primary key (run, key, step, timestamp, value) turns retried points into no-ops.
+ *
+ * On their own (`appendToRun`, `appendToRuns`) points are first inserted plainly, and only when some
+ * were stored already (a client's retry) again skipping those: `ON CONFLICT DO NOTHING` checks the
+ * key before inserting each point, which made PostgreSQL's CPU per 1,000-point batch 1.6 times as
+ * high (docs/performance.md, "Points sent again"). A failed statement writes nothing.
  */
 export const postgresMetricStore: MetricStore = {
   async append(tx, runSeq, points) {
     if (points.length === 0) return;
-    const statement = appendStatement(points, latestPerKey(points), { seq: "$1", from: "", firstParam: 2 });
+    // Inside the caller's transaction a failed statement would abort all of it: skip stored points at once.
+    const statement = appendStatement(points, latestPerKey(points), { seq: "$1", from: "", firstParam: 2, skipStored: true });
     await tx.query(preparedStatement(`WITH stored AS (${statement.points}) ${statement.latest}`), [runSeq, ...statement.values]);
   },
 
   async appendToRun(run, points) {
-    const statement = appendStatement(points, latestPerKey(points), { seq: `run."seq"`, from: "run, ", firstParam: run.values.length + 1 });
-    const found = await pooledSql().query(
-      preparedStatement(
-        `WITH run AS (${run.sql}), ${run.alsoWrites ? `${run.alsoWrites}, ` : ""}stored AS (${statement.points}), latest AS (${statement.latest}) SELECT 1 FROM run`,
-      ),
-      [...run.values, ...statement.values],
-    );
+    const latest = latestPerKey(points);
+    const found = await insertingOnce(async (skipStored) => {
+      const statement = appendStatement(points, latest, { seq: `run."seq"`, from: "run, ", firstParam: run.values.length + 1, skipStored });
+      return pooledSql().query(
+        preparedStatement(
+          `WITH run AS (${run.sql}), ${run.alsoWrites ? `${run.alsoWrites}, ` : ""}stored AS (${statement.points}), latest AS (${statement.latest}) SELECT 1 FROM run`,
+        ),
+        [...run.values, ...statement.values],
+      );
+    });
     return found.rows.length > 0;
   },
 
@@ -33,11 +43,13 @@ export const postgresMetricStore: MetricStore = {
     const runIds = [...byRun.keys()].sort();
     const latest = runIds.flatMap((runId) => latestPerKey(byRun.get(runId)!).map((point) => ({ ...point, runId })));
     const points = writes.flatMap((write) => write.points.map((point) => ({ ...point, runId: write.runId })));
-    const statement = appendStatement(points, latest, { seq: `run."seq"`, from: "run, ", firstParam: 3, byRunId: true });
-    const found = await pooledSql().query<{ id: string }>(
-      preparedStatement(`WITH run AS (${runs}), stored AS (${statement.points}), latest AS (${statement.latest}) SELECT "id" FROM run`),
-      [writes.map((write) => write.runId), writes.map((write) => write.projectId), ...statement.values],
-    );
+    const found = await insertingOnce(async (skipStored) => {
+      const statement = appendStatement(points, latest, { seq: `run."seq"`, from: "run, ", firstParam: 3, byRunId: true, skipStored });
+      return pooledSql().query<{ id: string }>(
+        preparedStatement(`WITH run AS (${runs}), stored AS (${statement.points}), latest AS (${statement.latest}) SELECT "id" FROM run`),
+        [writes.map((write) => write.runId), writes.map((write) => write.projectId), ...statement.values],
+      );
+    });
     return new Set(found.rows.map((row) => row.id));
   },
 
@@ -124,7 +136,7 @@ export const postgresMetricStore: MetricStore = {
 function appendStatement(
   points: readonly RunPoint[],
   latest: readonly RunPoint[],
-  run: { seq: string; from: string; firstParam: number; byRunId?: boolean },
+  run: { seq: string; from: string; firstParam: number; byRunId?: boolean; skipStored: boolean },
 ) {
   // Number arrays go as PostgreSQL array literals built here (JS prints doubles exactly, and NaN
   // and ±Infinity in the spelling float8 accepts); the optional columns go as NULL when no point
@@ -141,7 +153,7 @@ function appendStatement(
       SELECT ${run.seq}, p.key, p.value, p.ts, p.step, p.model_id, p.dataset_name, p.dataset_digest
       FROM ${run.from}unnest(${byRun.pointRuns}${$(0)}::text[], ${$(1)}::float8[], ${$(2)}::int8[], ${$(3)}::int8[], ${$(4)}::text[], ${$(5)}::text[], ${$(6)}::text[])
         AS p(${byRun.column}key, value, ts, step, model_id, dataset_name, dataset_digest) ${byRun.where}
-      ON CONFLICT DO NOTHING`,
+      ${run.skipStored ? "ON CONFLICT DO NOTHING" : ""}`,
     // Rows are upserted in the order given (sorted, so that concurrent appends lock them in one order).
     latest: `INSERT INTO "LatestMetric" ("runSeq", "key", "value", "timestamp", "step")
       SELECT ${run.seq}, l.key, l.value, l.ts, l.step
@@ -169,6 +181,16 @@ function appendStatement(
 }
 
 type RunPoint = MetricPointInput & { runId?: string };
+
+/** `insert(false)`, or when it failed on points already stored, `insert(true)`. */
+async function insertingOnce<T>(insert: (skipStored: boolean) => Promise<T>): Promise<T> {
+  try {
+    return await insert(false);
+  } catch (error) {
+    if (isUniqueViolationOn(error, "MetricPoint")) return insert(true);
+    throw error;
+  }
+}
 
 /**
  * Buckets `first`..`last` of `buckets` equal step intervals over [lo, hi] (edges in numeric: steps

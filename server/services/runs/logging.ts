@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { badInput, notFound } from "@/lib/errors";
 import type { MetricInput } from "@/lib/schemas/mlflow";
 import { db } from "@/server/db/client";
+import { isUniqueViolationOn } from "@/server/db/errors";
 import { pooledSql, withPgTransaction } from "@/server/db/pool";
 import { preparedStatement } from "@/server/db/prepared";
 import { metrics } from "@/server/observability/metrics";
@@ -102,14 +103,12 @@ async function writeInOneStatement(access: ProjectAccess, runId: string, batch: 
       return await metricStore().appendToRun({ sql: NEW_PARAMS_SQL, values, alsoWrites: NEW_PARAMS_AND_TAGS_WRITES }, points.map(toPointInput));
     } catch (error) {
       // A param logged meanwhile, or twice in this batch: nothing was written.
-      if (isParamKeyTaken(error)) return false;
+      if (isUniqueViolationOn(error, "Param")) return false;
       throw error;
     }
   }
   return false;
 }
-
-const isParamKeyTaken = (error: unknown) => error instanceof Error && "code" in error && error.code === "23505" && "table" in error && error.table === "Param";
 
 /**
  * Locks the run (FOR SHARE: a delete or update of the run waits for the batch) and, when it is
