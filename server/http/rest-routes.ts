@@ -19,13 +19,18 @@ export interface RestRoute {
   module: RouteModule;
   /** Which error format a handler that throws answers in: MLflow's, or Tally's own REST API's. */
   api: "mlflow" | "tally";
+  /**
+   * The handlers read `request.body` as a stream (artifact uploads). Every other handler reads its
+   * body through `readBytesWithin` (body.ts), which also takes a body the lean path read first.
+   */
+  streamsBody?: true;
 }
 
 export const restRoutes: readonly RestRoute[] = [
   { pattern: "/api/2.0/mlflow/[...path]", module: mlflow, api: "mlflow" },
   { pattern: "/projects/[slug]/api/2.0/mlflow/[...path]", module: mlflow, api: "mlflow" },
-  { pattern: "/api/2.0/mlflow-artifacts/[...path]", module: mlflowArtifacts, api: "mlflow" },
-  { pattern: "/projects/[slug]/api/2.0/mlflow-artifacts/[...path]", module: mlflowArtifacts, api: "mlflow" },
+  { pattern: "/api/2.0/mlflow-artifacts/[...path]", module: mlflowArtifacts, api: "mlflow", streamsBody: true },
+  { pattern: "/projects/[slug]/api/2.0/mlflow-artifacts/[...path]", module: mlflowArtifacts, api: "mlflow", streamsBody: true },
   { pattern: "/api/3.0/mlflow/server-info", module: { GET: serverInfoResponse }, api: "mlflow" },
   { pattern: "/projects/[slug]/api/3.0/mlflow/server-info", module: { GET: serverInfoResponse }, api: "mlflow" },
   ...Object.entries(v1RouteModules).map(([folder, module]): RestRoute => ({ pattern: `/api/v1/${folder}`, module, api: "tally" })),

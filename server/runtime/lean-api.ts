@@ -9,6 +9,7 @@ import {
 } from "next/dist/client/components/app-router-headers";
 import { releaseCompressionStream } from "next/dist/server/lib/release-compression-stream";
 import { apiError } from "../http/api-error";
+import { withBodyRead } from "../http/body";
 import { mlflowError } from "../http/mlflow/wire";
 import { matchRestRoute, type RestRoute } from "../http/rest-routes";
 import type { RouteHandler, RouteMethod, RouteParams } from "../http/route-module";
@@ -84,9 +85,15 @@ export function leanApi(origin: { hostname: string; port: number }): LeanApi {
 
 async function serve(url: URL, request: IncomingMessage, response: ServerResponse, route: RestRoute, handler: RouteHandler, params: RouteParams) {
   const method = request.method ?? "GET";
+  const declared = Number(request.headers["content-length"]);
+  const readFirst = method !== "GET" && method !== "HEAD" && !route.streamsBody && declared <= BODY_READ_FIRST_BYTES;
+  const body = readFirst ? await bodyOf(request) : undefined;
+  // The client went away before sending all of it: there is no one to answer.
+  if (body === null) return;
   let answer: Response;
   try {
-    answer = await handler(webRequest(url, method, request), { params: Promise.resolve(params) });
+    const webRequest = body ? withBodyRead(requestOf(url, method, request, false), body) : requestOf(url, method, request, true);
+    answer = await handler(webRequest, { params: Promise.resolve(params) });
   } catch (error) {
     logger().error({ err: error }, "Route handler failed");
     answer = route.api === "mlflow" ? mlflowError(500, "INTERNAL_ERROR", "Internal error") : apiError(500, "INTERNAL", "Internal error");
@@ -98,12 +105,29 @@ async function serve(url: URL, request: IncomingMessage, response: ServerRespons
   }
 }
 
-/** The request as Next hands it to a route handler: headers as received, the body streamed for methods that have one. */
-function webRequest(url: URL, method: string, request: IncomingMessage): Request {
-  const hasBody = method !== "GET" && method !== "HEAD";
+/**
+ * Bodies up to this size (by their Content-Length) are read before the handler runs and handed to it
+ * beside the Request (`withBodyRead`); larger ones, and bodies of unknown length, are streamed.
+ */
+const BODY_READ_FIRST_BYTES = 64 * 1024;
+
+/** The request as Next hands it to a route handler: headers as received and, with `streamBody`, the body streamed. */
+function requestOf(url: URL, method: string, request: IncomingMessage, streamBody: boolean): Request {
+  const hasBody = streamBody && method !== "GET" && method !== "HEAD";
   // A Node stream is an async iterable of chunks, which fetch's Request reads as it is consumed.
   const body = hasBody ? (request as unknown as ReadableStream<Uint8Array>) : null;
   return new Request(url, { method, headers: headersOf(request.headers), body, duplex: "half" } as RequestInit);
+}
+
+/** The whole body, or null when the request ends before it (the client went away). */
+function bodyOf(request: IncomingMessage): Promise<Buffer | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    request.once("error", () => resolve(null));
+    request.once("close", () => resolve(request.complete ? Buffer.concat(chunks) : null));
+  });
 }
 
 function headersOf(incoming: IncomingHttpHeaders): Headers {
