@@ -1,7 +1,8 @@
 import { badInput, notFound } from "@/lib/errors";
 import { lifecycleStageOf } from "@/lib/tracking-states";
 import { db } from "@/server/db/client";
-import { pgPool } from "@/server/db/pool";
+import { pooledSql } from "@/server/db/pool";
+import { preparedStatement } from "@/server/db/prepared";
 import type { ProjectAccess } from "../access";
 import type { Experiment } from "./types";
 
@@ -84,8 +85,8 @@ const EXPERIMENT_SQL = (by: "number" | "name") => `
     COALESCE((SELECT json_agg(json_build_object('key', t."key", 'value', t."value") ORDER BY t."key")
               FROM "ExperimentTag" t WHERE t."experimentId" = x."id"), '[]') AS "tags"
   FROM "Experiment" x WHERE x."projectId" = $1 AND x."${by}" = $2`;
-const EXPERIMENT_BY_NUMBER_SQL = EXPERIMENT_SQL("number");
-const EXPERIMENT_BY_NAME_SQL = EXPERIMENT_SQL("name");
+const EXPERIMENT_BY_NUMBER_SQL = preparedStatement(EXPERIMENT_SQL("number"));
+const EXPERIMENT_BY_NAME_SQL = preparedStatement(EXPERIMENT_SQL("name"));
 
 export interface StoredExperiment extends ExperimentRow {
   /** The internal key (the MLflow id is `number`). */
@@ -103,7 +104,7 @@ export async function experimentOfProject(projectId: string, by: { number: numbe
     "number" in by
       ? [EXPERIMENT_BY_NUMBER_SQL, by.number, by.number === DEFAULT_EXPERIMENT_NUMBER]
       : [EXPERIMENT_BY_NAME_SQL, by.name, by.name === DEFAULT_EXPERIMENT_NAME];
-  const read = async () => (await pgPool().query<StoredExperiment>(sql, [projectId, value])).rows[0] ?? null;
+  const read = async () => (await pooledSql().query<StoredExperiment>(sql, [projectId, value])).rows[0] ?? null;
   const found = await read();
   if (found || !isDefault) return found;
   await ensureDefaultExperiment(projectId);
@@ -121,12 +122,11 @@ export async function findExperiment(access: ProjectAccess, experimentId: string
  * The internal keys of the project's experiments with these MLflow ids; ids that name no experiment
  * of the project are left out (a search over them finds nothing, as in MLflow).
  */
+const EXPERIMENT_KEYS_SQL = preparedStatement(`SELECT "id" FROM "Experiment" WHERE "projectId" = $1 AND "number" = ANY($2::int[])`);
+
 export async function experimentKeysOf(access: ProjectAccess, experimentIds: readonly string[]): Promise<string[]> {
   const numbers = experimentIds.map(experimentNumberOf);
   if (numbers.includes(0)) await ensureDefaultExperiment(access.project.id);
-  const rows = await pgPool().query<{ id: string }>(`SELECT "id" FROM "Experiment" WHERE "projectId" = $1 AND "number" = ANY($2::int[])`, [
-    access.project.id,
-    numbers,
-  ]);
+  const rows = await pooledSql().query<{ id: string }>(EXPERIMENT_KEYS_SQL, [access.project.id, numbers]);
   return rows.rows.map((row) => row.id);
 }

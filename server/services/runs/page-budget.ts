@@ -1,4 +1,5 @@
-import { pgPool } from "@/server/db/pool";
+import { pooledSql } from "@/server/db/pool";
+import { preparedStatement } from "@/server/db/prepared";
 
 /**
  * The most stored text one runs/search page carries. Runs are returned whole, as MLflow's server
@@ -21,7 +22,7 @@ const OUTPUT_OVERHEAD = 96;
  * primary key), whatever the planner's statistics say: a join with the list of ids could turn into a
  * scan of every run of the project when they are missing, as they are after a burst of new runs.
  */
-const RUN_WEIGHTS_SQL = `
+const RUN_WEIGHTS_SQL = preparedStatement(`
   SELECT r."id", (${RUN_OVERHEAD} + octet_length(r."name") + octet_length(r."userId") + octet_length(r."artifactUri")
     + COALESCE((SELECT sum(octet_length("key") + octet_length("value") + ${ENTRY_OVERHEAD}) FROM "Param" WHERE "runId" = r."id"), 0)
     + COALESCE((SELECT sum(octet_length("key") + octet_length("value") + ${ENTRY_OVERHEAD}) FROM "RunTag" WHERE "runId" = r."id"), 0)
@@ -33,12 +34,12 @@ const RUN_WEIGHTS_SQL = `
         FROM "RunInput" i JOIN "Dataset" d ON d."id" = i."datasetId" WHERE i."runId" = r."id"), 0)
     + (SELECT count(*) * ${OUTPUT_OVERHEAD} FROM "RunOutput" WHERE "runId" = r."id"))::int8 AS "bytes"
   FROM "Run" r
-  WHERE r."id" = ANY($1::text[]) AND r."projectId" = $2`;
+  WHERE r."id" = ANY($1::text[]) AND r."projectId" = $2`);
 
 /** The longest run of `runIds` (in order, at least the first) whose runs fit in MAX_SEARCH_PAGE_BYTES. */
 export async function runsWithinPageBudget(projectId: string, runIds: string[]): Promise<string[]> {
   if (runIds.length === 0) return [];
-  const weights = await pgPool().query<{ id: string; bytes: number }>(RUN_WEIGHTS_SQL, [runIds, projectId]);
+  const weights = await pooledSql().query<{ id: string; bytes: number }>(RUN_WEIGHTS_SQL, [runIds, projectId]);
   const bytesOf = new Map(weights.rows.map(({ id, bytes }) => [id, bytes]));
   let total = 0;
   let fitting = 0;
