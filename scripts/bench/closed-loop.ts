@@ -11,16 +11,27 @@ export interface LoadResult {
 /**
  * `workers` concurrent callers, each making its `calls` calls one after another (a closed loop: a
  * caller sends its next request when the last one is answered, as a client library does). Call
- * `call(worker, index)` must throw on a failed request.
+ * `call(worker, index)` must throw on a failed request: the loop then fails, unless `failures` is
+ * given, which collects the errors (reads, where one failure changes nothing for the next call).
  */
-export async function closedLoop(workers: number, calls: number, call: (worker: number, index: number) => Promise<unknown>): Promise<LoadResult> {
+export async function closedLoop(
+  workers: number,
+  calls: number,
+  call: (worker: number, index: number) => Promise<unknown>,
+  failures?: unknown[],
+): Promise<LoadResult> {
   const latencies: number[] = [];
   const started = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async (_, worker) => {
       for (let index = 0; index < calls; index++) {
         const sent = performance.now();
-        await call(worker, index);
+        try {
+          await call(worker, index);
+        } catch (error) {
+          if (!failures) throw error;
+          failures.push(error);
+        }
         latencies.push(performance.now() - sent);
       }
     }),

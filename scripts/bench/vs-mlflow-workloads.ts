@@ -87,7 +87,9 @@ export async function runWorkloads(client: MlflowClient, load: VsLoad, log: (lin
 
   const searchBody = JSON.stringify({ experiment_ids: [seeded.experimentId], filter: SEARCH.filter, order_by: SEARCH.orderBy, max_results: 100 });
   await client.post("runs/search", searchBody);
-  const search = await closedLoop(load.clients, load.searches, () => client.post("runs/search", searchBody));
+  const searchFailures: unknown[] = [];
+  const search = await closedLoop(load.clients, load.searches, () => client.post("runs/search", searchBody), searchFailures);
+  problems.push(...failedRequests("runs/search", searchFailures, load.clients * load.searches));
   log(`runs/search: ${search.perSecond.toFixed(1)} req/s`);
   const searchOrder = await searchAll(client, seeded.experimentId, SEARCH.filter, SEARCH.orderBy, 100).then((runs) => runs.map(runName));
   const expected = expectedSearchOrder(load.seededRuns);
@@ -189,11 +191,29 @@ async function checkSeededRuns(client: MlflowClient, experimentId: string, seede
 
 async function readRuns(client: MlflowClient, load: VsLoad, runIds: string[], problems: string[]): Promise<LoadResult> {
   await client.get("runs/get", { run_id: runIds[0]! });
-  return closedLoop(load.clients, load.gets, async (reader, index) => {
-    const runId = runIds[(reader * load.gets + index) % runIds.length]!;
-    const { run } = (await client.get("runs/get", { run_id: runId })) as { run: { info: { run_id: string } } };
-    if (run.info.run_id !== runId) problems.push(`runs/get ${runId} answered run ${run.info.run_id}`);
-  });
+  const failures: unknown[] = [];
+  const result = await closedLoop(
+    load.clients,
+    load.gets,
+    async (reader, index) => {
+      const runId = runIds[(reader * load.gets + index) % runIds.length]!;
+      const { run } = (await client.get("runs/get", { run_id: runId })) as { run: { info: { run_id: string } } };
+      if (run.info.run_id !== runId) problems.push(`runs/get ${runId} answered run ${run.info.run_id}`);
+    },
+    failures,
+  );
+  problems.push(...failedRequests("runs/get", failures, load.clients * load.gets));
+  return result;
+}
+
+/**
+ * A read that failed is a problem to report, not a reason to stop the run: MLflow 3.17's server now and
+ * then fails a runs/search with a 500 (an AttributeError on its lazily imported auth module).
+ */
+function failedRequests(endpoint: string, failures: unknown[], requests: number): string[] {
+  if (failures.length === 0) return [];
+  const first = failures[0] instanceof Error ? failures[0].message : String(failures[0]);
+  return [`${endpoint}: ${failures.length} of ${requests} requests failed; the first: ${first.slice(0, 300)}`];
 }
 
 /** One request per point, as the mlflow client's log_metric does: each writer in a run of its own. */

@@ -7,6 +7,7 @@
  * workloads and how to read the table. Exits 1 when either server stored or answered something other
  * than what was sent, or the two searches disagree.
  */
+import { createHash } from "node:crypto";
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -26,7 +27,19 @@ const { values } = parseArgs({
 });
 const load = loadAtScale(Number(values.scale));
 const mlflowWorkers = Number(values["mlflow-workers"]);
-const uptime = () => `load average ${loadavg().map((value) => value.toFixed(2)).join(", ")}`;
+const uptime = () => `load average ${loadavg().map((value) => value.toFixed(2)).join(", ")}; ${cpuProbe()}`;
+
+/**
+ * How long one core takes for a fixed piece of work (hashing 64 MiB), printed beside the load
+ * average: when it grows between the two servers' parts, the machine itself got slower (a busy or
+ * throttled host), and the second server's numbers suffer for it.
+ */
+function cpuProbe(): string {
+  const data = Buffer.alloc(64 * 2 ** 20, 1);
+  const started = performance.now();
+  createHash("sha256").update(data).digest();
+  return `64 MiB hashed in ${(performance.now() - started).toFixed(0)} ms`;
+}
 
 const mlflow = installMlflowServer();
 const postgres = await startScratchPostgres();
@@ -39,6 +52,7 @@ try {
   const mlflowServer = await startMlflowServer(mlflow, { databaseUrl: mlflowDatabase, port: 3431, workers: mlflowWorkers });
   console.log(mlflowServer.description);
   const mlflowResults = await measure(mlflowClient(mlflowServer.url), mlflowServer.stop);
+  console.log(`  (untimed) ${await settle(mlflowDatabase)}`);
 
   console.log(`\n── Tally, production build, TALLY_WEB_PROCESSES=${tallyProcesses} (${uptime()}) ──`);
   const tally = await startBenchInstance(3430, 1, { databaseUrl: postgres.url });
@@ -68,6 +82,25 @@ async function measure(client: MlflowClient, stop: () => Promise<void>): Promise
     client.close();
     await stop();
   }
+}
+
+/**
+ * Vacuums and analyzes what a server left in its database and writes it to disk, so that autovacuum
+ * and the checkpointer do not spend the next server's time on it: after MLflow's part, its tables
+ * hold about half a million new rows, and vacuuming them took cores from Tally's part (its bulk
+ * ingest measured 77,000 points/s in one such run, 200,000 and more without).
+ */
+async function settle(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const started = performance.now();
+  try {
+    await client.query("VACUUM (ANALYZE)");
+    await client.query("CHECKPOINT");
+  } finally {
+    await client.end();
+  }
+  return `vacuumed, analyzed and checkpointed its database in ${((performance.now() - started) / 1000).toFixed(1)} s`;
 }
 
 async function createDatabase(url: string, name: string): Promise<string> {
