@@ -25,10 +25,10 @@ export interface LogBatchInput {
  * all come here). All of a batch is stored, or none of it: a changed param rolls everything back.
  * A rename through the mlflow.runName tag is audited in the same transaction.
  *
- * The small requests the mlflow client sends one by one (one metric or a batch of only metrics, only
- * tags, or a single param) are first tried as one statement that checks the run and writes (small
- * metric writes grouped with those arriving at the same time, grouped-appends.ts); anything it
- * cannot finish (a refusal, a param already logged) goes the transactional way, which says why.
+ * Every batch without a model_id or a rename is first tried as one statement that checks the run and
+ * writes (small metric writes grouped with those arriving at the same time, grouped-appends.ts; only
+ * tags, or a single param, in statements of their own); anything it cannot finish (a refusal, a param
+ * already logged) goes the transactional way, which says why.
  */
 export async function logBatch(access: ProjectAccess, runId: string, batch: LogBatchInput): Promise<void> {
   assertScope(access, "runs:write");
