@@ -2,8 +2,8 @@
  * npm run bench:vs-mlflow [-- --scale 1 --mlflow-workers <TALLY_WEB_PROCESSES, else cores>]
  *
  * Tally's production server against MLflow's own tracking server (installed from PyPI at the version
- * of the client the compatibility suite pins), one after the other on one embedded PostgreSQL (a
- * database each), with the same client and the same requests. See docs/performance.md for the
+ * of the client the compatibility suite pins), one after the other, each on a fresh embedded
+ * PostgreSQL made with the same settings, with the same client and the same requests. See docs/performance.md for the
  * workloads and how to read the table. Exits 1 when either server stored or answered something other
  * than what was sent, or the two searches disagree.
  */
@@ -42,37 +42,33 @@ function cpuProbe(): string {
 }
 
 const mlflow = installMlflowServer();
-const postgres = await startScratchPostgres();
-try {
-  // Tally takes the database the scratch server was made with; MLflow gets one beside it.
-  const mlflowDatabase = await createDatabase(postgres.url, "mlflow");
-  console.log(describeLoad(load));
+console.log(describeLoad(load));
 
-  console.log(`\n── MLflow (${uptime()}) ──`);
-  const mlflowServer = await startMlflowServer(mlflow, { databaseUrl: mlflowDatabase, port: 3431, workers: mlflowWorkers });
+console.log(`\n── MLflow (${uptime()}) ──`);
+const mlflowResults = await onFreshPostgres(async (url) => {
+  const mlflowServer = await startMlflowServer(mlflow, { databaseUrl: await createDatabase(url, "mlflow"), port: 3431, workers: mlflowWorkers });
   console.log(mlflowServer.description);
-  const mlflowResults = await measure(mlflowClient(mlflowServer.url), mlflowServer.stop);
-  console.log(`  (untimed) ${await settle(mlflowDatabase)}`);
+  return measure(mlflowClient(mlflowServer.url), mlflowServer.stop);
+});
 
-  console.log(`\n── Tally, production build, TALLY_WEB_PROCESSES=${tallyProcesses} (${uptime()}) ──`);
-  const tally = await startBenchInstance(3430, 1, { databaseUrl: postgres.url });
-  const tallyResults = await measure(mlflowClient(tally.url, tally.token), tally.stop);
-  console.log(`\n(${uptime()})\n`);
+console.log(`\n── Tally, production build, TALLY_WEB_PROCESSES=${tallyProcesses} (${uptime()}) ──`);
+const tallyResults = await onFreshPostgres(async (url) => {
+  const tally = await startBenchInstance(3430, 1, { databaseUrl: url });
+  return measure(mlflowClient(tally.url, tally.token), tally.stop);
+});
+console.log(`\n(${uptime()})\n`);
 
-  console.log(comparisonTable(mlflowResults, tallyResults));
-  const problems = [
-    ...mlflowResults.problems.map((problem) => `MLflow: ${problem}`),
-    ...tallyResults.problems.map((problem) => `Tally: ${problem}`),
-    ...(mlflowResults.searchOrder.join() === tallyResults.searchOrder.join() ? [] : ["the two servers' runs/search results differ (names or order)"]),
-  ];
-  if (problems.length > 0) {
-    console.error(`\n✖ correctness: ${problems.length} problem(s)\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
-    process.exitCode = 1;
-  } else {
-    console.log("\n✔ correctness: every point and run stored exactly once on both servers; both searches returned the same runs in the same order");
-  }
-} finally {
-  await postgres.stop();
+console.log(comparisonTable(mlflowResults, tallyResults));
+const problems = [
+  ...mlflowResults.problems.map((problem) => `MLflow: ${problem}`),
+  ...tallyResults.problems.map((problem) => `Tally: ${problem}`),
+  ...(mlflowResults.searchOrder.join() === tallyResults.searchOrder.join() ? [] : ["the two servers' runs/search results differ (names or order)"]),
+];
+if (problems.length > 0) {
+  console.error(`\n✖ correctness: ${problems.length} problem(s)\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+  process.exitCode = 1;
+} else {
+  console.log("\n✔ correctness: every point and run stored exactly once on both servers; both searches returned the same runs in the same order");
 }
 
 async function measure(client: MlflowClient, stop: () => Promise<void>): Promise<ServerResults> {
@@ -85,22 +81,18 @@ async function measure(client: MlflowClient, stop: () => Promise<void>): Promise
 }
 
 /**
- * Vacuums and analyzes what a server left in its database and writes it to disk, so that autovacuum
- * and the checkpointer do not spend the next server's time on it: after MLflow's part, its tables
- * hold about half a million new rows, and vacuuming them took cores from Tally's part (its bulk
- * ingest measured 77,000 points/s in one such run, 200,000 and more without).
+ * Runs `work` on a PostgreSQL of its own, made with the same settings on the same disk each time.
+ * Run one after the other on one PostgreSQL (a database each), the second server was slower on every
+ * workload: a second Tally on the same cluster measured 95,000–117,000 bulk points/s against
+ * 201,000–209,000 for the first, with no checkpoint in between (docs/performance.md).
  */
-async function settle(url: string): Promise<string> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const started = performance.now();
+async function onFreshPostgres<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const postgres = await startScratchPostgres();
   try {
-    await client.query("VACUUM (ANALYZE)");
-    await client.query("CHECKPOINT");
+    return await work(postgres.url);
   } finally {
-    await client.end();
+    await postgres.stop();
   }
-  return `vacuumed, analyzed and checkpointed its database in ${((performance.now() - started) / 1000).toFixed(1)} s`;
 }
 
 async function createDatabase(url: string, name: string): Promise<string> {
