@@ -39,7 +39,11 @@ export const postgresMetricStore: MetricStore = {
   async appendToRuns(runs, writes) {
     // Latest values per run, the runs in id order, as the selection locks them.
     const byRun = new Map<string, MetricPointInput[]>();
-    for (const write of writes) byRun.set(write.runId, [...(byRun.get(write.runId) ?? []), ...write.points]);
+    for (const write of writes) {
+      const points = byRun.get(write.runId) ?? [];
+      points.push(...write.points);
+      byRun.set(write.runId, points);
+    }
     const runIds = [...byRun.keys()].sort();
     const latest = runIds.flatMap((runId) => latestPerKey(byRun.get(runId)!).map((point) => ({ ...point, runId })));
     const points = writes.flatMap((write) => write.points.map((point) => ({ ...point, runId: write.runId })));

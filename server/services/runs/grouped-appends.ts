@@ -1,5 +1,6 @@
 import { metrics } from "@/server/observability/metrics";
 import { metricStore, type RunPoints } from "../metrics";
+import { ACTIVE_RUNS_SQL } from "./writable-runs";
 
 /**
  * Grouped commits for small metric writes (docs/performance.md, "Grouped commits"). The mlflow
@@ -12,11 +13,6 @@ import { metricStore, type RunPoints } from "../metrics";
  * Each request is answered after its group has committed, so nothing acknowledged can be lost. A
  * group's statement that fails is retried write by write, so that one write's failure is its own.
  */
-
-/** The runs a group may write to: of the write's project, and active (as `activeRun` in logging.ts). */
-const ACTIVE_RUNS_SQL = `SELECT "id", "seq" FROM "Run"
-  WHERE ("id", "projectId") IN (SELECT * FROM unnest($1::text[], $2::text[])) AND "lifecycleStage" = 'active'
-  ORDER BY "id" FOR SHARE`;
 
 /** Points in one group at most; a write larger than this goes alone. */
 export const MAX_GROUP_POINTS = 200;

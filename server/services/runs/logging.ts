@@ -11,6 +11,7 @@ import { assertScope, type ProjectAccess } from "../access";
 import { metricStore, type MetricPointInput, type RunSelection } from "../metrics";
 import { appendGrouped, MAX_GROUP_POINTS } from "./grouped-appends";
 import { findRun } from "./internal";
+import { ACTIVE_RUN_SQL, ACTIVE_RUN_WITHOUT_PARAMS_SQL } from "./writable-runs";
 import { assertActive, auditRunRename, RUN_NAME_TAG } from "./runs";
 import type { DatasetInput } from "./types";
 
@@ -36,11 +37,6 @@ export async function logBatch(access: ProjectAccess, runId: string, batch: LogB
   metrics().ingestPoints.inc(batch.metrics.length);
 }
 
-/**
- * The run when it may be written to: of the caller's project and active. FOR SHARE holds off a
- * delete or an update of the run until the write commits.
- */
-const ACTIVE_RUN_SQL = `SELECT "id", "seq" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 AND "lifecycleStage" = 'active' FOR SHARE`;
 const activeRun = (access: ProjectAccess, runId: string): RunSelection => ({ sql: ACTIVE_RUN_SQL, values: [runId, access.project.id] });
 
 /** Tags of an active run, upserted; a row back when the run was there to write to. */
@@ -58,14 +54,10 @@ const INSERT_NEW_PARAM_SQL = preparedStatement(`
   ON CONFLICT DO NOTHING RETURNING 1`);
 
 /**
- * A batch of params, tags and points for an active run none of whose params were logged before.
- * A param that another request logs meanwhile makes the params' insert fail (it has no ON CONFLICT),
- * and with it the whole statement.
+ * The params and tags of a batch, written beside its points to a run none of whose params were
+ * logged before. A param that another request logs meanwhile makes the params' insert fail (it has
+ * no ON CONFLICT), and with it the whole statement.
  */
-const NEW_PARAMS_SQL = `SELECT "id", "seq" FROM "Run" r
-  WHERE "id" = $1 AND "projectId" = $2 AND "lifecycleStage" = 'active'
-    AND NOT EXISTS (SELECT 1 FROM "Param" p WHERE p."runId" = r."id" AND p."key" = ANY($3::text[]))
-  FOR SHARE`;
 const NEW_PARAMS_AND_TAGS_WRITES = `
   params AS (INSERT INTO "Param" ("runId", "key", "value") SELECT run."id", p.key, p.value FROM run, unnest($3::text[], $4::text[]) AS p(key, value)),
   tags AS (
@@ -100,7 +92,7 @@ async function writeInOneStatement(access: ProjectAccess, runId: string, batch: 
     const unique = uniqueTags(tags);
     const values = [runId, access.project.id, params.map((param) => param.key), params.map((param) => param.value), unique.map(([key]) => key), unique.map(([, value]) => value)];
     try {
-      return await metricStore().appendToRun({ sql: NEW_PARAMS_SQL, values, alsoWrites: NEW_PARAMS_AND_TAGS_WRITES }, points.map(toPointInput));
+      return await metricStore().appendToRun({ sql: ACTIVE_RUN_WITHOUT_PARAMS_SQL, values, alsoWrites: NEW_PARAMS_AND_TAGS_WRITES }, points.map(toPointInput));
     } catch (error) {
       // A param logged meanwhile, or twice in this batch: nothing was written.
       if (isUniqueViolationOn(error, "Param")) return false;
