@@ -32,13 +32,10 @@ export function withBodyRead(request: Request, body: Buffer): Request {
  * it (the rest is not read).
  */
 export async function readBytesWithin(request: Request, limitBytes: number): Promise<Buffer> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (declared > limitBytes) throw tooLarge(limitBytes);
+  const declared = request.headers.get("content-length");
   const read = bodiesRead.get(request);
-  if (read) {
-    if (read.byteLength > limitBytes) throw tooLarge(limitBytes);
-    return read;
-  }
+  if (read) return bodyReadWithin(declared, read, limitBytes);
+  if (Number(declared ?? NaN) > limitBytes) throw tooLarge(limitBytes);
   if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -54,6 +51,12 @@ export async function readBytesWithin(request: Request, limitBytes: number): Pro
     chunks.push(value);
   }
   return Buffer.concat(chunks);
+}
+
+/** A body read whole before its handler ran, refused as `readBytesWithin` refuses one past `limitBytes`. */
+export function bodyReadWithin(declaredLength: string | null | undefined, body: Buffer, limitBytes: number): Buffer {
+  if (Number(declaredLength ?? NaN) > limitBytes || body.byteLength > limitBytes) throw tooLarge(limitBytes);
+  return body;
 }
 
 /** The request body as text, within `limitBytes` as `readBytesWithin` reads it. */

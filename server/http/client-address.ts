@@ -1,5 +1,6 @@
 import { BlockList, isIP } from "node:net";
 import { config } from "../config";
+import type { HeaderLookup } from "./api-call";
 
 /**
  * Tally's own HTTP server (server/runtime/http-server.ts) writes the TCP peer's address into this
@@ -9,11 +10,11 @@ import { config } from "../config";
  */
 export const PEER_ADDRESS_HEADER = "x-tally-peer-address";
 
-type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+type HeaderSource = HeaderLookup | Record<string, string | string[] | undefined>;
 
 function header(headers: HeaderSource, name: string): string | undefined {
-  if (headers instanceof Headers) return headers.get(name) ?? undefined;
-  const value = headers[name];
+  if (typeof headers.get === "function") return (headers as HeaderLookup).get(name) ?? undefined;
+  const value = (headers as Record<string, string | string[] | undefined>)[name];
   return Array.isArray(value) ? value.join(",") : value;
 }
 

@@ -1,3 +1,12 @@
+import type { PlainAnswer } from "./api-call";
+
+const JSON_HEADERS = {
+  "content-type": "application/json",
+  // API answers are small (most MLflow answers are "{}"): a gzip stream per response costs more CPU
+  // than the bytes it saves on the ingest hot path. `no-transform` is what tells Next not to compress.
+  "cache-control": "no-store, no-transform",
+} as const;
+
 /**
  * JSON with non-finite doubles spelled as MLflow does: NaN and ±Infinity travel as the strings
  * "NaN", "Infinity" and "-Infinity" (JSON has no literal for them, and plain JSON.stringify would
@@ -5,11 +14,14 @@
  */
 export function jsonResponse(body: unknown, init: ResponseInit = {}): Response {
   const headers = new Headers(init.headers);
-  headers.set("content-type", "application/json");
-  // API answers are small (most MLflow answers are "{}"): a gzip stream per response costs more CPU
-  // than the bytes it saves on the ingest hot path. `no-transform` is what tells Next not to compress.
-  if (!headers.has("cache-control")) headers.set("cache-control", "no-store, no-transform");
+  headers.set("content-type", JSON_HEADERS["content-type"]);
+  if (!headers.has("cache-control")) headers.set("cache-control", JSON_HEADERS["cache-control"]);
   return new Response(wireJson(body), { ...init, headers });
+}
+
+/** The same as a plain answer (api-call.ts). */
+export function jsonAnswer(body: unknown, status: number): PlainAnswer {
+  return { status, headers: JSON_HEADERS, body: wireJson(body) };
 }
 
 /**

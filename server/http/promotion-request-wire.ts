@@ -32,5 +32,5 @@ export function promotionRequestWire(request: PromotionRequest, url: string) {
 
 /** The web page of a request, under TALLY_URL or else the origin the API request came to. */
 export function promotionRequestUrl(request: Request, slug: string, id: string): string {
-  return `${publicOrigin(request)}/projects/${slug}/requests/${id}`;
+  return `${publicOrigin(request.url)}/projects/${slug}/requests/${id}`;
 }

@@ -1,7 +1,7 @@
 import * as mlflowArtifacts from "./mlflow-artifacts/route-module";
 import * as mlflow from "./mlflow/route-module";
 import { serverInfoResponse } from "./probes";
-import type { RouteModule, RouteParams } from "./route-module";
+import type { PlainRouteHandler, RouteModule, RouteParams } from "./route-module";
 import * as mlflowDocument from "./v1/mlflow-document";
 import { v1RouteModules } from "./v1/routes";
 import * as tallyDocument from "./v1/tally-document";
@@ -24,11 +24,16 @@ export interface RestRoute {
    * body through `readBytesWithin` (body.ts), which also takes a body the lean path read first.
    */
   streamsBody?: true;
+  /**
+   * The plain handler the module's method handlers wrap (api-call.ts): the lean path calls it when
+   * the request's body, if any, was read first.
+   */
+  answer?: PlainRouteHandler;
 }
 
 export const restRoutes: readonly RestRoute[] = [
-  { pattern: "/api/2.0/mlflow/[...path]", module: mlflow, api: "mlflow" },
-  { pattern: "/projects/[slug]/api/2.0/mlflow/[...path]", module: mlflow, api: "mlflow" },
+  { pattern: "/api/2.0/mlflow/[...path]", module: mlflow, api: "mlflow", answer: mlflow.answerCall },
+  { pattern: "/projects/[slug]/api/2.0/mlflow/[...path]", module: mlflow, api: "mlflow", answer: mlflow.answerCall },
   { pattern: "/api/2.0/mlflow-artifacts/[...path]", module: mlflowArtifacts, api: "mlflow", streamsBody: true },
   { pattern: "/projects/[slug]/api/2.0/mlflow-artifacts/[...path]", module: mlflowArtifacts, api: "mlflow", streamsBody: true },
   { pattern: "/api/3.0/mlflow/server-info", module: { GET: serverInfoResponse }, api: "mlflow" },

@@ -1,3 +1,5 @@
+import type { ApiCall, PlainAnswer } from "./api-call";
+
 /**
  * The shape of a route module: what an app/**\/route.ts file exports, and what Tally's lean API path
  * (server/runtime/lean-api.ts) calls without Next.js. Path parameters are as Next gives them: each
@@ -10,3 +12,5 @@ export type RouteParams = Record<string, string | string[] | undefined>;
 export type RouteContext = { params: Promise<RouteParams> };
 export type RouteHandler = (request: Request, context: RouteContext) => Response | Promise<Response>;
 export type RouteModule = Partial<Record<RouteMethod, RouteHandler>>;
+/** A route's plain handler (api-call.ts), for every method its module exports. */
+export type PlainRouteHandler = (call: ApiCall, params: RouteParams) => Promise<PlainAnswer>;

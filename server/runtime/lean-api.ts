@@ -9,20 +9,22 @@ import {
 } from "next/dist/client/components/app-router-headers";
 import { releaseCompressionStream } from "next/dist/server/lib/release-compression-stream";
 import { apiError } from "../http/api-error";
-import { withBodyRead } from "../http/body";
+import type { ApiCall, PlainAnswer } from "../http/api-call";
+import { bodyReadWithin, withBodyRead } from "../http/body";
 import { mlflowError } from "../http/mlflow/wire";
 import { matchRestRoute, type RestRoute } from "../http/rest-routes";
 import type { RouteHandler, RouteMethod, RouteParams } from "../http/route-module";
 import { operationOf } from "../http/v1/routes";
 import { logger } from "../observability/logger";
-import { writeAnswer } from "./write-answer";
+import { writeAnswer, writePlainAnswer } from "./write-answer";
 
 /**
  * The lean API path: Tally's HTTP server calls the REST API's route handlers (server/http/rest-routes.ts)
  * itself instead of handing the request to Next.js, which spends most of a small API request's time
  * on routing, request adapters and its own bookkeeping (docs/architecture.md, "The lean API path").
- * The handlers are the very ones Next would call, and everything Next adds around them is done the
- * same way here, so the answers are the same: the request's URL is built from Next's configured
+ * The handlers are the very ones Next would call, or, for the routes that have one, the plain handler
+ * (server/http/api-call.ts) that Next's handler wraps, called without web Request and Response objects.
+ * Everything Next adds around them is done the same way here, so the answers are the same: the request's URL is built from Next's configured
  * hostname and port, the `Vary` header Next puts on app routes is set first, Next's own compression
  * middleware runs, and the Response is written as Next writes it (write-answer.ts).
  *
@@ -78,41 +80,68 @@ export function leanApi(origin: { hostname: string; port: number }): LeanApi {
     response.appendHeader("vary", NEXT_VARY);
     const encrypted = "encrypted" in request.socket && request.socket.encrypted === true;
     const protocol = encrypted || request.headers["x-forwarded-proto"]?.includes("https") ? "https" : "http";
-    void serve(new URL(`${protocol}://${host}${target}`), request, response, match.route, handler, match.params);
+    void serve(`${protocol}://${host}${target}`, request, response, match.route, handler, match.params);
     return true;
   };
 }
 
-async function serve(url: URL, request: IncomingMessage, response: ServerResponse, route: RestRoute, handler: RouteHandler, params: RouteParams) {
+async function serve(url: string, request: IncomingMessage, response: ServerResponse, route: RestRoute, handler: RouteHandler, params: RouteParams) {
   const method = request.method ?? "GET";
   const declared = Number(request.headers["content-length"]);
-  const readFirst = method !== "GET" && method !== "HEAD" && !route.streamsBody && declared <= BODY_READ_FIRST_BYTES;
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const readFirst = hasBody && !route.streamsBody && declared <= BODY_READ_FIRST_BYTES;
   const body = readFirst ? await bodyOf(request) : undefined;
   // The client went away before sending all of it: there is no one to answer.
   if (body === null) return;
-  let answer: Response;
+  let answer: Response | PlainAnswer;
   try {
-    const webRequest = body ? withBodyRead(requestOf(url, method, request, false), body) : requestOf(url, method, request, true);
-    answer = await handler(webRequest, { params: Promise.resolve(params) });
+    if (route.answer && (body || !hasBody)) answer = await route.answer(callOf(url, method, request, body), params);
+    else {
+      const webRequest = body ? withBodyRead(requestOf(url, method, request, false), body) : requestOf(url, method, request, true);
+      answer = await handler(webRequest, { params: Promise.resolve(params) });
+    }
   } catch (error) {
     logger().error({ err: error }, "Route handler failed");
     answer = route.api === "mlflow" ? mlflowError(500, "INTERNAL_ERROR", "Internal error") : apiError(500, "INTERNAL", "Internal error");
   }
   try {
-    await writeAnswer(method, response, answer);
+    if (answer instanceof Response) await writeAnswer(method, response, answer);
+    else writePlainAnswer(method, response, answer);
   } catch (error) {
     logger().error({ err: error }, "Writing the answer failed");
   }
 }
 
 /**
- * Bodies up to this size (by their Content-Length) are read before the handler runs and handed to it
- * beside the Request (`withBodyRead`); larger ones, and bodies of unknown length, are streamed.
+ * Bodies up to this size (by their Content-Length) are read before the handler runs and handed to the
+ * route's plain handler, or to its method handler beside the Request (`withBodyRead`); larger ones,
+ * and bodies of unknown length, are streamed to the method handler.
  */
 const BODY_READ_FIRST_BYTES = 64 * 1024;
 
+/**
+ * The request as a plain handler reads it (server/http/api-call.ts): `body` is what was read first,
+ * none when the method takes none. Repeated headers are joined as `Headers.get` joins them.
+ */
+function callOf(url: string, method: string, request: IncomingMessage, body: Buffer | undefined): ApiCall {
+  const { headers } = request;
+  return {
+    method,
+    url,
+    headers: {
+      get(name) {
+        const value = headers[name.toLowerCase()];
+        return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+      },
+    },
+    bytesWithin: async (limitBytes) => bodyReadWithin(headers["content-length"], body ?? NO_BODY, limitBytes),
+  };
+}
+
+const NO_BODY = Buffer.alloc(0);
+
 /** The request as Next hands it to a route handler: headers as received and, with `streamBody`, the body streamed. */
-function requestOf(url: URL, method: string, request: IncomingMessage, streamBody: boolean): Request {
+function requestOf(url: string, method: string, request: IncomingMessage, streamBody: boolean): Request {
   const hasBody = streamBody && method !== "GET" && method !== "HEAD";
   // A Node stream is an async iterable of chunks, which fetch's Request reads as it is consumed.
   const body = hasBody ? (request as unknown as ReadableStream<Uint8Array>) : null;

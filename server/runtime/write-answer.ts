@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import type { PlainAnswer } from "../http/api-call";
 
 /**
  * Writes a route handler's Response to the node response the way Next.js does (its sendResponse and
@@ -15,17 +16,38 @@ const FRAMING = new Set(["content-length", "content-encoding", "transfer-encodin
 export async function writeAnswer(method: string, response: ServerResponse, answer: Response): Promise<void> {
   response.statusCode = answer.status;
   response.statusMessage = answer.statusText;
-  answer.headers.forEach((value, name) => {
-    if (FRAMING.has(name) || name === "x-middleware-set-cookie") return;
-    // Headers yields each Set-Cookie on its own.
-    if (REPEATABLE.has(name) || response.getHeader(name) === undefined) response.appendHeader(name, value);
-  });
+  // Headers yields each Set-Cookie on its own.
+  answer.headers.forEach((value, name) => setAnswerHeader(response, name, value));
   if (!answer.body || method === "HEAD") {
     response.end();
     await answer.body?.cancel();
     return;
   }
   await pipeBody(answer.body, response);
+}
+
+/**
+ * A plain answer (server/http/api-call.ts), written as `writeAnswer` writes the Response made of it:
+ * headers in the order `Headers` yields them (sorted by name), the body as one chunk.
+ */
+export function writePlainAnswer(method: string, response: ServerResponse, answer: PlainAnswer): void {
+  response.statusCode = answer.status;
+  for (const name of Object.keys(answer.headers).sort()) setAnswerHeader(response, name, answer.headers[name]!);
+  if (method === "HEAD" || response.destroyed) {
+    response.end();
+    return;
+  }
+  response.cork();
+  process.nextTick(() => response.uncork());
+  response.flushHeaders();
+  response.write(answer.body);
+  (response as { flush?: () => void }).flush?.();
+  response.end();
+}
+
+function setAnswerHeader(response: ServerResponse, name: string, value: string): void {
+  if (FRAMING.has(name) || name === "x-middleware-set-cookie") return;
+  if (REPEATABLE.has(name) || response.getHeader(name) === undefined) response.appendHeader(name, value);
 }
 
 async function pipeBody(body: ReadableStream<Uint8Array>, response: ServerResponse): Promise<void> {

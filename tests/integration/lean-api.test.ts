@@ -130,11 +130,17 @@ async function scenario(server: Server, own: Fixture): Promise<Exchange[]> {
       tags: [{ key: "team", value: "lean" }],
     }),
   );
+  // Past the size the lean path reads first: the method handler streams it instead of the plain handler.
+  const points = Array.from({ length: 1_000 }, (_, index) => ({ key: "bulk", value: index / 7, timestamp: 1_700_000_001_000 + index, step: index }));
+  await step("log-batch-streamed", true, "POST", `${mlflow}/runs/log-batch`, json, JSON.stringify({ run_id: runId, metrics: points }));
   await step("runs-get", true, "GET", `${mlflow}/runs/get?run_id=${runId}`, { ...bearer, ...gzip });
+  await step("runs-get-head", true, "HEAD", `${mlflow}/runs/get?run_id=${runId}`, bearer);
   await step("runs-get-by-project", true, "GET", `/projects/${own.slug}${mlflow}/runs/get?run_id=${runId}`, bearer);
   await step("runs-search", true, "POST", `${mlflow}/runs/search`, json, JSON.stringify({ experiment_ids: [experiment.experiment_id], filter: "metrics.loss < 1" }));
   await step("get-history", true, "GET", `${mlflow}/metrics/get-history?run_id=${runId}&metric_key=loss`, bearer);
   await step("unknown-endpoint", true, "GET", `${mlflow}/runs/nothing-here`, { ...bearer, ...gzip });
+  // An error answer long enough for the compression middleware to compress.
+  await step("unknown-endpoint-long", true, "GET", `${mlflow}/runs/${"x".repeat(2_000)}`, { ...bearer, ...gzip });
   await step("wrong-method", true, "POST", `${mlflow}/metrics/get-history`, json, "{}");
   await step("method-no-route-exports", false, "PUT", `${mlflow}/runs/get`, json, "{}");
   await step("options", false, "OPTIONS", `${mlflow}/runs/get`, {});
@@ -225,7 +231,10 @@ describe("the lean API path", () => {
     // The scenario does cover what the brief of the path names.
     const statuses = new Set(leanAnswers.map((exchange) => exchange.status));
     for (const status of [200, 204, 206, 400, 401, 403, 404, 405, 416]) expect(statuses, `status ${status}`).toContain(status);
-    expect(leanAnswers.find((exchange) => exchange.step === "artifact-download-gzip")!.headers).toContain("Content-Encoding: gzip");
+    const answerOf = (step: string) => leanAnswers.find((exchange) => exchange.step === step)!;
+    expect(answerOf("artifact-download-gzip").headers).toContain("Content-Encoding: gzip");
+    expect(answerOf("unknown-endpoint-long").headers).toContain("Content-Encoding: gzip");
+    expect(answerOf("log-batch-streamed").status).toBe(200);
 
     const ids = leanAnswers.map((exchange) => `lean-api-${exchange.step}`);
     const leanLog = await logLines(lean, ids);

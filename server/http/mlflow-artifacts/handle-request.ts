@@ -27,7 +27,7 @@ export async function handleMlflowArtifactsRequest(request: Request, projectSlug
     if (match === null || match === "method-not-allowed") {
       return mlflowError(404, "ENDPOINT_NOT_FOUND", `No API endpoint ${request.method} ${PREFIX}${rest}`);
     }
-    const access = await authorizeMlflowRequest(request, projectSlug);
+    const access = await authorizeMlflowRequest(request.headers, projectSlug);
     return await match.route.handle(request, access, match.params);
   } catch (error) {
     return mlflowErrorResponse(error);

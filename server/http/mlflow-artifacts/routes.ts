@@ -17,6 +17,7 @@ import {
   statArtifact,
 } from "@/server/services/artifacts";
 import type { ProjectAccess } from "@/server/services/access";
+import { callOfRequest } from "../api-call";
 import { artifactResponse, parseRange, rangeStartsPastEnd, unsatisfiableRangeHeaders } from "../artifact-response";
 import { apiBodyLimitBytes } from "../body";
 import { mlflowError, mlflowJson, readMlflowInput } from "../mlflow/wire";
@@ -127,7 +128,7 @@ async function multipart(
   rawFolder: string,
 ): Promise<Response> {
   if (!multipartUploadAvailable(access)) return mlflowError(501, "NOT_IMPLEMENTED", `${MULTIPART_UNSUPPORTED}: the filesystem store has no presigned part URLs`);
-  const input = await readMlflowInput(request, apiBodyLimitBytes());
+  const input = await readMlflowInput(callOfRequest(request), apiBodyLimitBytes());
   if (action === "create") {
     const body = createBody.parse(input);
     const created = await createArtifactUpload(access, rawFolder, body.path, body.num_parts);

@@ -1,5 +1,6 @@
 import { resolveProjectAccess, type ProjectAccess } from "@/server/services/access";
 import { authenticateToken, tokenFromAuthorization } from "@/server/services/api-tokens";
+import type { HeaderLookup } from "../api-call";
 import { requestClientAddress } from "../client-address";
 
 /**
@@ -7,10 +8,7 @@ import { requestClientAddress } from "../client-address";
  * (`/projects/<slug>/…`) or, on the bare form, the token's own project. Whether the token's scopes
  * allow the call is for the service to decide (its FORBIDDEN answers 403 PERMISSION_DENIED).
  */
-export async function authorizeMlflowRequest(request: Request, projectSlug: string | undefined): Promise<ProjectAccess> {
-  const token = await authenticateToken(
-    tokenFromAuthorization(request.headers.get("authorization")),
-    requestClientAddress(request.headers),
-  );
+export async function authorizeMlflowRequest(headers: HeaderLookup, projectSlug: string | undefined): Promise<ProjectAccess> {
+  const token = await authenticateToken(tokenFromAuthorization(headers.get("authorization")), requestClientAddress(headers));
   return resolveProjectAccess(token, projectSlug ?? token.project.slug);
 }

@@ -3,8 +3,8 @@ import { AppError, type AppErrorCode } from "@/lib/errors";
 import { databaseErrorAsAppError } from "@/server/db/errors";
 import { logger } from "@/server/observability/logger";
 import { currentRequestId } from "@/server/observability/request-context";
-import { readBodyWithin } from "../body";
-import { jsonResponse } from "../json";
+import { responseOfAnswer, type ApiCall, type PlainAnswer } from "../api-call";
+import { jsonAnswer } from "../json";
 
 /** MLflow's error body and status per code (docs/mlflow-compat.md, "Errors"). */
 const MLFLOW_ERRORS: Record<AppErrorCode, { code: string; status: number }> = {
@@ -25,19 +25,24 @@ const MLFLOW_ERRORS: Record<AppErrorCode, { code: string; status: number }> = {
  * MLflow's error body, plus `request_id` (the answer's X-Request-Id, also in the server's log line):
  * MLflow clients read only `error_code` and `message` and ignore other fields.
  */
-export function mlflowError(status: number, code: string, message: string, headers?: HeadersInit): Response {
+export function mlflowErrorAnswer(status: number, code: string, message: string, headers: Record<string, string> = {}): PlainAnswer {
   const requestId = currentRequestId();
-  return Response.json({ error_code: code, message, ...(requestId ? { request_id: requestId } : {}) }, { status, headers });
+  const body = JSON.stringify({ error_code: code, message, ...(requestId ? { request_id: requestId } : {}) });
+  return { status, headers: { "content-type": "application/json", ...headers }, body };
+}
+
+export function mlflowError(status: number, code: string, message: string, headers?: Record<string, string>): Response {
+  return responseOfAnswer(mlflowErrorAnswer(status, code, message, headers));
 }
 
 /** A batch of 1000 bad points should not answer with 1000 messages. */
 const MAX_ISSUES_SHOWN = 5;
 
-export function mlflowErrorResponse(error: unknown): Response {
+export function mlflowErrorAnswerOf(error: unknown): PlainAnswer {
   const domain = error instanceof AppError ? error : databaseErrorAsAppError(error);
   if (domain) {
     const { code, status } = MLFLOW_ERRORS[domain.code];
-    return mlflowError(status, code, domain.message);
+    return mlflowErrorAnswer(status, code, domain.message);
   }
   if (error instanceof ZodError) {
     const shown = error.issues
@@ -45,24 +50,32 @@ export function mlflowErrorResponse(error: unknown): Response {
       .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
     const more = error.issues.length - shown.length;
     const message = shown.join("; ") + (more > 0 ? `; and ${more} more problem${more > 1 ? "s" : ""}` : "");
-    return mlflowError(400, "INVALID_PARAMETER_VALUE", message);
+    return mlflowErrorAnswer(400, "INVALID_PARAMETER_VALUE", message);
   }
   logger().error({ err: error }, "MLflow API request failed");
-  return mlflowError(500, "INTERNAL_ERROR", "Internal error");
+  return mlflowErrorAnswer(500, "INTERNAL_ERROR", "Internal error");
+}
+
+export function mlflowErrorResponse(error: unknown): Response {
+  return responseOfAnswer(mlflowErrorAnswerOf(error));
 }
 
 /** MLflow answers success with HTTP 200 exactly; anything else is an error to its client. */
+export function mlflowJsonAnswer(body: unknown): PlainAnswer {
+  return jsonAnswer(body, 200);
+}
+
 export function mlflowJson(body: unknown): Response {
-  return jsonResponse(body, { status: 200 });
+  return responseOfAnswer(mlflowJsonAnswer(body));
 }
 
 /**
  * The request's fields: the query string for GET (a repeated key becomes a list, as the client sends
  * repeated proto fields), the JSON body otherwise.
  */
-export async function readMlflowInput(request: Request, maxBodyBytes: number): Promise<Record<string, unknown>> {
-  if (request.method === "GET") {
-    const params = new URL(request.url).searchParams;
+export async function readMlflowInput(call: ApiCall, maxBodyBytes: number): Promise<Record<string, unknown>> {
+  if (call.method === "GET") {
+    const params = new URL(call.url).searchParams;
     const input: Record<string, unknown> = {};
     for (const key of new Set(params.keys())) {
       const values = params.getAll(key);
@@ -70,7 +83,7 @@ export async function readMlflowInput(request: Request, maxBodyBytes: number): P
     }
     return input;
   }
-  const text = await readBodyWithin(request, maxBodyBytes);
+  const text = (await call.bytesWithin(maxBodyBytes)).toString("utf8");
   if (!text.trim()) return {};
   let parsed: unknown;
   try {
