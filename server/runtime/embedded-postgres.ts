@@ -122,16 +122,17 @@ function memorySettings(): string[] {
 /**
  * How the planner works for Tally's load: many small requests at once on a few cores
  * (docs/performance.md, "Search").
- * - Autovacuum looks for tables to analyze every 10 s rather than every minute. Until a table's first
+ * - Autovacuum looks for tables to analyze every second rather than every minute. Until a table's first
  *   ANALYZE the planner has no statistics and guesses, and its guesses can make a search over the
- *   first ten thousand runs of a new database a hundred times slower; with the default that lasts up
- *   to a minute after the runs arrive.
+ *   first ten thousand runs of a new database a hundred times slower. A prepared statement's generic
+ *   plan is made from the statistics of its time and kept until the next ANALYZE: one made while a
+ *   table was nearly empty scans the whole table once it has grown.
  * - No parallel workers: a parallel plan starts processes for one query, which the other requests
  *   then wait for, and it splits an index read in order (a search's page of runs sorted by a metric)
  *   into parts that each read far more than the page needs.
  */
 function plannerSettings(): string[] {
-  return ["-c", "autovacuum_naptime=10s", "-c", "max_parallel_workers_per_gather=0"];
+  return ["-c", "autovacuum_naptime=1s", "-c", "max_parallel_workers_per_gather=0"];
 }
 
 /**

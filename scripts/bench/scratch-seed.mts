@@ -1,0 +1,13 @@
+import { startBenchInstance } from "./instance";
+import { mlflowClient } from "./mlflow-client";
+import { loadAtScale, seedRuns } from "./vs-mlflow-workloads";
+const instance = await startBenchInstance(3471);
+const client = mlflowClient(instance.url, instance.token);
+console.log("DB " + instance.databaseUrl);
+const cpu0 = instance.cpuSeconds();
+const started = performance.now();
+const { result } = await seedRuns(client, loadAtScale(1, 8));
+const seconds = (performance.now() - started) / 1000;
+console.log(JSON.stringify(result).slice(0, 400));
+console.log(`10000 runs in ${seconds.toFixed(1)} s = ${(10000 / seconds).toFixed(0)} runs/s; server tree CPU ${(((instance.cpuSeconds() - cpu0) * 1000) / 10000).toFixed(2)} ms per run`);
+await instance.stop();
