@@ -22,11 +22,12 @@ import { writeAnswer, writePlainAnswer } from "./write-answer";
  * The lean API path: Tally's HTTP server calls the REST API's route handlers (server/http/rest-routes.ts)
  * itself instead of handing the request to Next.js, which spends most of a small API request's time
  * on routing, request adapters and its own bookkeeping (docs/architecture.md, "The lean API path").
- * The handlers are the very ones Next would call, or, for the routes that have one, the plain handler
- * (server/http/api-call.ts) that Next's handler wraps, called without web Request and Response objects.
- * Everything Next adds around them is done the same way here, so the answers are the same: the request's URL is built from Next's configured
- * hostname and port, the `Vary` header Next puts on app routes is set first, Next's own compression
- * middleware runs, and the Response is written as Next writes it (write-answer.ts).
+ * The handlers are the very ones Next would call or, for the routes that have one, the plain handler
+ * (server/http/api-call.ts) that Next's handler wraps, called without web Request and Response
+ * objects. Everything Next adds around them is done the same way here, so the answers are the same:
+ * the request's URL is built from Next's configured hostname and port, the `Vary` header Next puts on
+ * app routes is set first, Next's own compression middleware runs, and the answer is written as Next
+ * writes a Response (write-answer.ts).
  *
  * Whatever this path does not take, Next serves: another path, a method the route does not export
  * (Next answers 405, or 204 to OPTIONS), a path Next would normalize or redirect, Next's internal
