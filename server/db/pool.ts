@@ -8,21 +8,35 @@ import type { SqlTx } from "./transaction";
  * A plain node-postgres pool for the hot paths (metric ingestion and history) where one
  * array-parameter statement beats an ORM round trip per row. Everything else goes through Prisma.
  */
-const globalForPool = globalThis as unknown as { tallyPgPool?: pg.Pool };
+const globalForPool = globalThis as unknown as { tallyPgPool?: pg.Pool; tallyGenericPlanPool?: pg.Pool };
 
 // int8 (BigInt columns: steps, timestamps, run seq) as JS numbers: every value we store is within
 // ±2^53 (validated at the edge), and JSON has no bigint.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function pgPool(): pg.Pool {
-  if (!globalForPool.tallyPgPool) {
-    const pool = new pg.Pool({ ...poolConfig(), max: 10 });
-    // An idle connection can be closed by the server (restart, admin command); the pool replaces it.
-    // Without a listener that event would crash the process.
-    pool.on("error", (error) => logger().warn({ err: error }, "PostgreSQL connection lost"));
-    globalForPool.tallyPgPool = pool;
-  }
+  globalForPool.tallyPgPool ??= newPool({ ...poolConfig(), max: 10 });
   return globalForPool.tallyPgPool;
+}
+
+function newPool(settings: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(settings);
+  // An idle connection can be closed by the server (restart, admin command); the pool replaces it.
+  // Without a listener that event would crash the process.
+  pool.on("error", (error) => logger().warn({ err: error }, "PostgreSQL connection lost"));
+  return pool;
+}
+
+/**
+ * One connection on which prepared statements always run their generic plan, for a statement that a
+ * process sends one at a time and whose generic plan is the right one whatever the values: the
+ * grouped metric writes (docs/performance.md, "Plans of the grouped writes"). Elsewhere PostgreSQL
+ * compares the generic plan's estimate with the plans it makes for the values at hand, and keeps
+ * planning anew while the generic one looks dearer.
+ */
+export function genericPlanSql(): SqlTx {
+  globalForPool.tallyGenericPlanPool ??= newPool({ ...poolConfig(), max: 1, options: "-c plan_cache_mode=force_generic_plan" });
+  return sqlOn(globalForPool.tallyGenericPlanPool);
 }
 
 /**
@@ -70,7 +84,13 @@ export function existingPgPool(): pg.Pool | undefined {
   return globalForPool.tallyPgPool;
 }
 
+/** The generic-plan connection's pool, once it exists. */
+export function existingGenericPlanPool(): pg.Pool | undefined {
+  return globalForPool.tallyGenericPlanPool;
+}
+
 export async function closePgPool(): Promise<void> {
-  await globalForPool.tallyPgPool?.end();
+  await Promise.all([globalForPool.tallyPgPool?.end(), globalForPool.tallyGenericPlanPool?.end()]);
   globalForPool.tallyPgPool = undefined;
+  globalForPool.tallyGenericPlanPool = undefined;
 }

@@ -196,14 +196,19 @@ describe("/metrics", () => {
 
   it("reports the database pools, background job lag, webhook failures and the process", async () => {
     const { plaintext } = await createProjectWithToken();
-    // Checking a token is a query through the Prisma pool, which opens on first use.
+    // Checking a token is a query through the Prisma pool, which opens on first use; a single point
+    // goes through the grouped writes' own connection.
     expect((await fetch(`${observed}/api/v1/whoami`, { headers: { authorization: `Bearer ${plaintext}` } })).status).toBe(200);
+    const run = await mlflow(observed, plaintext, "runs/create", { experiment_id: "0" });
+    const runId = (run.body.run as { info: { run_id: string } }).info.run_id;
+    expect((await mlflow(observed, plaintext, "runs/log-metric", { run_id: runId, key: "loss", value: 1, timestamp: 1, step: 0 })).response.status).toBe(200);
     const exposition = await scrape(observed);
     for (const series of [
       'tally_db_pool_connections{pool="raw"}',
       'tally_db_pool_idle_connections{pool="raw"}',
       'tally_db_pool_waiting_requests{pool="raw"}',
       'tally_db_pool_max_connections{pool="prisma"}',
+      'tally_db_pool_max_connections{pool="generic-plan"}',
       'tally_background_job_lag_seconds{kind="webhook_delivery"}',
       'tally_background_job_lag_seconds{kind="promotion_request_expiry"}',
       'tally_webhook_delivery_failures_total{outcome="failed"}',

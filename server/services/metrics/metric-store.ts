@@ -86,7 +86,9 @@ export interface MetricStore {
    * Several appends to several runs as one statement, so one commit: `runs` is the query for the runs
    * that may be written to, taking every write's run id in `$1::text[]` and its project's id in
    * `$2::text[]`, and selecting their "id" and "seq" (locked FOR SHARE, in "id" order). Returns the
-   * ids of the runs it selected; a write to any other run wrote nothing.
+   * ids of the runs it selected; a write to any other run wrote nothing. Meant to be called one
+   * group at a time: the groups of a process share one connection, which always runs the statement's
+   * generic plan.
    */
   appendToRuns(runs: string, writes: RunPoints[]): Promise<Set<string>>;
   /** Min and max per (run, key) over every stored point of the given runs. */

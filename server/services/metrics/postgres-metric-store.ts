@@ -1,5 +1,5 @@
 import { isUniqueViolationOn } from "@/server/db/errors";
-import { pgPool, pooledSql } from "@/server/db/pool";
+import { genericPlanSql, pgPool, pooledSql } from "@/server/db/pool";
 import { preparedStatement } from "@/server/db/prepared";
 import { latestPerKey } from "./latest-points";
 import type { LatestMetricView, MetricBucket, MetricExtremes, MetricPointInput, MetricPointView, MetricStore } from "./metric-store";
@@ -49,7 +49,7 @@ export const postgresMetricStore: MetricStore = {
     const points = writes.flatMap((write) => write.points.map((point) => ({ ...point, runId: write.runId })));
     const found = await insertingOnce(async (skipStored) => {
       const statement = appendStatement(points, latest, { seq: `run."seq"`, from: "run, ", firstParam: 3, byRunId: true, skipStored });
-      return pooledSql().query<{ id: string }>(
+      return genericPlanSql().query<{ id: string }>(
         preparedStatement(`WITH run AS (${runs}), stored AS (${statement.points}), latest AS (${statement.latest}) SELECT "id" FROM run`),
         [writes.map((write) => write.runId), writes.map((write) => write.projectId), ...statement.values],
       );
