@@ -30,9 +30,9 @@ function newPool(settings: pg.PoolConfig): pg.Pool {
 /**
  * One connection on which prepared statements always run their generic plan, for a statement that a
  * process sends one at a time and whose generic plan is the right one whatever the values: the
- * grouped metric writes (docs/performance.md, "Plans of the grouped writes"). Elsewhere PostgreSQL
- * compares the generic plan's estimate with the plans it makes for the values at hand, and keeps
- * planning anew while the generic one looks dearer.
+ * grouped metric writes (docs/performance.md, "Generic plans"). Elsewhere PostgreSQL compares the
+ * generic plan's estimate with the plans it makes for the values at hand, and keeps planning anew
+ * while the generic one looks dearer.
  */
 export function genericPlanSql(): SqlTx {
   globalForPool.tallyGenericPlanPool ??= newPool({ ...poolConfig(), max: 1, options: "-c plan_cache_mode=force_generic_plan" });

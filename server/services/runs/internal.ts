@@ -58,8 +58,10 @@ export async function findRun(access: ProjectAccess, runId: string): Promise<Run
  * Whole runs in one statement: what was logged to each run comes aggregated as JSON, sorted as the
  * answer lists it (metrics, params and tags by key; inputs, model inputs and outputs by their key).
  * Metrics, params and tags come as [key, value, ...] arrays, the shortest form to send and parse.
+ * `which` selects the runs by "id" from $1.
  */
-const RUNS_SQL = preparedStatement(`
+const runsStatement = (which: string) =>
+  preparedStatement(`
   SELECT ${RUN_INFO_COLUMNS},
     (SELECT json_agg(json_build_array(m."key", m."value", m."timestamp", m."step") ORDER BY m."key")
        FROM "LatestMetric" m WHERE m."runSeq" = r."seq") AS "metrics",
@@ -71,7 +73,16 @@ const RUNS_SQL = preparedStatement(`
     (SELECT json_agg(mi."modelId" ORDER BY mi."modelId") FROM "RunModelInput" mi WHERE mi."runId" = r."id") AS "modelInputs",
     (SELECT json_agg(json_build_array(o."modelId", o."step") ORDER BY o."modelId") FROM "RunOutput" o WHERE o."runId" = r."id") AS "outputs"
   FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId"
-  WHERE r."id" = ANY($1::text[]) AND r."projectId" = $2`);
+  WHERE ${which} AND r."projectId" = $2`);
+
+/**
+ * The same for one run (runs/get) has its own text: for an array of ids it cannot see, the planner
+ * assumes ten, so the generic plan of the array statement looked ten times dearer than a plan for one
+ * id, and PostgreSQL planned every runs/get anew (docs/performance.md, "Generic plans"). For
+ * `id = $1` the generic plan expects the one row it gets.
+ */
+const RUNS_SQL = runsStatement(`r."id" = ANY($1::text[])`);
+const ONE_RUN_SQL = runsStatement(`r."id" = $1`);
 
 interface RunRow extends RunInfoRow {
   /** [key, value, timestamp, step]; PostgreSQL's JSON spells NaN and the infinities as strings. */
@@ -103,7 +114,10 @@ function toRun(row: RunRow): Run {
 /** Whole runs for the given ids (in that order), confined to the caller's project; unknown ids are left out. */
 export async function loadRuns(access: ProjectAccess, runIds: string[]): Promise<Run[]> {
   if (runIds.length === 0) return [];
-  const rows = await pooledSql().query<RunRow>(RUNS_SQL, [runIds, access.project.id]);
+  const rows =
+    runIds.length === 1
+      ? await pooledSql().query<RunRow>(ONE_RUN_SQL, [runIds[0], access.project.id])
+      : await pooledSql().query<RunRow>(RUNS_SQL, [runIds, access.project.id]);
   const byId = new Map(rows.rows.map((row) => [row.id, toRun(row)]));
   return runIds.flatMap((id) => byId.get(id) ?? []);
 }
