@@ -25,7 +25,7 @@ export function loadAtScale(scale: number, clients = 8): VsLoad {
   return {
     clients,
     bulkBatches: perClient(200),
-    singlePoints: perClient(3_200),
+    singlePoints: perClient(12_800),
     seededRuns: perClient(10_000) * clients,
     gets: perClient(4_000),
     searches: perClient(400),
