@@ -6,8 +6,8 @@ import { createHash } from "node:crypto";
  * of PostgreSQL's CPU per request (docs/performance.md, "Prepared statements").
  *
  * Only for statements whose text is one of a fixed few: every distinct text stays prepared on every
- * pooled connection for the connection's life. Searches, whose text depends on the filter, stay
- * unprepared; so do statements whose best plan depends on the values.
+ * pooled connection for the connection's life. Statements whose text a request builds go through
+ * `recurringStatement` instead.
  */
 export interface PreparedStatement {
   readonly name: string;
@@ -24,6 +24,40 @@ export function preparedStatement(text: string): PreparedStatement {
     byText.set(text, statement);
   }
   return statement;
+}
+
+/** Texts a process prepares at most through `recurringStatement`. */
+export const MAX_RECURRING_STATEMENTS = 16;
+/** How many times a text must come before it is prepared. */
+const RECURRING_AFTER = 3;
+/** Texts counted at most; the counts start over when there are more. */
+const MAX_COUNTED = 1_000;
+const uses = new Map<string, number>();
+let recurring = 0;
+
+/**
+ * A statement whose text a request builds, as searches do (the text follows the filter's shape, the
+ * values are bound): prepared once the same text has come a few times, for the first
+ * MAX_RECURRING_STATEMENTS texts of the process to do so; the others run as plain text, parsed and
+ * planned each time. Planning a search took a quarter of PostgreSQL's time for it, and each prepared
+ * text holds memory on every pooled connection that runs it, for the connection's life, hence the
+ * bound (docs/performance.md, "Prepared searches"). PostgreSQL still plans a prepared statement for
+ * its values until a plan for any values looks as cheap, so a search whose best plan depends on them
+ * keeps getting it.
+ */
+export function recurringStatement(text: string): string | PreparedStatement {
+  const known = byText.get(text);
+  if (known) return known;
+  if (recurring >= MAX_RECURRING_STATEMENTS) return text;
+  const count = (uses.get(text) ?? 0) + 1;
+  if (count < RECURRING_AFTER) {
+    if (uses.size >= MAX_COUNTED) uses.clear();
+    uses.set(text, count);
+    return text;
+  }
+  uses.delete(text);
+  recurring++;
+  return preparedStatement(text);
 }
 
 /** What node-postgres takes to run it: a fresh object per call, since the driver writes into it. */

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import { db } from "@/server/db/client";
 import { compileRunSearch, nextPageToken, type RunSearchInput } from "@/server/services/tracking-search";
+import { executeSearch } from "@/server/services/tracking-search/internal";
 import { createTestProject } from "../factories";
 
 /**
@@ -378,6 +379,20 @@ describe("runs/search scoping", () => {
     // Naming another project's experiment is not enough to reach its runs.
     expect(await matching(hits, { experimentIds: [experimentIds.main, experimentIds.foreign], viewType: "ALL" })).toEqual(["d01", "d02"]);
     expect(await matching(hits, { experimentIds: [] })).toEqual([]);
+  });
+});
+
+describe("runs/search asked again and again", () => {
+  it("answers as the first time once it is prepared (from its third time), whatever the values", async () => {
+    // Eight times per connection is past PostgreSQL's five custom plans, so the generic one is tried too.
+    const thresholds = [0.8, 0.6, 0.9, 0, 0.95, 0.7, 0.85, 0.5, 0.8, -1];
+    for (const threshold of thresholds) {
+      const input = { filter: `metrics.acc > ${threshold} AND params.lr != '0.1'`, orderBy: ["metrics.acc DESC"] };
+      const compiled = compileRunSearch({ projectId, experimentIds: [experimentIds.main], viewType: "ACTIVE_ONLY", maxResults: 3, ...input });
+      const { ids } = await executeSearch(compiled);
+      const expected = (await search({ ...input, maxResults: 3 })).names.slice(0, 3);
+      expect(ids.map((id) => names.get(id)), `acc > ${threshold}`).toEqual(expected);
+    }
   });
 });
 
