@@ -41,9 +41,9 @@ let recurring = 0;
  * MAX_RECURRING_STATEMENTS texts of the process to do so; the others run as plain text, parsed and
  * planned each time. Planning a search took a quarter of PostgreSQL's time for it, and each prepared
  * text holds memory on every pooled connection that runs it, for the connection's life, hence the
- * bound (docs/performance.md, "Prepared searches"). PostgreSQL still plans a prepared statement for
- * its values until a plan for any values looks as cheap, so a search whose best plan depends on them
- * keeps getting it.
+ * bound (docs/performance.md, "Recurring searches are prepared"). PostgreSQL still plans a prepared
+ * statement for its values until a plan for any values looks as cheap, so a search whose best plan
+ * depends on them keeps getting it.
  */
 export function recurringStatement(text: string): string | PreparedStatement {
   const known = byText.get(text);
