@@ -1,9 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type * as Prepared from "@/server/db/prepared";
 
 /** Statements a request builds (searches) are prepared only once they recur, and only so many per process. */
 describe("recurringStatement", () => {
   // Each test starts with a process that has prepared nothing yet.
-  let prepared: typeof import("@/server/db/prepared");
+  let prepared: typeof Prepared;
   beforeEach(async () => {
     vi.resetModules();
     prepared = await import("@/server/db/prepared");
