@@ -30,7 +30,7 @@ export function preparedStatement(text: string): PreparedStatement {
 export const MAX_RECURRING_STATEMENTS = 16;
 /** How many times a text must come before it is prepared. */
 const RECURRING_AFTER = 3;
-/** Texts counted at most; the counts start over when there are more. */
+/** Texts counted at most; the counts start over when there are more, and end with the last text prepared. */
 const MAX_COUNTED = 1_000;
 const uses = new Map<string, number>();
 let recurring = 0;
@@ -56,7 +56,8 @@ export function recurringStatement(text: string): string | PreparedStatement {
     return text;
   }
   uses.delete(text);
-  recurring++;
+  // Once the last text is prepared, no count matters any more.
+  if (++recurring === MAX_RECURRING_STATEMENTS) uses.clear();
   return preparedStatement(text);
 }
 

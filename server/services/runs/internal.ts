@@ -114,10 +114,8 @@ function toRun(row: RunRow): Run {
 /** Whole runs for the given ids (in that order), confined to the caller's project; unknown ids are left out. */
 export async function loadRuns(access: ProjectAccess, runIds: string[]): Promise<Run[]> {
   if (runIds.length === 0) return [];
-  const rows =
-    runIds.length === 1
-      ? await pooledSql().query<RunRow>(ONE_RUN_SQL, [runIds[0], access.project.id])
-      : await pooledSql().query<RunRow>(RUNS_SQL, [runIds, access.project.id]);
+  const [statement, ids] = runIds.length === 1 ? [ONE_RUN_SQL, runIds[0]] : [RUNS_SQL, runIds];
+  const rows = await pooledSql().query<RunRow>(statement, [ids, access.project.id]);
   const byId = new Map(rows.rows.map((row) => [row.id, toRun(row)]));
   return runIds.flatMap((id) => byId.get(id) ?? []);
 }
