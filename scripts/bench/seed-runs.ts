@@ -20,9 +20,9 @@ export async function seedRuns(client: pg.Client, experimentNumber: string, coun
     [experiment.projectId, experiment.id, experimentNumber, count],
   );
   await client.query(
-    `INSERT INTO "Param" ("runId", key, value)
-     SELECT md5('run' || g), 'p_' || k, 'v' || ((g * 7 + k * 13) % 10)
-     FROM generate_series(1, $1::int) g, generate_series(0, 19) k
+    `INSERT INTO "Param" ("runId", "runSeq", key, value)
+     SELECT r.id, r.seq, 'p_' || k, 'v' || ((g * 7 + k * 13) % 10)
+     FROM generate_series(1, $1::int) g JOIN "Run" r ON r.id = md5('run' || g), generate_series(0, 19) k
      ORDER BY g, k`,
     [count],
   );

@@ -150,11 +150,12 @@ async function seedRun(id: string, run: SeedRun, runProjectId: string) {
       endTime: run.end === undefined ? null : BigInt(T + run.end),
       lifecycleStage: run.deleted ? "deleted" : "active",
       artifactUri: run.artifactUri ?? `mlflow-artifacts:/1/${id}/artifacts`,
-      params: { create: Object.entries(run.params ?? {}).map(([key, value]) => ({ key, value })) },
-      tags: { create: Object.entries(run.tags ?? {}).map(([key, value]) => ({ key, value })) },
     },
     select: { seq: true },
   });
+  const keyed = (values: Record<string, string> | undefined) => Object.entries(values ?? {}).map(([key, value]) => ({ runId: id, runSeq: seq, key, value }));
+  await db().param.createMany({ data: keyed(run.params) });
+  await db().runTag.createMany({ data: keyed(run.tags) });
   // Raw SQL because NaN and Infinity must reach the double column as such.
   for (const [key, value] of Object.entries(run.metrics ?? {})) {
     await db().$executeRawUnsafe(

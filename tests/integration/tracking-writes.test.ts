@@ -268,3 +268,42 @@ describe("metrics/get-history", () => {
     expect((await call("GET", "metrics/get-history", undefined, `?run_id=${runId}&metric_key=loss`)).body).toEqual({ metrics: [] });
   });
 });
+
+describe("params and tags from every write path", () => {
+  it("are found by a search on them, and only on their own run", async () => {
+    const { call, experimentId, runId } = await trackedRun();
+    const other = await call("POST", "runs/create", { experiment_id: experimentId, run_name: "other" });
+    const otherId = (other.body.run as { info: { run_id: string } }).info.run_id;
+    const created = await call("POST", "runs/create", { experiment_id: experimentId, run_name: "tagged", tags: [{ key: "created", value: "yes" }] });
+    const taggedId = (created.body.run as { info: { run_id: string } }).info.run_id;
+    const writes: [string, Record<string, unknown>][] = [
+      ["runs/update", { run_id: runId, run_name: "renamed" }],
+      ["runs/log-parameter", { run_id: runId, key: "single", value: "1" }],
+      ["runs/set-tag", { run_id: runId, key: "single", value: "1" }],
+      ["runs/log-batch", { run_id: runId, metrics: [{ key: "m", value: 1, timestamp: 1, step: 0 }], params: [{ key: "batched", value: "2" }], tags: [{ key: "batched", value: "2" }] }],
+      // `single` again with its value: the batch goes the transactional way.
+      ["runs/log-batch", { run_id: runId, params: [{ key: "single", value: "1" }, { key: "again", value: "3" }], tags: [{ key: "again", value: "3" }] }],
+      ["runs/log-model", { run_id: runId, model_json: JSON.stringify({ artifact_path: "model", run_id: runId, flavors: {} }) }],
+    ];
+    for (const [endpoint, body] of writes) expect((await call("POST", endpoint, body)).status, endpoint).toBe(200);
+
+    const found = async (filter: string) => {
+      const { body } = await call("POST", "runs/search", { experiment_ids: [experimentId], filter });
+      return ((body.runs ?? []) as { info: { run_id: string } }[]).map((run) => run.info.run_id);
+    };
+    for (const filter of [
+      "tags.`mlflow.runName` = 'renamed'",
+      "params.single = '1'",
+      "tags.single = '1'",
+      "params.batched = '2' AND metrics.m = 1",
+      "tags.batched = '2'",
+      "params.again = '3'",
+      "tags.again = '3'",
+      "tags.`mlflow.log-model.history` LIKE '%model%'",
+    ]) {
+      expect(await found(filter), filter).toEqual([runId]);
+    }
+    expect(await found("tags.created = 'yes'")).toEqual([taggedId]);
+    expect(await found("tags.`mlflow.runName` = 'other'")).toEqual([otherId]);
+  });
+});

@@ -14,8 +14,8 @@ export const LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history";
 export async function recordLoggedModel(access: ProjectAccess, runId: string, model: unknown): Promise<void> {
   assertScope(access, "runs:write");
   await withPgTransaction(async (tx) => {
-    const run = await tx.query<{ lifecycleStage: string }>(
-      `SELECT "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR UPDATE`,
+    const run = await tx.query<{ seq: number; lifecycleStage: string }>(
+      `SELECT "seq", "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR UPDATE`,
       [runId, access.project.id],
     );
     const row = run.rows[0];
@@ -33,9 +33,9 @@ export async function recordLoggedModel(access: ProjectAccess, runId: string, mo
       );
     }
     await tx.query(
-      `INSERT INTO "RunTag" ("runId", "key", "value") VALUES ($1, $2, $3)
+      `INSERT INTO "RunTag" ("runId", "runSeq", "key", "value") VALUES ($1, $2, $3, $4)
        ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"`,
-      [runId, LOG_MODEL_HISTORY_TAG, value],
+      [runId, row.seq, LOG_MODEL_HISTORY_TAG, value],
     );
   });
 }

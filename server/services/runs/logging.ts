@@ -42,15 +42,15 @@ const activeRun = (access: ProjectAccess, runId: string): RunSelection => ({ sql
 /** Tags of an active run, upserted; a row back when the run was there to write to. */
 const UPSERT_TAGS_SQL = preparedStatement(`
   WITH run AS (${ACTIVE_RUN_SQL})
-  INSERT INTO "RunTag" ("runId", "key", "value")
-  SELECT run."id", t.key, t.value FROM run, unnest($3::text[], $4::text[]) AS t(key, value)
+  INSERT INTO "RunTag" ("runId", "runSeq", "key", "value")
+  SELECT run."id", run."seq", t.key, t.value FROM run, unnest($3::text[], $4::text[]) AS t(key, value)
   ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
   RETURNING 1`);
 
 /** One param of an active run, when the run has none of that key yet; a row back when inserted. */
 const INSERT_NEW_PARAM_SQL = preparedStatement(`
   WITH run AS (${ACTIVE_RUN_SQL})
-  INSERT INTO "Param" ("runId", "key", "value") SELECT run."id", $3, $4 FROM run
+  INSERT INTO "Param" ("runId", "runSeq", "key", "value") SELECT run."id", run."seq", $3, $4 FROM run
   ON CONFLICT DO NOTHING RETURNING 1`);
 
 /**
@@ -59,9 +59,11 @@ const INSERT_NEW_PARAM_SQL = preparedStatement(`
  * no ON CONFLICT), and with it the whole statement.
  */
 const NEW_PARAMS_AND_TAGS_WRITES = `
-  params AS (INSERT INTO "Param" ("runId", "key", "value") SELECT run."id", p.key, p.value FROM run, unnest($3::text[], $4::text[]) AS p(key, value)),
+  params AS (
+    INSERT INTO "Param" ("runId", "runSeq", "key", "value") SELECT run."id", run."seq", p.key, p.value FROM run, unnest($3::text[], $4::text[]) AS p(key, value)
+  ),
   tags AS (
-    INSERT INTO "RunTag" ("runId", "key", "value") SELECT run."id", t.key, t.value FROM run, unnest($5::text[], $6::text[]) AS t(key, value)
+    INSERT INTO "RunTag" ("runId", "runSeq", "key", "value") SELECT run."id", run."seq", t.key, t.value FROM run, unnest($5::text[], $6::text[]) AS t(key, value)
     ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
   )`;
 
@@ -112,14 +114,14 @@ const WRITE_PARAMS_AND_TAGS_SQL = preparedStatement(`
   WITH run AS (
     SELECT "id", "seq", "name", "lifecycleStage" FROM "Run" WHERE "id" = $1 AND "projectId" = $2 FOR SHARE
   ), writable AS (
-    SELECT "id" FROM run WHERE "lifecycleStage" = 'active'
+    SELECT "id", "seq" FROM run WHERE "lifecycleStage" = 'active'
   ), params AS (
-    INSERT INTO "Param" ("runId", "key", "value")
-    SELECT w."id", p.key, p.value FROM writable w, unnest($3::text[], $4::text[]) AS p(key, value)
+    INSERT INTO "Param" ("runId", "runSeq", "key", "value")
+    SELECT w."id", w."seq", p.key, p.value FROM writable w, unnest($3::text[], $4::text[]) AS p(key, value)
     ON CONFLICT DO NOTHING RETURNING 1
   ), tags AS (
-    INSERT INTO "RunTag" ("runId", "key", "value")
-    SELECT w."id", t.key, t.value FROM writable w, unnest($5::text[], $6::text[]) AS t(key, value)
+    INSERT INTO "RunTag" ("runId", "runSeq", "key", "value")
+    SELECT w."id", w."seq", t.key, t.value FROM writable w, unnest($5::text[], $6::text[]) AS t(key, value)
     ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
   )
   SELECT "seq", "name", "lifecycleStage", (SELECT count(*) FROM params)::int AS "paramsInserted" FROM run`);

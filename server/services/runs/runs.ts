@@ -81,7 +81,7 @@ const INSERT_RUN_SQL = preparedStatement(`
     WHERE $7::text IS NULL OR EXISTS (SELECT 1 FROM "Run" p WHERE p."id" = $7::text AND p."projectId" = $1)
     RETURNING *
   ), tags AS (
-    INSERT INTO "RunTag" ("runId", "key", "value") SELECT r."id", t."key", t."value" FROM r, unnest($8::text[], $9::text[]) AS t("key", "value")
+    INSERT INTO "RunTag" ("runId", "runSeq", "key", "value") SELECT r."id", r."seq", t."key", t."value" FROM r, unnest($8::text[], $9::text[]) AS t("key", "value")
   )
   SELECT ${RUN_INFO_COLUMNS},
     (SELECT json_agg(json_build_array(t."key", t."value") ORDER BY t."key") FROM unnest($8::text[], $9::text[]) AS t("key", "value")) AS "tags"
@@ -134,7 +134,7 @@ const UPDATE_RUN_SQL = preparedStatement(`
     WHERE u."id" = before."id" AND u."lifecycleStage" = 'active' AND u."status" = ANY($6::text[])
     RETURNING u.*, before."name" AS "previousName"
   ), tag AS (
-    INSERT INTO "RunTag" ("runId", "key", "value") SELECT r."id", '${RUN_NAME_TAG}', $5::text FROM r WHERE $5::text IS NOT NULL
+    INSERT INTO "RunTag" ("runId", "runSeq", "key", "value") SELECT r."id", r."seq", '${RUN_NAME_TAG}', $5::text FROM r WHERE $5::text IS NOT NULL
     ON CONFLICT ("runId", "key") DO UPDATE SET "value" = EXCLUDED."value"
   )
   SELECT ${RUN_INFO_COLUMNS}, r."previousName" FROM r JOIN "Experiment" e ON e."id" = r."experimentId"`);

@@ -42,11 +42,15 @@ const RUN_COLUMNS: Readonly<Record<string, string>> = {
 /** The length of the value prefix that Param and RunTag are indexed by (prisma/sql/search-indexes.sql). */
 const INDEXED_VALUE_PREFIX = 256;
 
-/** Metrics are read from the latest-value table, keyed by the run's compact seq. */
+/**
+ * Metrics are read from the latest-value table; all three are keyed by the run's compact seq, so
+ * that PostgreSQL can join a param condition with metric conditions directly (docs/performance.md,
+ * "Params and tags carry the run's number").
+ */
 const KEYED_TABLES: Readonly<Partial<Record<FieldType, KeyedTable>>> = {
   metric: { table: '"LatestMetric"', ownerColumn: '"runSeq"', owner: '"Run"."seq"' },
-  param: { table: '"Param"', ownerColumn: '"runId"', owner: '"Run"."id"', indexedValuePrefix: INDEXED_VALUE_PREFIX },
-  tag: { table: '"RunTag"', ownerColumn: '"runId"', owner: '"Run"."id"', indexedValuePrefix: INDEXED_VALUE_PREFIX },
+  param: { table: '"Param"', ownerColumn: '"runSeq"', owner: '"Run"."seq"', indexedValuePrefix: INDEXED_VALUE_PREFIX },
+  tag: { table: '"RunTag"', ownerColumn: '"runSeq"', owner: '"Run"."seq"', indexedValuePrefix: INDEXED_VALUE_PREFIX },
 };
 
 function keyedTable(type: FieldType): KeyedTable {
