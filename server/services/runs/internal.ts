@@ -3,6 +3,7 @@ import { lifecycleStageOf, runStatusOf } from "@/lib/tracking-states";
 import { pooledSql } from "@/server/db/pool";
 import { preparedStatement } from "@/server/db/prepared";
 import type { ProjectAccess } from "../access";
+import { MAX_SEARCH_PAGE_BYTES, RUN_BYTES } from "./page-budget";
 import type { Dataset, KeyValue, Run, RunInfo } from "./types";
 
 /**
@@ -58,10 +59,11 @@ export async function findRun(access: ProjectAccess, runId: string): Promise<Run
  * Whole runs in one statement: what was logged to each run comes aggregated as JSON, sorted as the
  * answer lists it (metrics, params and tags by key; inputs, model inputs and outputs by their key).
  * Metrics, params and tags come as [key, value, ...] arrays, the shortest form to send and parse.
- * `which` selects the runs by "id" from $1.
+ * `source` is the statement's FROM and WHERE, which name the run `r` and its experiment `e`;
+ * `before` and `after` add a WITH clause and columns.
  */
-const runsStatement = (which: string) =>
-  preparedStatement(`
+const runsStatement = ({ before = "", after = "", source }: { before?: string; after?: string; source: string }) =>
+  preparedStatement(`${before}
   SELECT ${RUN_INFO_COLUMNS},
     (SELECT json_agg(json_build_array(m."key", m."value", m."timestamp", m."step") ORDER BY m."key")
        FROM "LatestMetric" m WHERE m."runSeq" = r."seq") AS "metrics",
@@ -72,8 +74,8 @@ const runsStatement = (which: string) =>
        FROM "RunInput" i JOIN "Dataset" d ON d."id" = i."datasetId" WHERE i."runId" = r."id") AS "inputs",
     (SELECT json_agg(mi."modelId" ORDER BY mi."modelId") FROM "RunModelInput" mi WHERE mi."runId" = r."id") AS "modelInputs",
     (SELECT json_agg(json_build_array(o."modelId", o."step") ORDER BY o."modelId") FROM "RunOutput" o WHERE o."runId" = r."id") AS "outputs"
-  FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId"
-  WHERE ${which} AND r."projectId" = $2`);
+    ${after}
+  ${source}`);
 
 /**
  * The same for one run (runs/get) has its own text: for an array of ids it cannot see, the planner
@@ -81,8 +83,28 @@ const runsStatement = (which: string) =>
  * id, and PostgreSQL planned every runs/get anew (docs/performance.md, "Generic plans"). For
  * `id = $1` the generic plan expects the one row it gets.
  */
-const RUNS_SQL = runsStatement(`r."id" = ANY($1::text[])`);
-const ONE_RUN_SQL = runsStatement(`r."id" = $1`);
+const RUNS_SQL = runsStatement({ source: `FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" WHERE r."id" = ANY($1::text[]) AND r."projectId" = $2` });
+const ONE_RUN_SQL = runsStatement({ source: `FROM "Run" r JOIN "Experiment" e ON e."id" = r."experimentId" WHERE r."id" = $1 AND r."projectId" = $2` });
+
+/**
+ * A search page's runs within a budget of stored bytes ($3), in one statement: each run's weight
+ * (`RUN_BYTES`, from stored sizes only) is summed in page order, and only the runs up to the first
+ * that passes the budget are loaded, the first run always. Every row also carries the position (in
+ * $1, from 1) of the first run left out, or null. The runs are found by `id = ANY(...)`, which has
+ * one good plan (the primary key) whatever the planner's statistics say: a join with the list of ids
+ * could become a scan of every run of the project while they are missing, as after a burst of new runs.
+ */
+const PAGE_WITHIN_BUDGET_SQL = runsStatement({
+  before: `WITH "weighed" AS MATERIALIZED (
+    SELECT r.*, array_position($1::text[], r."id") AS "position", ${RUN_BYTES} AS "bytes"
+    FROM "Run" r WHERE r."id" = ANY($1::text[]) AND r."projectId" = $2
+  ), "fitting" AS MATERIALIZED (
+    SELECT *, (row_number() OVER "upTo" = 1 OR sum("bytes") OVER "upTo" <= $3) AS "fits"
+    FROM "weighed" WINDOW "upTo" AS (ORDER BY "position")
+  )`,
+  after: `, (SELECT min("position") FROM "fitting" WHERE NOT "fits") AS "leftOutFrom"`,
+  source: `FROM "fitting" r JOIN "Experiment" e ON e."id" = r."experimentId" WHERE r."fits"`,
+});
 
 interface RunRow extends RunInfoRow {
   /** [key, value, timestamp, step]; PostgreSQL's JSON spells NaN and the infinities as strings. */
@@ -120,6 +142,23 @@ export async function loadRuns(access: ProjectAccess, runIds: string[]): Promise
   if (runIds.length === 0) return [];
   const [statement, ids] = runIds.length === 1 ? [ONE_RUN_SQL, runIds[0]] : [RUNS_SQL, runIds];
   const rows = await pooledSql().query<RunRow>(statement, [ids, access.project.id]);
-  const byId = new Map(rows.rows.map((row) => [row.id, toRun(row)]));
+  return inOrder(runIds, rows.rows);
+}
+
+/**
+ * The runs of a search page (`runIds`, in order) as far as they fit in MAX_SEARCH_PAGE_BYTES
+ * (page-budget.ts): the longest run of the ids, at least the first run still there, and how many of
+ * the ids that is (ids of runs gone since the search count, and are left out).
+ */
+export async function loadRunsWithinBudget(access: ProjectAccess, runIds: string[]): Promise<{ runs: Run[]; idsUsed: number }> {
+  if (runIds.length === 0) return { runs: [], idsUsed: 0 };
+  const rows = await pooledSql().query<RunRow & { leftOutFrom: number | null }>(PAGE_WITHIN_BUDGET_SQL, [runIds, access.project.id, MAX_SEARCH_PAGE_BYTES]);
+  const leftOutFrom = rows.rows[0]?.leftOutFrom ?? null;
+  const idsUsed = leftOutFrom === null ? runIds.length : leftOutFrom - 1;
+  return { runs: inOrder(runIds.slice(0, idsUsed), rows.rows), idsUsed };
+}
+
+function inOrder(runIds: string[], rows: RunRow[]): Run[] {
+  const byId = new Map(rows.map((row) => [row.id, toRun(row)]));
   return runIds.flatMap((id) => byId.get(id) ?? []);
 }

@@ -2,8 +2,7 @@ import { assertScope, type ProjectAccess } from "../access";
 import { experimentKeysOf } from "../experiments/internal";
 import { compileRunSearch, pageTokenAfter, type ViewType } from "../tracking-search";
 import { executeSearch } from "../tracking-search/internal";
-import { runsWithinPageBudget } from "./page-budget";
-import { loadRuns } from "./internal";
+import { loadRunsWithinBudget } from "./internal";
 import type { Run } from "./types";
 
 /**
@@ -26,8 +25,7 @@ export async function searchRuns(
     pageToken: input.pageToken,
   });
   const page = await executeSearch(search);
-  const ids = await runsWithinPageBudget(access.project.id, page.ids);
-  const nextPageToken = ids.length < page.ids.length ? pageTokenAfter(search.page, ids.length) : page.nextPageToken;
-  const runs = await loadRuns(access, ids);
+  const { runs, idsUsed } = await loadRunsWithinBudget(access, page.ids);
+  const nextPageToken = idsUsed < page.ids.length ? pageTokenAfter(search.page, idsUsed) : page.nextPageToken;
   return { runs, ...(nextPageToken ? { nextPageToken } : {}) };
 }
