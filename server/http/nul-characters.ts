@@ -5,24 +5,29 @@ import { badInput } from "@/lib/errors";
  * The REST edges refuse it up front, naming the field (its place in `where`: path, query or body).
  */
 export function refuseNulCharacters(value: unknown, where: string): void {
-  const field = nulField(value, []);
+  const field = nulField(value);
   if (field) throw badInput(`${field.length ? field.join(".") : where}: must not contain the NUL character (\\u0000)`);
 }
 
-function nulField(value: unknown, path: (string | number)[]): (string | number)[] | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+/**
+ * The path to the first string (or key) holding a NUL, or null. The path is built only on the way
+ * back from a find: a 1,000-point log-batch has some 6,000 values, and copying the path down to each
+ * was a twelfth of the request's CPU.
+ */
+function nulField(value: unknown): (string | number)[] | null {
+  if (typeof value === "string") return value.includes("\u0000") ? [] : null;
   if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) {
-      const found = nulField(item, [...path, index]);
-      if (found) return found;
+    for (let index = 0; index < value.length; index++) {
+      const found = nulField(value[index]);
+      if (found) return [index, ...found];
     }
     return null;
   }
   if (value !== null && typeof value === "object") {
-    for (const [key, item] of Object.entries(value)) {
-      if (key.includes("\u0000")) return [...path, key];
-      const found = nulField(item, [...path, key]);
-      if (found) return found;
+    for (const key of Object.keys(value)) {
+      if (key.includes("\u0000")) return [key];
+      const found = nulField((value as Record<string, unknown>)[key]);
+      if (found) return [key, ...found];
     }
   }
   return null;
