@@ -59,6 +59,9 @@ export async function findRun(access: ProjectAccess, runId: string): Promise<Run
  * Whole runs in one statement: what was logged to each run comes aggregated as JSON, sorted as the
  * answer lists it (metrics, params and tags by key; inputs, model inputs and outputs by their key).
  * Metrics, params and tags come as [key, value, ...] arrays, the shortest form to send and parse.
+ * Params and tags are read by the run's seq: a run's rows lie together in that index, in the order
+ * runs were created, where the random ids of the primary key scatter them (docs/performance.md,
+ * "Params and tags carry the run's number").
  * `source` is the statement's FROM and WHERE, which name the run `r` and its experiment `e`;
  * `before` and `after` add a WITH clause and columns.
  */
@@ -67,8 +70,8 @@ const runsStatement = ({ before = "", after = "", source }: { before?: string; a
   SELECT ${RUN_INFO_COLUMNS},
     (SELECT json_agg(json_build_array(m."key", m."value", m."timestamp", m."step") ORDER BY m."key")
        FROM "LatestMetric" m WHERE m."runSeq" = r."seq") AS "metrics",
-    (SELECT json_agg(json_build_array(p."key", p."value") ORDER BY p."key") FROM "Param" p WHERE p."runId" = r."id") AS "params",
-    (SELECT json_agg(json_build_array(t."key", t."value") ORDER BY t."key") FROM "RunTag" t WHERE t."runId" = r."id") AS "tags",
+    (SELECT json_agg(json_build_array(p."key", p."value") ORDER BY p."key") FROM "Param" p WHERE p."runSeq" = r."seq") AS "params",
+    (SELECT json_agg(json_build_array(t."key", t."value") ORDER BY t."key") FROM "RunTag" t WHERE t."runSeq" = r."seq") AS "tags",
     (SELECT json_agg(json_build_object('tags', i."tags", 'name', d."name", 'digest', d."digest", 'sourceType', d."sourceType",
                                        'source', d."source", 'schema', d."schema", 'profile', d."profile") ORDER BY i."datasetId")
        FROM "RunInput" i JOIN "Dataset" d ON d."id" = i."datasetId" WHERE i."runId" = r."id") AS "inputs",

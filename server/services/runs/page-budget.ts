@@ -19,8 +19,8 @@ const OUTPUT_OVERHEAD = 96;
  * past the budget is never read.
  */
 export const RUN_BYTES = `(${RUN_OVERHEAD} + octet_length(r."name") + octet_length(r."userId") + octet_length(r."artifactUri")
-    + COALESCE((SELECT sum(octet_length("key") + octet_length("value") + ${ENTRY_OVERHEAD}) FROM "Param" WHERE "runId" = r."id"), 0)
-    + COALESCE((SELECT sum(octet_length("key") + octet_length("value") + ${ENTRY_OVERHEAD}) FROM "RunTag" WHERE "runId" = r."id"), 0)
+    + COALESCE((SELECT sum(octet_length("key") + octet_length("value") + ${ENTRY_OVERHEAD}) FROM "Param" WHERE "runSeq" = r."seq"), 0)
+    + COALESCE((SELECT sum(octet_length("key") + octet_length("value") + ${ENTRY_OVERHEAD}) FROM "RunTag" WHERE "runSeq" = r."seq"), 0)
     + COALESCE((SELECT sum(octet_length("key") + ${METRIC_OVERHEAD}) FROM "LatestMetric" WHERE "runSeq" = r."seq"), 0)
     + COALESCE((
         SELECT sum(octet_length(i."tags"::text) + octet_length(d."name") + octet_length(d."digest") + octet_length(d."sourceType")
