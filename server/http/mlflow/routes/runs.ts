@@ -252,8 +252,8 @@ export const runRoutes: MlflowRoute[] = [
         endStep: body.end_step,
         maxResults: body.max_results,
       });
-      // Field by field: a spread followed by more properties is slow in Node 20 (docs/performance.md, "Object spread on hot paths").
-      return { metrics: history.metrics.map(({ runId, key, value, timestamp, step }) => ({ key, value, timestamp, step, run_id: runId })) };
+      // Object.assign: a spread followed by more properties is slow in Node 20 (docs/performance.md, "Object spread on hot paths").
+      return { metrics: history.metrics.map((point) => Object.assign(metricWire(point), { run_id: point.runId })) };
     },
   }),
 ];
