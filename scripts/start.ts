@@ -8,7 +8,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { createInterface } from "node:readline";
 import { EnvError, parseEnv, type Env } from "../lib/env";
 import pg from "pg";
 import { setupToken } from "../server/auth/secret";
@@ -19,6 +18,7 @@ import { acquireLauncherLock } from "../server/runtime/launcher-lock";
 import { clearLeftoverPostgres } from "../server/runtime/leftover-postgres";
 import { superviseEmbeddedPostgres, type SupervisedPostgres } from "../server/runtime/postgres-supervisor";
 import { isPortFree } from "../server/runtime/ports";
+import { passServerLog } from "../server/runtime/server-log";
 import { WEB_PROCESS_NODE_FLAGS, webProcessCount } from "../server/runtime/web-processes";
 
 const startedAt = Date.now();
@@ -123,11 +123,8 @@ const server = spawn(process.execPath, [...WEB_PROCESS_NODE_FLAGS, "--import", "
   // The IPC channel is the server's lifeline: it closes when this process dies, however it dies.
   stdio: ["ignore", "pipe", "inherit", "ipc"],
 });
-// Tally's log (JSON lines, docs/operations.md) passes through; of Next's own chatter only warnings and
-// errors do: the summary below says the rest.
-createInterface({ input: server.stdout!, crlfDelay: Infinity }).on("line", (line) => {
-  if (line.startsWith("{") || /error|warn/i.test(line)) process.stdout.write(`${line}\n`);
-});
+// The summary below says what Next's chatter would.
+passServerLog(server.stdout!, process.stdout);
 running.server = server;
 server.once("exit", (code, signal) => {
   if (!stopping) console.error(`\n✖ Tally's web server stopped unexpectedly (${signal ? `signal ${signal}` : `exit code ${code}`}).\n`);

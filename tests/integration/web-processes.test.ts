@@ -46,11 +46,15 @@ function cpuTicks(pid: number): number {
 }
 
 /** One GET on a connection of its own, so that requests spread over the processes as clients' do. */
-function getOnNewConnection(path: string): Promise<number> {
+async function getOnNewConnection(path: string): Promise<number> {
+  return (await answerOnNewConnection(path)).status;
+}
+
+function answerOnNewConnection(path: string): Promise<{ status: number; requestId: string }> {
   return new Promise((resolve, reject) => {
     get(`${url}${path}`, { agent: false }, (response) => {
       response.resume();
-      response.once("end", () => resolve(response.statusCode ?? 0));
+      response.once("end", () => resolve({ status: response.statusCode ?? 0, requestId: String(response.headers["x-request-id"]) }));
     }).once("error", reject);
   });
 }
@@ -92,16 +96,36 @@ describe("several web processes", () => {
       return now.length === 2 && !now.includes(victim!);
     });
     expect(workersOf(serverPid(url))).toContain(survivor);
-    expect(logLines.some((line) => line.includes("A web process stopped (signal SIGKILL); starting another"))).toBe(true);
+    // Log lines go out in blocks, or within half a second.
+    await until(() => logLines.some((line) => line.includes("A web process stopped (signal SIGKILL); starting another")), 5_000);
     const statuses = await Promise.all(Array.from({ length: 20 }, () => getOnNewConnection("/api/health/live")));
     expect(statuses.every((status) => status === 200)).toBe(true);
   });
 
-  it("stops every process when the server is stopped", async () => {
+  it("stops every process when the server is stopped, having written the log lines of every request answered", async () => {
     const primary = serverPid(url);
     const workers = workersOf(primary);
     expect(workers).toHaveLength(2);
+    // Refused requests are logged at info (successful probes are not). The processes write their
+    // lines in blocks, into one pipe: the last block goes out as the process exits.
+    const answers: { status: number; requestId: string }[] = [];
+    for (let round = 0; round < 10; round++) {
+      answers.push(...(await Promise.all(Array.from({ length: 20 }, () => answerOnNewConnection("/api/v1/whoami")))));
+    }
+    expect(answers.every((answer) => answer.status === 401)).toBe(true);
     process.kill(primary, "SIGTERM");
     await until(() => !isAlive(primary) && workers.every((pid) => !isAlive(pid)), 20_000);
+    // Each line whole (JSON.parse throws on one split by the other process's writes), each request's once.
+    const ids = new Set(answers.map((answer) => answer.requestId));
+    const requestLines = () =>
+      logLines
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as { msg?: string; requestId?: string; pid?: number })
+        .filter((entry) => entry.msg === "request" && ids.has(entry.requestId ?? ""));
+    // The pipe may still hold the last lines when the processes are gone.
+    await until(() => requestLines().length >= answers.length, 5_000).catch(() => undefined);
+    expect(requestLines()).toHaveLength(answers.length);
+    expect(new Set(requestLines().map((entry) => entry.requestId)).size).toBe(answers.length);
+    expect(requestLines().every((entry) => workers.includes(entry.pid ?? 0))).toBe(true);
   });
 });
