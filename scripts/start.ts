@@ -123,7 +123,8 @@ const server = spawn(process.execPath, [...WEB_PROCESS_NODE_FLAGS, "--import", "
   // The IPC channel is the server's lifeline: it closes when this process dies, however it dies.
   stdio: ["ignore", "pipe", "inherit", "ipc"],
 });
-// The summary below says what Next's chatter would.
+// Tally's log passes through, and only the warnings and errors of Next's own chatter: the summary
+// below says the rest.
 passServerLog(server.stdout!, process.stdout);
 running.server = server;
 server.once("exit", (code, signal) => {

@@ -33,8 +33,8 @@ export function logger(): Logger {
     // Written asynchronously and in blocks: a write per request line cost a tenth of a small API
     // request's CPU when synchronous, and still a fifteenth when each line was its own asynchronous
     // write (docs/performance.md, "The request log"). A block goes out once it holds LOG_BLOCK_BYTES,
-    // and within LOG_FLUSH_MS otherwise; pino flushes what is pending when the
-    // process exits, so only a SIGKILL can lose the last lines.
+    // otherwise within LOG_FLUSH_MS; pino flushes what is pending when the process exits, so only a
+    // SIGKILL can lose the last lines.
     pino.destination({ dest: 1, sync: false, minLength: LOG_BLOCK_BYTES, maxWrite: LOG_WRITE_MAX_BYTES, periodicFlush: LOG_FLUSH_MS }),
   );
   return globalForLogger.tallyLogger;

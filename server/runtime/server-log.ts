@@ -3,8 +3,8 @@ import type { Readable, Writable } from "node:stream";
 /**
  * What `npm start` shows of its web server's standard output: Tally's log (JSON lines,
  * docs/operations.md) and, of Next.js's own chatter, only warnings and errors. The lines of a chunk
- * go on in one write: the server writes its log in blocks of lines, and a write per line would wake
- * this process's output as often as before (docs/performance.md, "The request log").
+ * go on in one write: the server writes its log in blocks of lines, and writing them on one by one
+ * would spend a system call per line here (docs/performance.md, "The request log").
  */
 export function passServerLog(from: Readable, to: Writable): void {
   let partial = "";
